@@ -1,0 +1,66 @@
+namespace Journey.Domain.Customers;
+
+/// <summary>
+/// The processor's state inside a customer document. The projection is a fold, in event-time
+/// order, of <see cref="Timeline"/> starting from <see cref="Baseline"/>: late events are
+/// inserted where they belong, duplicates are recognised by message id, and re-applying a batch
+/// is recognised by stream position (<see cref="Positions"/>).
+/// </summary>
+public sealed class JourneyState
+{
+    /// <summary>The events not yet compacted, in event-time order.</summary>
+    public List<TimelineEntry> Timeline { get; set; } = [];
+
+    /// <summary>Fold state after the compacted events (null until the timeline was first compacted).</summary>
+    public FoldState? Baseline { get; set; }
+
+    /// <summary>Message ids of compacted events, kept for duplicate detection (bounded).</summary>
+    public List<string> CompactedMessageIds { get; set; } = [];
+
+    /// <summary>Per stream partition, the highest sequence number applied to this profile.</summary>
+    public SortedDictionary<string, long> Positions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Events that arrived later than the compaction horizon and were applied to the baseline only.</summary>
+    public long LateBeyondHorizon { get; set; }
+
+    /// <summary>Bot events seen for this id (kept out of the journey).</summary>
+    public long BotEvents { get; set; }
+
+    public List<TransitionSummary> Transitions { get; set; } = [];
+}
+
+/// <summary>One event as the fold needs it; compact, because a document holds many.</summary>
+public sealed record TimelineEntry
+{
+    /// <summary>Message id.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Event time.</summary>
+    public required DateTimeOffset T { get; init; }
+
+    /// <summary>Counter name (track event name, or "Page Viewed" etc. for other message types).</summary>
+    public required string N { get; init; }
+
+    /// <summary>Channel of the hit.</summary>
+    public string? Ch { get; init; }
+
+    /// <summary>Device class of the hit.</summary>
+    public string? Dev { get; init; }
+
+    /// <summary>Page kind for page views: "policy" for about/returns/size-guide pages.</summary>
+    public string? Pk { get; init; }
+
+    /// <summary>Monetary value (revenue, cart line value, refund) or rating.</summary>
+    public decimal? V { get; init; }
+
+    /// <summary>Quantity for cart events.</summary>
+    public long? Q { get; init; }
+
+    /// <summary>Order id for order events.</summary>
+    public string? O { get; init; }
+
+    /// <summary>Product category (first purchase category).</summary>
+    public string? Cat { get; init; }
+}
+
+public sealed record TransitionSummary(Stage From, Stage To, DateTimeOffset At, string MessageId);

@@ -1,0 +1,60 @@
+using Journey.Domain.Customers;
+
+namespace Journey.Domain.Ports;
+
+/// <summary>A document together with the concurrency token (ETag) it was read with.</summary>
+public sealed record Versioned<T>(T Document, string ETag);
+
+/// <summary>A write lost an optimistic-concurrency race (ETag mismatch, or the id already exists).</summary>
+public sealed class ConcurrencyConflictException(string message) : Exception(message);
+
+/// <summary>The store is unreachable or failed transiently; the batch should be retried.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The <c>customers</c> container: one document per customer, with ETag concurrency.</summary>
+public interface ICustomerStore
+{
+    /// <summary>The customer document with this id, or null when there is none.</summary>
+    Task<Versioned<CustomerDocument>?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Creates the document; throws <see cref="ConcurrencyConflictException"/> if the id exists. Returns the new ETag.</summary>
+    Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the document if its stored ETag is <paramref name="ifMatch"/>; throws <see cref="ConcurrencyConflictException"/> otherwise (also when it is missing). Returns the new ETag.</summary>
+    Task<string> ReplaceAsync(CustomerDocument document, string ifMatch, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the document; true if it existed.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Every customer document, streamed (bounded memory), in no particular order.</summary>
+    IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The <c>transitions</c> container: one document per stage change, deterministic ids.</summary>
+public interface ITransitionStore
+{
+    /// <summary>Inserts or overwrites the documents by id (idempotent).</summary>
+    Task UpsertAsync(IReadOnlyCollection<TransitionDocument> transitions, CancellationToken cancellationToken);
+
+    /// <summary>The transitions of one customer, ordered by event time.</summary>
+    Task<IReadOnlyList<TransitionDocument>> ListAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every transition of the customer (used when a profile is merged into another, or erased).</summary>
+    Task DeleteAllAsync(string customerId, CancellationToken cancellationToken);
+}
+
+/// <summary>The <c>deadletter</c> container: events that could not be processed, with reason and raw payload.</summary>
+public interface IDeadLetterStore
+{
+    /// <summary>Inserts or overwrites by id (the id is deterministic from the stream position, so replays add nothing).</summary>
+    Task AddAsync(DeadLetterDocument document, CancellationToken cancellationToken);
+
+    /// <summary>The dead letters of one UTC day (yyyy-MM-dd).</summary>
+    Task<IReadOnlyList<DeadLetterDocument>> ListAsync(string day, CancellationToken cancellationToken);
+}
+
+/// <summary>Readiness of the store for <c>/health</c>.</summary>
+public interface IStoreHealth
+{
+    Task<bool> IsReachableAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+using Journey.Domain.Customers;
+using Journey.Domain.Events;
+
+namespace Journey.Domain.Serialization;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(JourneyEvent))]
+[JsonSerializable(typeof(List<JourneyEvent>))]
+[JsonSerializable(typeof(CustomerDocument))]
+[JsonSerializable(typeof(FoldState))]
+[JsonSerializable(typeof(TransitionDocument))]
+[JsonSerializable(typeof(List<TransitionDocument>))]
+[JsonSerializable(typeof(DeadLetterDocument))]
+internal sealed partial class JourneyJsonContext : JsonSerializerContext;
