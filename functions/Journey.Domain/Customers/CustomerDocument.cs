@@ -27,6 +27,9 @@ public sealed class CustomerDocument
 
     public JsonElement? Traits { get; set; }
 
+    /// <summary>Event time of the identify call the traits came from (the latest wins).</summary>
+    public DateTimeOffset? TraitsAt { get; set; }
+
     // projection
     public Acquisition? Acquisition { get; set; }
     public Stage Stage { get; set; }

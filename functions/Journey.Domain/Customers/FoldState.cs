@@ -17,10 +17,11 @@ public sealed class FoldState
     public AmountStats Returns { get; set; } = new();
     public RatingStats Ratings { get; set; } = new();
     public EmailStats Email { get; set; } = new();
-    public SortedSet<string> ActiveDays { get; set; } = new(StringComparer.Ordinal);
+    public HashSet<string> ActiveDays { get; set; } = new(StringComparer.Ordinal);
     public DateTimeOffset? FirstSeen { get; set; }
     public DateTimeOffset? LastSeen { get; set; }
-    public List<TransitionSummary> Transitions { get; set; } = [];
+    public List<TransitionRecord> Transitions { get; set; } = [];
+    public long LateBeyondHorizon { get; set; }
 
     // running values
     public long ProductViews { get; set; }
@@ -30,8 +31,9 @@ public sealed class FoldState
     public bool CartOrWishlistAdded { get; set; }
     public DateTimeOffset? LastEventAt { get; set; }
     public DateTimeOffset? SessionStart { get; set; }
-    public long SessionEvents { get; set; }
-    public long SessionViews { get; set; }
+    public long SessionPageViews { get; set; }
+    public long SessionOtherViews { get; set; }
+    public long SessionInteractions { get; set; }
     public DateTimeOffset? LastPageViewAt { get; set; }
     public bool SessionAfterFirstOrder { get; set; }
     public bool PostPurchaseEngaged { get; set; }

@@ -20,12 +20,7 @@ public sealed class JourneyState
     /// <summary>Per stream partition, the highest sequence number applied to this profile.</summary>
     public SortedDictionary<string, long> Positions { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Events that arrived later than the compaction horizon and were applied to the baseline only.</summary>
-    public long LateBeyondHorizon { get; set; }
-
-    /// <summary>Bot events seen for this id (kept out of the journey).</summary>
-    public long BotEvents { get; set; }
-
+    /// <summary>The transitions as last written, to write only the ones that changed.</summary>
     public List<TransitionSummary> Transitions { get; set; } = [];
 }
 
@@ -64,3 +59,20 @@ public sealed record TimelineEntry
 }
 
 public sealed record TransitionSummary(Stage From, Stage To, DateTimeOffset At, string MessageId);
+
+/// <summary>A stage change found by the fold, with what the transition document needs.</summary>
+public sealed record TransitionRecord
+{
+    public required Stage From { get; init; }
+    public required Stage To { get; init; }
+    public required DateTimeOffset At { get; init; }
+    public required string TriggerEvent { get; init; }
+    public required string TriggerMessageId { get; init; }
+    public required string Rule { get; init; }
+    public string? Channel { get; init; }
+    public double DaysSinceFirstTouch { get; init; }
+    public long SessionsSinceFirstTouch { get; init; }
+    public SortedDictionary<string, long> MicroConversions { get; init; } = new(StringComparer.Ordinal);
+
+    public TransitionSummary Summary => new(From, To, At, TriggerMessageId);
+}

@@ -1,0 +1,174 @@
+using Journey.Domain.Customers;
+using Journey.Domain.Events;
+using Journey.Domain.Ports;
+using Journey.Domain.Stages;
+
+namespace Journey.Domain.Processing;
+
+/// <summary>One event with the stream position it came from.</summary>
+public sealed record PositionedEvent(JourneyEvent Event, TimelineEntry Entry, StreamRecord Record);
+
+/// <summary>
+/// The state changes of one customer document: adding events (dropping those already applied),
+/// absorbing a merged profile, compacting the timeline and re-folding the projection.
+/// </summary>
+public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options)
+{
+    private const int MaxCompactedIds = 5000;
+
+    /// <summary>A new, empty profile document.</summary>
+    public static CustomerDocument NewProfile(string id) => new() { Id = id };
+
+    /// <summary>
+    /// Adds the events that this document has not seen (by stream position and by message id).
+    /// Returns how many were added; the rest are duplicates.
+    /// </summary>
+    public int AddEvents(CustomerDocument doc, IReadOnlyList<PositionedEvent> events)
+    {
+        var journey = doc.Journey;
+        var known = KnownIds(journey);
+        var added = 0;
+        var maxPositions = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var pe in events)
+        {
+            var partition = pe.Record.Partition;
+            var seq = pe.Record.SequenceNumber;
+            if (seq > maxPositions.GetValueOrDefault(partition, -1)) maxPositions[partition] = seq;
+            if (journey.Positions.TryGetValue(partition, out var applied) && seq <= applied) continue;
+            if (!known.Add(pe.Entry.Id)) continue;
+
+            journey.Timeline.Add(pe.Entry);
+            AdoptIdentity(doc, pe.Event);
+            AdoptAcquisition(doc, pe.Event);
+            AdoptTraits(doc, pe.Event);
+            added++;
+        }
+        foreach (var (partition, seq) in maxPositions)
+        {
+            if (seq > journey.Positions.GetValueOrDefault(partition, -1)) journey.Positions[partition] = seq;
+        }
+        return added;
+    }
+
+    /// <summary>Moves everything of <paramref name="source"/> (a profile being merged away) into <paramref name="target"/>. Idempotent.</summary>
+    public void Absorb(CustomerDocument target, string sourceId, CustomerDocument source)
+    {
+        if (target.MergedIds.Contains(sourceId)) return;
+        var known = KnownIds(target.Journey);
+        foreach (var entry in source.Journey.Timeline)
+        {
+            if (known.Add(entry.Id)) target.Journey.Timeline.Add(entry);
+        }
+        foreach (var id in source.Journey.CompactedMessageIds)
+        {
+            if (known.Add(id)) target.Journey.CompactedMessageIds.Add(id);
+        }
+        foreach (var (partition, seq) in source.Journey.Positions)
+        {
+            if (seq > target.Journey.Positions.GetValueOrDefault(partition, -1)) target.Journey.Positions[partition] = seq;
+        }
+        target.Journey.Baseline = FoldStates.Combine(target.Journey.Baseline, source.Journey.Baseline);
+
+        if (source.UserId is null) AddDistinct(target.AnonymousIds, sourceId);
+        target.UserId ??= source.UserId;
+        foreach (var id in source.AnonymousIds) AddDistinct(target.AnonymousIds, id);
+        AddDistinct(target.MergedIds, sourceId);
+        foreach (var id in source.MergedIds) AddDistinct(target.MergedIds, id);
+
+        if (source.Acquisition is { } acquisition && (target.Acquisition is null || IsEarlier(acquisition.FirstSeen, acquisition.MessageId, target.Acquisition)))
+            target.Acquisition = acquisition;
+        if (source.TraitsAt is { } at && (target.TraitsAt is null || at > target.TraitsAt))
+        {
+            target.Traits = source.Traits;
+            target.TraitsAt = at;
+        }
+    }
+
+    /// <summary>Compacts an over-long timeline, then re-folds and projects. Returns the fold result.</summary>
+    public FoldState Refold(CustomerDocument doc, DateTimeOffset now)
+    {
+        var journey = doc.Journey;
+        journey.Timeline.Sort(TimelineOrder.Instance);
+        if (journey.Timeline.Count > options.CompactAbove) Compact(journey);
+        var state = fold.Fold(journey.Baseline, journey.Timeline);
+        CustomerProjection.Apply(doc, state, now, options);
+        return state;
+    }
+
+    private void Compact(JourneyState journey)
+    {
+        var cut = journey.Timeline.Count - options.CompactKeep;
+        var compacted = journey.Timeline.GetRange(0, cut);
+        journey.Baseline = fold.Fold(journey.Baseline, compacted);
+        journey.Timeline.RemoveRange(0, cut);
+        journey.CompactedMessageIds.AddRange(compacted.Select(e => e.Id));
+        if (journey.CompactedMessageIds.Count > MaxCompactedIds)
+            journey.CompactedMessageIds.RemoveRange(0, journey.CompactedMessageIds.Count - MaxCompactedIds);
+    }
+
+    private static HashSet<string> KnownIds(JourneyState journey)
+    {
+        var known = new HashSet<string>(journey.Timeline.Count + journey.CompactedMessageIds.Count, StringComparer.Ordinal);
+        foreach (var e in journey.Timeline) known.Add(e.Id);
+        foreach (var id in journey.CompactedMessageIds) known.Add(id);
+        return known;
+    }
+
+    private static void AdoptIdentity(CustomerDocument doc, JourneyEvent e)
+    {
+        if (e.UserId is not null && doc.UserId is null && doc.Id == e.UserId) doc.UserId = e.UserId;
+        if (e.AnonymousId is not null) AddDistinct(doc.AnonymousIds, e.AnonymousId);
+    }
+
+    private static void AdoptAcquisition(CustomerDocument doc, JourneyEvent e)
+    {
+        if (e.Type is MessageType.Identify or MessageType.Alias or MessageType.Group) return;
+        if (doc.Acquisition is not null && !IsEarlier(e.Timestamp, e.MessageId, doc.Acquisition)) return;
+        doc.Acquisition = new Acquisition
+        {
+            Channel = e.Channel ?? "direct",
+            Source = e.Campaign?.Source ?? HostOf(e.Page?.Referrer),
+            Medium = e.Campaign?.Medium,
+            Campaign = e.Campaign?.Name,
+            Referrer = e.Page?.Referrer,
+            LandingPage = e.Page?.Url ?? e.Page?.Path,
+            FirstDevice = e.Device == DeviceClass.Unknown ? null : e.Device.ToString().ToLowerInvariant(),
+            FirstSeen = e.Timestamp.ToUniversalTime(),
+            MessageId = e.MessageId,
+        };
+    }
+
+    private static void AdoptTraits(CustomerDocument doc, JourneyEvent e)
+    {
+        if (e.Traits is null || e.Traits.Value.ValueKind != System.Text.Json.JsonValueKind.Object) return;
+        if (doc.TraitsAt is not null && e.Timestamp < doc.TraitsAt) return;
+        doc.Traits = e.Traits;
+        doc.TraitsAt = e.Timestamp.ToUniversalTime();
+    }
+
+    private static bool IsEarlier(DateTimeOffset t, string? messageId, Acquisition current) =>
+        t < current.FirstSeen || (t == current.FirstSeen && string.CompareOrdinal(messageId, current.MessageId) < 0);
+
+    private static string? HostOf(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : null;
+
+    private static void AddDistinct(List<string> list, string value)
+    {
+        if (!list.Contains(value, StringComparer.Ordinal)) list.Add(value);
+    }
+}
+
+/// <summary>Event-time order, ties broken by message id so every replica folds the same way.</summary>
+public sealed class TimelineOrder : IComparer<TimelineEntry>
+{
+    public static readonly TimelineOrder Instance = new();
+
+    public int Compare(TimelineEntry? x, TimelineEntry? y)
+    {
+        if (ReferenceEquals(x, y)) return 0;
+        if (x is null) return -1;
+        if (y is null) return 1;
+        var byTime = x.T.CompareTo(y.T);
+        return byTime != 0 ? byTime : string.CompareOrdinal(x.Id, y.Id);
+    }
+}

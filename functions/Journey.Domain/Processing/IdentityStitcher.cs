@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using Journey.Domain.Customers;
+using Journey.Domain.Ports;
+using Journey.Domain.Stages;
+using Microsoft.Extensions.Logging;
+
+namespace Journey.Domain.Processing;
+
+/// <summary>
+/// Identity stitching. An identify (userId + anonymousId) or an alias (previousId → userId)
+/// links a source id to a target id: the source's profile is merged into the target's, and the
+/// source id keeps a redirect document so later events of either id land on the merged profile.
+///
+/// The merge is a two-step saga that survives a crash and concurrent writers on other
+/// partitions: (1) the source document is replaced, with its ETag, by a redirect carrying the
+/// profile as <see cref="CustomerDocument.PendingMerge"/>; (2) the profile is absorbed into the
+/// target (idempotent: the target records the source in <see cref="CustomerDocument.MergedIds"/>),
+/// then the pending copy is cleared. Whoever meets a redirect with a pending merge finishes it.
+/// </summary>
+public sealed class IdentityStitcher(
+    ICustomerStore customers,
+    ITransitionStore transitions,
+    CustomerUpdate update,
+    Func<CustomerDocument, FoldState, IReadOnlyDictionary<Stage, TransitionSummary>, CancellationToken, Task<int>> writeTransitions,
+    TimeProvider clock,
+    ILogger logger)
+{
+    private const int MaxHops = 16;
+    private const int MaxAttempts = 20;
+    private const int MaxCachedRedirects = 200_000;
+
+    /// <summary>Completed redirects (id → id they point to). Completed redirects never change, so caching them is safe.</summary>
+    private readonly ConcurrentDictionary<string, string> _redirects = new(StringComparer.Ordinal);
+
+    /// <summary>The id of the document that holds this id's profile now (following redirects, finishing pending merges).</summary>
+    public async Task<string> ResolveAsync(string id, CancellationToken ct)
+    {
+        var current = id;
+        for (var hop = 0; hop < MaxHops; hop++)
+        {
+            if (_redirects.TryGetValue(current, out var cached))
+            {
+                current = cached;
+                continue;
+            }
+            var stored = await customers.GetAsync(current, ct);
+            if (stored is null || !stored.Document.IsRedirect) return current;
+            if (stored.Document.PendingMerge is not null) await CompleteMergeAsync(stored, ct);
+            else Remember(current, stored.Document.MergedInto!);
+            current = stored.Document.MergedInto!;
+        }
+        logger.LogError("Identity {Id} redirects more than {MaxHops} times; using {Current}", id, MaxHops, current);
+        return current;
+    }
+
+    /// <summary>Links <paramref name="source"/> to <paramref name="target"/>: merges the source's profile into the target's.</summary>
+    public async Task LinkAsync(string source, string target, bool allowUserMerge, CancellationToken ct)
+    {
+        if (_redirects.TryGetValue(source, out var known) && known == target) return;
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var resolvedTarget = await ResolveAsync(target, ct);
+            if (resolvedTarget == source)
+            {
+                logger.LogInformation("Not linking {Source} to {Target}: {Target} already resolves to {Source}", source, target, target, source);
+                return;
+            }
+
+            var stored = await customers.GetAsync(source, ct);
+            try
+            {
+                if (stored is null)
+                {
+                    // Nothing to move yet: a redirect makes the source's later events land on the target.
+                    await customers.CreateAsync(new CustomerDocument { Id = source, MergedInto = target, UpdatedAt = clock.GetUtcNow() }, ct);
+                    Remember(source, target);
+                    return;
+                }
+
+                var doc = stored.Document;
+                if (doc.IsRedirect)
+                {
+                    if (doc.PendingMerge is not null) await CompleteMergeAsync(stored, ct);
+                    var resolvedSource = await ResolveAsync(doc.MergedInto!, ct);
+                    if (resolvedSource != resolvedTarget)
+                        logger.LogInformation("Id {Source} is already merged into {MergedInto}; not merging it into {Target}", source, doc.MergedInto, target);
+                    return;
+                }
+
+                if (doc.UserId is not null && doc.UserId != target && !allowUserMerge)
+                {
+                    logger.LogInformation("Id {Source} belongs to user {UserId}; an identify does not merge two users (use alias)", source, doc.UserId);
+                    return;
+                }
+
+                var redirect = new CustomerDocument { Id = source, MergedInto = target, PendingMerge = doc, UpdatedAt = clock.GetUtcNow() };
+                var etag = await customers.ReplaceAsync(redirect, stored.ETag, ct);
+                await CompleteMergeAsync(new Versioned<CustomerDocument>(redirect, etag), ct);
+                return;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                logger.LogDebug("Concurrent update while linking {Source} to {Target}; retrying", source, target);
+            }
+        }
+        throw new StoreUnavailableException($"Linking {source} to {target} kept conflicting with concurrent writers after {MaxAttempts} attempts.");
+    }
+
+    /// <summary>Step 2 of the merge: absorb the pending profile into the target, then clear the pending copy.</summary>
+    private async Task CompleteMergeAsync(Versioned<CustomerDocument> redirect, CancellationToken ct)
+    {
+        var source = redirect.Document;
+        var pending = source.PendingMerge!;
+        for (var attempt = 0; ; attempt++)
+        {
+            if (attempt > 2 * MaxAttempts)
+                throw new StoreUnavailableException($"Merging {source.Id} into {source.MergedInto} kept conflicting with concurrent writers.");
+            var targetId = await ResolveAsync(source.MergedInto!, ct);
+            var stored = await customers.GetAsync(targetId, ct);
+            if (stored?.Document.IsRedirect == true) continue; // merged away meanwhile: resolve again
+            var doc = stored?.Document ?? CustomerUpdate.NewProfile(targetId);
+            if (doc.MergedIds.Contains(source.Id)) break;
+
+            update.Absorb(doc, source.Id, pending);
+            var previous = doc.Journey.Transitions.ToDictionary(t => t.To);
+            var state = update.Refold(doc, clock.GetUtcNow());
+            await writeTransitions(doc, state, previous, ct);
+            try
+            {
+                if (stored is null) await customers.CreateAsync(doc, ct);
+                else await customers.ReplaceAsync(doc, stored.ETag, ct);
+                logger.LogInformation("Merged profile {Source} into {Target}", source.Id, targetId);
+                break;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                logger.LogDebug("Concurrent update of {Target} while merging {Source}; retrying", targetId, source.Id);
+            }
+        }
+
+        await transitions.DeleteAllAsync(source.Id, ct);
+        try
+        {
+            await customers.ReplaceAsync(new CustomerDocument { Id = source.Id, MergedInto = source.MergedInto, UpdatedAt = clock.GetUtcNow() }, redirect.ETag, ct);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            // Someone else finished the merge first; the pending copy is theirs to clear.
+        }
+        Remember(source.Id, source.MergedInto!);
+    }
+
+    private void Remember(string source, string target)
+    {
+        if (_redirects.Count > MaxCachedRedirects) _redirects.Clear();
+        _redirects[source] = target;
+    }
+}

@@ -1,0 +1,211 @@
+using System.Text;
+using System.Text.Json;
+using Journey.Domain.Customers;
+using Journey.Domain.Events;
+using Journey.Domain.Ports;
+using Journey.Domain.Serialization;
+using Journey.Domain.Stages;
+using Microsoft.Extensions.Logging;
+
+namespace Journey.Domain.Processing;
+
+/// <summary>
+/// Applies a batch of stream records to the customer documents: reads each record (unreadable
+/// ones go to the dead letters), keeps bots out, stitches identities, groups the events by
+/// customer and writes each customer once per batch with optimistic concurrency.
+/// </summary>
+public sealed class JourneyProcessor : IJourneyProcessor
+{
+    private const int MaxConflictRetries = 20;
+
+    private readonly ICustomerStore _customers;
+    private readonly ITransitionStore _transitions;
+    private readonly IDeadLetterStore _deadLetters;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<JourneyProcessor> _logger;
+    private readonly JourneyRulesOptions _options;
+    private readonly CustomerUpdate _update;
+    private readonly IdentityStitcher _identity;
+
+    public JourneyProcessor(
+        ICustomerStore customers,
+        ITransitionStore transitions,
+        IDeadLetterStore deadLetters,
+        JourneyRulesOptions options,
+        TimeProvider clock,
+        ILogger<JourneyProcessor> logger)
+    {
+        _customers = customers;
+        _transitions = transitions;
+        _deadLetters = deadLetters;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        _update = new CustomerUpdate(new JourneyFold(options), options);
+        _identity = new IdentityStitcher(customers, transitions, _update, WriteTransitionsAsync, clock, logger);
+    }
+
+    public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> batch, CancellationToken cancellationToken)
+    {
+        var counts = new Counts();
+        var events = new List<PositionedEvent>(batch.Count);
+        foreach (var record in batch)
+        {
+            var read = Read(record);
+            if (read.Error is not null)
+            {
+                await DeadLetterAsync(record, read.Error, read.Event, cancellationToken);
+                counts.DeadLettered++;
+                continue;
+            }
+            if (read.Event!.IsBot)
+            {
+                counts.Bots++;
+                continue;
+            }
+            events.Add(read.Positioned!);
+        }
+
+        foreach (var link in IdentityLinks(events))
+            await _identity.LinkAsync(link.Source, link.Target, link.AllowUserMerge, cancellationToken);
+
+        foreach (var group in events.GroupBy(e => e.Event.ProfileKey, StringComparer.Ordinal))
+        {
+            var groupEvents = group.ToList();
+            try
+            {
+                await ApplyAsync(group.Key, groupEvents, counts, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not StoreUnavailableException and not OperationCanceledException and not TimeoutException)
+            {
+                _logger.LogError(ex, "Events of profile {ProfileKey} could not be applied; {Count} events go to the dead letters", group.Key, groupEvents.Count);
+                foreach (var pe in groupEvents)
+                {
+                    await DeadLetterAsync(pe.Record, $"could not be applied: {ex.GetType().Name}: {ex.Message}", pe.Event, cancellationToken);
+                    counts.DeadLettered++;
+                }
+            }
+        }
+
+        return new BatchResult(batch.Count, counts.Applied, counts.Duplicates, counts.DeadLettered, counts.Bots, counts.CustomerWrites, counts.TransitionWrites);
+    }
+
+    private async Task ApplyAsync(string profileKey, List<PositionedEvent> events, Counts counts, CancellationToken ct)
+    {
+        var id = await _identity.ResolveAsync(profileKey, ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            var stored = await _customers.GetAsync(id, ct);
+            if (stored?.Document.IsRedirect == true)
+            {
+                id = await _identity.ResolveAsync(stored.Document.MergedInto!, ct);
+                continue;
+            }
+
+            var doc = stored?.Document ?? CustomerUpdate.NewProfile(id);
+            var added = _update.AddEvents(doc, events);
+            if (added == 0)
+            {
+                counts.Duplicates += events.Count;
+                return;
+            }
+
+            var previous = doc.Journey.Transitions.ToDictionary(t => t.To);
+            var state = _update.Refold(doc, _clock.GetUtcNow());
+            counts.TransitionWrites += await WriteTransitionsAsync(doc, state, previous, ct);
+            try
+            {
+                if (stored is null) await _customers.CreateAsync(doc, ct);
+                else await _customers.ReplaceAsync(doc, stored.ETag, ct);
+                counts.Applied += added;
+                counts.Duplicates += events.Count - added;
+                counts.CustomerWrites++;
+                return;
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxConflictRetries)
+            {
+                _logger.LogDebug("Concurrent update of customer {CustomerId}; retrying (attempt {Attempt})", id, attempt + 1);
+            }
+        }
+    }
+
+    /// <summary>Writes the transition documents that are new or changed, before the customer document that records them.</summary>
+    private async Task<int> WriteTransitionsAsync(CustomerDocument doc, FoldState state, IReadOnlyDictionary<Stage, TransitionSummary> previous, CancellationToken ct)
+    {
+        var all = CustomerProjection.Transitions(doc, state);
+        var changed = all.Where(t => !previous.TryGetValue(t.To, out var p) || p != new TransitionSummary(t.From, t.To, t.At, t.TriggerMessageId)).ToList();
+        doc.Journey.Transitions = [.. state.Transitions.Select(t => t.Summary)];
+        if (changed.Count > 0) await _transitions.UpsertAsync(changed, ct);
+        return changed.Count;
+    }
+
+    private static IEnumerable<(string Source, string Target, bool AllowUserMerge)> IdentityLinks(List<PositionedEvent> events)
+    {
+        var seen = new HashSet<(string, string)>();
+        foreach (var pe in events.OrderBy(e => e.Event.Timestamp))
+        {
+            var e = pe.Event;
+            if (e.Type == MessageType.Alias && e.PreviousId is not null && e.UserId is not null && e.PreviousId != e.UserId)
+            {
+                if (seen.Add((e.PreviousId, e.UserId))) yield return (e.PreviousId, e.UserId, true);
+            }
+            if (e.UserId is not null && e.AnonymousId is not null && e.UserId != e.AnonymousId)
+            {
+                if (seen.Add((e.AnonymousId, e.UserId))) yield return (e.AnonymousId, e.UserId, false);
+            }
+        }
+    }
+
+    private (PositionedEvent? Positioned, JourneyEvent? Event, string? Error) Read(StreamRecord record)
+    {
+        JourneyEvent e;
+        try
+        {
+            e = JourneyJson.Deserialize<JourneyEvent>(record.Body.Span);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            return (null, null, $"unreadable event: {ex.Message}");
+        }
+        if (string.IsNullOrWhiteSpace(e.UserId) && string.IsNullOrWhiteSpace(e.AnonymousId))
+            return (null, e, "the event has neither userId nor anonymousId");
+        if (string.IsNullOrWhiteSpace(e.MessageId))
+            return (null, e, "the event has no messageId");
+        try
+        {
+            return (new PositionedEvent(e, TimelineEntries.From(e, _options), record), e, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, e, $"could not be read into the journey: {ex.Message}");
+        }
+    }
+
+    private async Task DeadLetterAsync(StreamRecord record, string reason, JourneyEvent? e, CancellationToken ct)
+    {
+        var now = _clock.GetUtcNow();
+        _logger.LogWarning("Dead-lettering event at {Partition}/{SequenceNumber}: {Reason}", record.Partition, record.SequenceNumber, reason);
+        await _deadLetters.AddAsync(new DeadLetterDocument
+        {
+            Id = DeadLetterDocument.IdFor(record.Partition, record.SequenceNumber),
+            Day = TimelineEntries.Day(now),
+            Reason = reason,
+            Partition = record.Partition,
+            SequenceNumber = record.SequenceNumber,
+            MessageId = e?.MessageId,
+            CustomerId = e?.UserId ?? e?.AnonymousId,
+            RawPayload = Encoding.UTF8.GetString(record.Body.Span),
+            At = now,
+        }, ct);
+    }
+
+    private sealed class Counts
+    {
+        public int Applied;
+        public int Duplicates;
+        public int DeadLettered;
+        public int Bots;
+        public int CustomerWrites;
+        public int TransitionWrites;
+    }
+}
