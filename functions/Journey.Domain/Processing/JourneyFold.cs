@@ -298,9 +298,10 @@ public sealed class JourneyFold
             Channel = s.Sessions.LastChannel ?? e.Ch,
             DaysSinceFirstTouch = Math.Round((e.T - firstTouch).TotalDays, 4),
             SessionsSinceFirstTouch = s.Sessions.Count,
-            MicroConversions = new SortedDictionary<string, long>(s.MicroConversionsInStage, StringComparer.Ordinal),
+            MicroConversions = s.Stage == Stage.None ? new(StringComparer.Ordinal) : new SortedDictionary<string, long>(s.MicroConversionsInStage, StringComparer.Ordinal),
         });
-        s.MicroConversionsInStage.Clear();
+        // The first touch's own micro-conversions count toward the stage it starts in.
+        if (s.Stage != Stage.None) s.MicroConversionsInStage.Clear();
         s.Stage = to;
         s.StageReachedAt[to] = e.T;
     }

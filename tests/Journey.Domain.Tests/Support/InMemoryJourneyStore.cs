@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Journey.Domain.Customers;
+using Journey.Domain.Ports;
+using Journey.Domain.Serialization;
+
+namespace Journey.Domain.Tests.Support;
+
+/// <summary>A store fake with Cosmos-like ETag semantics; documents are kept as JSON so no reference is shared with the processor.</summary>
+public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDeadLetterStore
+{
+    private readonly ConcurrentDictionary<string, (string ETag, string Json)> _customers = new();
+    private readonly ConcurrentDictionary<string, string> _transitions = new();
+    private readonly ConcurrentDictionary<string, DeadLetterDocument> _deadLetters = new();
+    private long _etag;
+
+    public int CustomerWrites;
+
+    public Task<Versioned<CustomerDocument>?> GetAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_customers.TryGetValue(id, out var v)
+            ? new Versioned<CustomerDocument>(JourneyJson.Deserialize<CustomerDocument>(v.Json), v.ETag)
+            : null);
+
+    public Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken)
+    {
+        var etag = NextETag();
+        if (!_customers.TryAdd(document.Id, (etag, JourneyJson.Serialize(document))))
+            throw new ConcurrencyConflictException($"customer {document.Id} exists");
+        Interlocked.Increment(ref CustomerWrites);
+        return Task.FromResult(etag);
+    }
+
+    public Task<string> ReplaceAsync(CustomerDocument document, string ifMatch, CancellationToken cancellationToken)
+    {
+        var etag = NextETag();
+        if (!_customers.TryGetValue(document.Id, out var current) || current.ETag != ifMatch ||
+            !_customers.TryUpdate(document.Id, (etag, JourneyJson.Serialize(document)), current))
+            throw new ConcurrencyConflictException($"customer {document.Id} changed");
+        Interlocked.Increment(ref CustomerWrites);
+        return Task.FromResult(etag);
+    }
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => Task.FromResult(_customers.TryRemove(id, out _));
+
+    public async IAsyncEnumerable<CustomerDocument> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        foreach (var (_, v) in _customers) yield return JourneyJson.Deserialize<CustomerDocument>(v.Json);
+    }
+
+    public Task UpsertAsync(IReadOnlyCollection<TransitionDocument> transitions, CancellationToken cancellationToken)
+    {
+        foreach (var t in transitions) _transitions[t.Id] = JourneyJson.Serialize(t);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<TransitionDocument>> ListAsync(string customerId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TransitionDocument>>(
+        [.. _transitions.Values.Select(JourneyJson.Deserialize<TransitionDocument>).Where(t => t.CustomerId == customerId).OrderBy(t => t.At).ThenBy(t => t.To)]);
+
+    public Task DeleteAllAsync(string customerId, CancellationToken cancellationToken)
+    {
+        foreach (var (id, json) in _transitions)
+        {
+            if (JourneyJson.Deserialize<TransitionDocument>(json).CustomerId == customerId) _transitions.TryRemove(id, out _);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task AddAsync(DeadLetterDocument document, CancellationToken cancellationToken)
+    {
+        _deadLetters[document.Id] = document;
+        return Task.CompletedTask;
+    }
+
+    Task<IReadOnlyList<DeadLetterDocument>> IDeadLetterStore.ListAsync(string day, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DeadLetterDocument>>([.. _deadLetters.Values.Where(d => d.Day == day)]);
+
+    public IReadOnlyList<DeadLetterDocument> DeadLetters => [.. _deadLetters.Values.OrderBy(d => d.SequenceNumber)];
+
+    public string? ETagOf(string id) => _customers.TryGetValue(id, out var v) ? v.ETag : null;
+
+    public IReadOnlyList<string> CustomerIds => [.. _customers.Keys.Order()];
+
+    private string NextETag() => $"\"{Interlocked.Increment(ref _etag)}\"";
+}

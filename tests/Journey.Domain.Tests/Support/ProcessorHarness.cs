@@ -1,0 +1,47 @@
+using Journey.Domain.Customers;
+using Journey.Domain.Events;
+using Journey.Domain.Processing;
+using Journey.Domain.Stages;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Journey.Domain.Tests.Support;
+
+/// <summary>A processor over the in-memory store, with its own stream sequence per partition.</summary>
+public sealed class ProcessorHarness
+{
+    private readonly Dictionary<string, long> _next = [];
+
+    public ProcessorHarness(JourneyRulesOptions? options = null)
+    {
+        Options = options ?? new JourneyRulesOptions();
+        Processor = new JourneyProcessor(Store, Store, Store, Options, new FixedClock(Events.T0.AddDays(1)), NullLogger<JourneyProcessor>.Instance);
+    }
+
+    public InMemoryJourneyStore Store { get; } = new();
+    public JourneyRulesOptions Options { get; }
+    public JourneyProcessor Processor { get; }
+
+    /// <summary>Sends the events as one batch on the partition.</summary>
+    public Task<BatchResult> SendAsync(string partition, params JourneyEvent[] events)
+    {
+        var first = _next.GetValueOrDefault(partition);
+        _next[partition] = first + events.Length;
+        return Processor.ProcessAsync(Events.Records(events, partition, first), CancellationToken.None);
+    }
+
+    public Task<BatchResult> SendAsync(params JourneyEvent[] events) => SendAsync("0", events);
+
+    public async Task<CustomerDocument> CustomerAsync(string id)
+    {
+        var stored = await Store.GetAsync(id, CancellationToken.None) ?? throw new InvalidOperationException($"no customer {id}");
+        return stored.Document.IsRedirect ? await CustomerAsync(stored.Document.MergedInto!) : stored.Document;
+    }
+
+    public async Task<IReadOnlyList<TransitionDocument>> TransitionsAsync(string id) =>
+        await Store.ListAsync((await CustomerAsync(id)).Id, CancellationToken.None);
+}
+
+public sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
