@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Journey.Domain.Events;
 
@@ -78,8 +79,10 @@ public sealed record JourneyEvent
     public string? Source { get; init; }
 
     /// <summary>The key that partitions the stream and names the profile: userId, else anonymousId.</summary>
+    [JsonIgnore]
     public string ProfileKey => UserId ?? AnonymousId ?? throw new InvalidOperationException($"Event {MessageId} has neither userId nor anonymousId.");
 
+    [JsonIgnore]
     public bool IsBot => Device == DeviceClass.Bot;
 }
 
