@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the whole test suite from a fresh clone: installs the npm packages the real-client tests
+# use, builds the solution, runs every test project and prints the closing line
+# "N passed, N failed" (counted from the test result files).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+echo "== npm packages for the real-client tests (tests/node)"
+(cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+
+echo "== build"
+dotnet build Journey.Functions.sln -c Release --nologo -v quiet
+
+echo "== tests"
+status=0
+dotnet test Journey.Functions.sln -c Release --no-build --nologo \
+  --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000 || status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status without a failed test: counting it as one failure" >&2
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
