@@ -1,0 +1,426 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Journey.Domain.Customers;
+using Journey.Domain.Ports;
+using Journey.Domain.Serialization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Journey.Adapters.Store.Sqlite;
+
+/// <summary>
+/// Local mode's stand-in for Cosmos DB: the <c>customers</c>, <c>transitions</c> and
+/// <c>deadletter</c> containers (and the tables of <c>metrics</c> and <c>painpoints</c>) in one
+/// SQLite file, each document stored whole as the JSON <see cref="JourneyJson"/> writes, so the
+/// documents are the same as in Cosmos DB and BI tools can query them with <c>json_extract</c>
+/// (views <c>customers_v</c>, <c>transitions_v</c>, <c>deadletter_v</c>).
+/// </summary>
+/// <remarks>
+/// WAL mode; one writer connection on its own thread with group commit (see
+/// <see cref="SqliteWriter"/>) and a small pool of read-only connections. ETags behave like
+/// Cosmos DB's: every write makes a new opaque one. The file is opened on first use (or by
+/// <see cref="InitializeAsync"/>); transient SQLite errors surface as
+/// <see cref="StoreUnavailableException"/>. Thread-safe.
+/// </remarks>
+public sealed class SqliteJourneyStore : ICustomerStore, ITransitionStore, IDeadLetterStore, IStoreHealth, IAsyncDisposable, IDisposable
+{
+    private const int ScanPageSize = 256;
+
+    private readonly SqliteStoreOptions _options;
+    private readonly ILogger<SqliteJourneyStore> _logger;
+    private readonly TimeProvider _clock;
+    private readonly string _databasePath;
+    private readonly SqliteReaderPool _readers;
+    private readonly Lock _openLock = new();
+    private volatile SqliteWriter? _writer;
+    private volatile bool _disposed;
+
+    public SqliteJourneyStore(SqliteStoreOptions options, ILogger<SqliteJourneyStore> logger, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors), nameof(options));
+
+        _options = options;
+        _logger = logger;
+        _clock = clock ?? TimeProvider.System;
+        _databasePath = Path.GetFullPath(options.DatabasePath);
+        _readers = new SqliteReaderPool(_databasePath, options.BusyTimeout, options.MaxIdleReaders);
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath => _databasePath;
+
+    /// <summary>Opens (creating and migrating) the database now rather than on first use, so that a bad data folder shows at start.</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            EnsureOpen();
+            return Task.CompletedTask;
+        }
+        catch (Exception ex)
+        {
+            return Failed(ex);
+        }
+    }
+
+    // ---- customers ----
+
+    public Task<Versioned<CustomerDocument>?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(id);
+            EnsureOpen();
+            string etag;
+            byte[] doc;
+            var reader = _readers.Rent();
+            var healthy = false;
+            try
+            {
+                var command = reader.GetCustomer;
+                command.Parameters[0].Value = id;
+                using (var row = command.ExecuteReader())
+                {
+                    if (!row.Read())
+                    {
+                        healthy = true;
+                        return Task.FromResult<Versioned<CustomerDocument>?>(null);
+                    }
+                    etag = row.GetString(0);
+                    doc = row.GetUtf8(1);
+                }
+                healthy = true;
+            }
+            finally
+            {
+                _readers.Return(reader, healthy);
+            }
+            return Task.FromResult<Versioned<CustomerDocument>?>(new(JourneyJson.Deserialize<CustomerDocument>(doc), etag));
+        }
+        catch (Exception ex)
+        {
+            return Failed<Versioned<CustomerDocument>?>(ex);
+        }
+    }
+
+    public Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(document);
+            ArgumentException.ThrowIfNullOrEmpty(document.Id, nameof(document) + ".Id");
+            var writer = EnsureOpen();
+            var id = document.Id;
+            var json = JourneyJson.Serialize(document);
+            var etag = NewETag();
+            var now = Timestamp(_clock.GetUtcNow());
+            return writer.EnqueueAsync(
+                w => w.InsertCustomer(id, etag, json, now) ? etag : throw new ConcurrencyConflictException($"Customer {id} already exists."),
+                cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Failed<string>(ex);
+        }
+    }
+
+    public Task<string> ReplaceAsync(CustomerDocument document, string ifMatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(document);
+            ArgumentNullException.ThrowIfNull(ifMatch);
+            var writer = EnsureOpen();
+            var id = document.Id;
+            var json = JourneyJson.Serialize(document);
+            var etag = NewETag();
+            var now = Timestamp(_clock.GetUtcNow());
+            return writer.EnqueueAsync(
+                w => w.ReplaceCustomer(id, etag, json, now, ifMatch)
+                    ? etag
+                    : throw new ConcurrencyConflictException($"Customer {id} was changed or deleted since it was read (ETag {ifMatch})."),
+                cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Failed<string>(ex);
+        }
+    }
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(id);
+            return EnsureOpen().EnqueueAsync(w => w.DeleteCustomer(id), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Failed<bool>(ex);
+        }
+    }
+
+    /// <summary>Pages through the customers by id, a page per short read; memory holds one page, and no read transaction stays open while the caller works.</summary>
+    public async IAsyncEnumerable<CustomerDocument> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        EnsureOpen();
+        var page = new List<(string Id, byte[] Doc)>(ScanPageSize);
+        var after = "";
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            page.Clear();
+            Read(reader =>
+            {
+                var command = reader.ScanCustomers;
+                command.Parameters[0].Value = after;
+                command.Parameters[1].Value = ScanPageSize;
+                using var rows = command.ExecuteReader();
+                while (rows.Read()) page.Add((rows.GetString(0), rows.GetUtf8(1)));
+                return 0;
+            });
+            foreach (var (_, doc) in page) yield return JourneyJson.Deserialize<CustomerDocument>(doc);
+            if (page.Count < ScanPageSize) yield break;
+            after = page[^1].Id;
+        }
+    }
+
+    // ---- transitions ----
+
+    public Task UpsertAsync(IReadOnlyCollection<TransitionDocument> transitions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(transitions);
+            if (transitions.Count == 0) return Task.CompletedTask;
+            var writer = EnsureOpen();
+            var rows = new TransitionRow[transitions.Count];
+            var i = 0;
+            foreach (var t in transitions)
+                rows[i++] = new TransitionRow(t.Id, t.CustomerId, SortableUtc(t.At), JourneyJson.Serialize(t));
+            return writer.EnqueueAsync(w =>
+            {
+                w.UpsertTransitions(rows);
+                return true;
+            }, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Failed(ex);
+        }
+    }
+
+    /// <summary>The customer's transitions, ordered by event time (<see cref="ITransitionStore.ListAsync"/>).</summary>
+    public Task<IReadOnlyList<TransitionDocument>> ListTransitionsAsync(string customerId, CancellationToken cancellationToken) =>
+        ReadList<TransitionDocument>(reader => reader.ListTransitions, customerId, cancellationToken);
+
+    Task<IReadOnlyList<TransitionDocument>> ITransitionStore.ListAsync(string customerId, CancellationToken cancellationToken) =>
+        ListTransitionsAsync(customerId, cancellationToken);
+
+    public Task DeleteAllAsync(string customerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(customerId);
+            return EnsureOpen().EnqueueAsync(w => w.DeleteTransitions(customerId), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Failed(ex);
+        }
+    }
+
+    // ---- dead letters ----
+
+    public Task AddAsync(DeadLetterDocument document, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(document);
+            var writer = EnsureOpen();
+            var id = document.Id;
+            var day = document.Day;
+            var json = JourneyJson.Serialize(document);
+            return writer.EnqueueAsync(w =>
+            {
+                w.UpsertDeadLetter(id, day, json);
+                return true;
+            }, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Failed(ex);
+        }
+    }
+
+    /// <summary>The dead letters of one UTC day (yyyy-MM-dd), in the order they were first added (<see cref="IDeadLetterStore.ListAsync"/>).</summary>
+    public Task<IReadOnlyList<DeadLetterDocument>> ListDeadLettersAsync(string day, CancellationToken cancellationToken) =>
+        ReadList<DeadLetterDocument>(reader => reader.ListDeadLetters, day, cancellationToken);
+
+    Task<IReadOnlyList<DeadLetterDocument>> IDeadLetterStore.ListAsync(string day, CancellationToken cancellationToken) =>
+        ListDeadLettersAsync(day, cancellationToken);
+
+    // ---- health ----
+
+    /// <summary>True when the file opens, a read succeeds and the writer is running.</summary>
+    public Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var writer = EnsureOpen();
+            Read(reader => reader.Ping.ExecuteScalar());
+            return Task.FromResult(writer.IsRunning);
+        }
+        catch (OperationCanceledException ex)
+        {
+            return Task.FromCanceled<bool>(ex.CancellationToken);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "The SQLite store {DatabasePath} is not reachable", _databasePath);
+            return Task.FromResult(false);
+        }
+    }
+
+    // ---- lifetime ----
+
+    /// <summary>Applies the writes already queued, then closes every connection (the WAL is checkpointed on close).</summary>
+    public void Dispose()
+    {
+        SqliteWriter? writer;
+        lock (_openLock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            writer = _writer;
+        }
+        _readers.Dispose();
+        writer?.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- internals ----
+
+    private SqliteWriter EnsureOpen() => _writer ?? Open();
+
+    private SqliteWriter Open()
+    {
+        lock (_openLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_writer is { } opened) return opened;
+            try
+            {
+                var folder = Path.GetDirectoryName(_databasePath);
+                if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+                var writer = SqliteWriter.Open(_options, _databasePath, _logger);
+                _logger.LogInformation(
+                    "SQLite store opened at {DatabasePath} (schema version {SchemaVersion}, was {FoundSchemaVersion}; synchronous {Synchronous})",
+                    _databasePath, SqliteSchema.LatestVersion, writer.FoundSchemaVersion, _options.Synchronous);
+                _writer = writer;
+                return writer;
+            }
+            catch (SqliteException ex) when (SqliteErrors.IsTransient(ex))
+            {
+                throw SqliteErrors.Unavailable(_databasePath, ex);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreUnavailableException($"The SQLite store '{_databasePath}' is unavailable: {ex.Message}", ex);
+            }
+        }
+    }
+
+    /// <summary>Runs one query on a pooled read connection; transient errors become <see cref="StoreUnavailableException"/>.</summary>
+    private T Read<T>(Func<SqliteReader, T> query)
+    {
+        SqliteReader reader;
+        try
+        {
+            reader = _readers.Rent();
+        }
+        catch (SqliteException ex) when (SqliteErrors.IsTransient(ex))
+        {
+            throw SqliteErrors.Unavailable(_databasePath, ex);
+        }
+        var healthy = false;
+        try
+        {
+            var result = query(reader);
+            healthy = true;
+            return result;
+        }
+        catch (SqliteException ex) when (SqliteErrors.IsTransient(ex))
+        {
+            throw SqliteErrors.Unavailable(_databasePath, ex);
+        }
+        finally
+        {
+            _readers.Return(reader, healthy);
+        }
+    }
+
+    private Task<IReadOnlyList<T>> ReadList<T>(Func<SqliteReader, SqliteCommand> select, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(key);
+            EnsureOpen();
+            var docs = Read(reader =>
+            {
+                var command = select(reader);
+                command.Parameters[0].Value = key;
+                var list = new List<byte[]>();
+                using var rows = command.ExecuteReader();
+                while (rows.Read()) list.Add(rows.GetUtf8(0));
+                return list;
+            });
+            var result = new T[docs.Count];
+            for (var i = 0; i < docs.Count; i++) result[i] = JourneyJson.Deserialize<T>(docs[i]);
+            return Task.FromResult<IReadOnlyList<T>>(result);
+        }
+        catch (Exception ex)
+        {
+            return Failed<IReadOnlyList<T>>(ex);
+        }
+    }
+
+    private Task<T> Failed<T>(Exception exception) => exception switch
+    {
+        OperationCanceledException oce => Task.FromCanceled<T>(oce.CancellationToken.IsCancellationRequested ? oce.CancellationToken : new CancellationToken(true)),
+        SqliteException se when SqliteErrors.IsTransient(se) => Task.FromException<T>(SqliteErrors.Unavailable(_databasePath, se)),
+        _ => Task.FromException<T>(exception),
+    };
+
+    private Task Failed(Exception exception) => Failed<bool>(exception);
+
+    /// <summary>A new opaque ETag, quoted like Cosmos DB's; unique, so a document deleted and created again never matches an old one.</summary>
+    private static string NewETag() => $"\"{Guid.NewGuid()}\"";
+
+    /// <summary>Store write time, UTC, sortable as text.</summary>
+    private static string Timestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Event time as UTC text with full precision, so that text order is time order whatever the offset was.</summary>
+    internal static string SortableUtc(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace Journey.Adapters.Store.Sqlite;
+
+/// <summary>
+/// Read-only connections, each with its statements prepared once. In WAL mode readers never block
+/// the writer nor each other, and each statement sees the last committed state. A caller rents a
+/// connection for one query only; a few idle ones are kept, extra ones are closed.
+/// </summary>
+internal sealed class SqliteReaderPool(string databasePath, TimeSpan busyTimeout, int maxIdle) : IDisposable
+{
+    private readonly ConcurrentBag<SqliteReader> _idle = [];
+    private int _idleCount;
+    private volatile bool _disposed;
+
+    public SqliteReader Rent()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_idle.TryTake(out var reader))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return reader;
+        }
+        return new SqliteReader(SqliteConnections.Open(databasePath, readOnly: true, busyTimeout));
+    }
+
+    /// <summary>Gives the connection back; <paramref name="healthy"/> false closes it (after an error).</summary>
+    public void Return(SqliteReader reader, bool healthy = true)
+    {
+        if (!healthy || _disposed || Interlocked.Increment(ref _idleCount) > maxIdle)
+        {
+            if (healthy && !_disposed) Interlocked.Decrement(ref _idleCount);
+            reader.Dispose();
+            return;
+        }
+        _idle.Add(reader);
+        if (_disposed) Drain();
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Drain();
+    }
+
+    private void Drain()
+    {
+        while (_idle.TryTake(out var reader)) reader.Dispose();
+    }
+}
+
+/// <summary>One read-only connection and its prepared queries.</summary>
+internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
+{
+    private SqliteCommand? _getCustomer;
+    private SqliteCommand? _scanCustomers;
+    private SqliteCommand? _listTransitions;
+    private SqliteCommand? _listDeadLetters;
+    private SqliteCommand? _ping;
+
+    public SqliteConnection Connection => connection;
+
+    /// <summary>(etag, doc) of one customer.</summary>
+    public SqliteCommand GetCustomer => _getCustomer ??=
+        SqliteConnections.Prepare(connection, "SELECT etag, doc FROM customers WHERE id = $id", "$id");
+
+    /// <summary>(id, doc) of the next page of customers by id (keyset paging: no read transaction spans the scan).</summary>
+    public SqliteCommand ScanCustomers => _scanCustomers ??= PrepareScan();
+
+    public SqliteCommand ListTransitions => _listTransitions ??=
+        SqliteConnections.Prepare(connection, "SELECT doc FROM transitions WHERE customer_id = $customer_id ORDER BY at, id", "$customer_id");
+
+    public SqliteCommand ListDeadLetters => _listDeadLetters ??=
+        SqliteConnections.Prepare(connection, "SELECT doc FROM deadletter WHERE day = $day ORDER BY rowid", "$day");
+
+    public SqliteCommand Ping => _ping ??=
+        SqliteConnections.Prepare(connection, "SELECT max(version) FROM schema_version");
+
+    private SqliteCommand PrepareScan()
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, doc FROM customers WHERE id > $after ORDER BY id LIMIT $limit";
+        command.Parameters.Add("$after", SqliteType.Text);
+        command.Parameters.Add("$limit", SqliteType.Integer);
+        command.Prepare();
+        return command;
+    }
+
+    public void Dispose()
+    {
+        _getCustomer?.Dispose();
+        _scanCustomers?.Dispose();
+        _listTransitions?.Dispose();
+        _listDeadLetters?.Dispose();
+        _ping?.Dispose();
+        connection.Dispose();
+    }
+}

@@ -1,0 +1,144 @@
+using Microsoft.Data.Sqlite;
+
+namespace Journey.Adapters.Store.Sqlite;
+
+/// <summary>
+/// The layout of <c>journey.db</c>: one table per Cosmos DB container, each row holding the whole
+/// document as JSON (<c>doc</c>) next to the few columns the store queries by, plus read-only
+/// views for BI tools. Versioned in <c>schema_version</c>: a change is a new entry in
+/// <see cref="Migrations"/>, never an edit of an applied one.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>Migration n (1-based) brings the database from version n-1 to n.</summary>
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: containers and BI views
+        """
+        CREATE TABLE customers(
+            id TEXT PRIMARY KEY,
+            etag TEXT NOT NULL,
+            doc TEXT NOT NULL,
+            updated_at TEXT);
+
+        CREATE TABLE transitions(
+            id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            at TEXT,
+            doc TEXT);
+        CREATE INDEX ix_transitions_customer_id ON transitions(customer_id, at);
+
+        CREATE TABLE deadletter(
+            id TEXT PRIMARY KEY,
+            day TEXT,
+            doc TEXT);
+        CREATE INDEX ix_deadletter_day ON deadletter(day);
+
+        CREATE TABLE metrics(
+            id TEXT PRIMARY KEY,
+            kind TEXT,
+            date TEXT,
+            doc TEXT);
+        CREATE INDEX ix_metrics_kind_date ON metrics(kind, date);
+
+        CREATE TABLE painpoints(
+            id TEXT PRIMARY KEY,
+            period TEXT,
+            doc TEXT);
+        CREATE INDEX ix_painpoints_period ON painpoints(period);
+
+        CREATE VIEW customers_v AS
+        SELECT
+            id,
+            json_extract(doc, '$.userId') AS user_id,
+            json_extract(doc, '$.stage') AS stage,
+            json_extract(doc, '$.acquisition.channel') AS acquisition_channel,
+            json_extract(doc, '$.acquisition.source') AS acquisition_source,
+            json_extract(doc, '$.acquisition.medium') AS acquisition_medium,
+            json_extract(doc, '$.acquisition.campaign') AS acquisition_campaign,
+            json_extract(doc, '$.acquisition.firstDevice') AS first_device,
+            strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(doc, '$.firstSeen')) AS first_seen,
+            strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(doc, '$.lastSeen')) AS last_seen,
+            coalesce(json_extract(doc, '$.orders.count'), 0) AS orders_count,
+            coalesce(json_extract(doc, '$.orders.revenue'), 0) AS revenue,
+            coalesce(json_extract(doc, '$.sessions.count'), 0) AS sessions_count,
+            coalesce(json_extract(doc, '$.sessions.bounces'), 0) AS bounces,
+            json_extract(doc, '$.lifecycle.status') AS lifecycle_status,
+            json_extract(doc, '$.predictions.probabilityAlive') AS probability_alive,
+            json_extract(doc, '$.predictions.predictedClv') AS predicted_clv,
+            json_extract(doc, '$.predictions.rfmSegment') AS rfm_segment,
+            updated_at
+        FROM customers
+        WHERE json_extract(doc, '$.mergedInto') IS NULL;
+
+        CREATE VIEW transitions_v AS
+        SELECT
+            id,
+            customer_id,
+            json_extract(doc, '$.from') AS from_stage,
+            json_extract(doc, '$.to') AS to_stage,
+            strftime('%Y-%m-%dT%H:%M:%fZ', at) AS at,
+            substr(at, 1, 10) AS day,
+            json_extract(doc, '$.triggerEvent') AS trigger_event,
+            json_extract(doc, '$.rule') AS rule,
+            json_extract(doc, '$.channel') AS channel,
+            json_extract(doc, '$.acquisitionChannel') AS acquisition_channel,
+            json_extract(doc, '$.firstDevice') AS first_device,
+            json_extract(doc, '$.daysSinceFirstTouch') AS days_since_first_touch,
+            json_extract(doc, '$.sessionsSinceFirstTouch') AS sessions_since_first_touch
+        FROM transitions;
+
+        CREATE VIEW deadletter_v AS
+        SELECT
+            id,
+            day,
+            json_extract(doc, '$.reason') AS reason,
+            json_extract(doc, '$.partition') AS partition,
+            json_extract(doc, '$.sequenceNumber') AS sequence_number,
+            json_extract(doc, '$.messageId') AS message_id,
+            json_extract(doc, '$.customerId') AS customer_id,
+            strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(doc, '$.at')) AS at
+        FROM deadletter;
+        """,
+    ];
+
+    public static int LatestVersion => Migrations.Count;
+
+    /// <summary>Brings the database to <see cref="LatestVersion"/>; returns the version it found.</summary>
+    /// <remarks>Runs on the writer connection, in one immediate transaction, so two processes opening the same file do not both migrate.</remarks>
+    public static int Migrate(SqliteConnection connection, string databasePath)
+    {
+        Execute(connection, "BEGIN IMMEDIATE");
+        try
+        {
+            Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+            int found;
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT coalesce(max(version), 0) FROM schema_version";
+                found = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            if (found > LatestVersion)
+                throw new InvalidOperationException(
+                    $"The SQLite store '{databasePath}' has schema version {found}, newer than this build knows ({LatestVersion}); use a newer build or another data folder.");
+
+            for (var version = found + 1; version <= LatestVersion; version++)
+            {
+                Execute(connection, Migrations[version - 1]);
+                using var record = connection.CreateCommand();
+                record.CommandText = "INSERT INTO schema_version(version, applied_at) VALUES ($version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+                record.Parameters.AddWithValue("$version", version);
+                record.ExecuteNonQuery();
+            }
+            Execute(connection, "COMMIT");
+            return found;
+        }
+        catch
+        {
+            if (!connection.IsAutocommit()) Execute(connection, "ROLLBACK");
+            throw;
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql) => SqliteConnections.Execute(connection, sql);
+}
