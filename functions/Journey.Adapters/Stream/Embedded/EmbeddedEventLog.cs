@@ -1,0 +1,865 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Journey.Domain.Events;
+using Journey.Domain.Ports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Journey.Adapters.Stream.Embedded;
+
+/// <summary>
+/// The embedded durable event stream: local mode's stand-in for Azure Event Hubs. Events are
+/// partitioned by a stable hash of their profile key (<see cref="StreamPartitioner"/>) and
+/// appended to per-partition segment files under <c>{DataDirectory}/stream/partitions/{p}/</c>.
+/// <para>
+/// Writes use group commit: <see cref="AppendAsync"/> serializes its events on the caller's
+/// thread and queues them; a single writer thread drains everything queued, writes it, flushes
+/// each touched file to disk once and only then completes all the waiting callers. A failed write
+/// is truncated away again and faults every caller of that group with
+/// <see cref="StreamUnavailableException"/>, so a call's events are all durable or none are
+/// acknowledged.
+/// </para>
+/// <para>
+/// On open the tail segment of each partition is validated (framing and CRC) and a torn tail from a
+/// crash is cut off; sequence numbers continue from the last good record. Readers (the
+/// <see cref="EmbeddedStreamDispatcher"/>) read committed records only, through a sparse
+/// in-memory index, and can wait for new commits with <see cref="WaitForDataAsync"/>.
+/// </para>
+/// </summary>
+public sealed class EmbeddedEventLog : IEventStream, IAsyncDisposable
+{
+    /// <summary>The writer drains at most this many bytes into one group (a single bigger call still goes alone).</summary>
+    private const long MaxGroupBytes = 8L * 1024 * 1024;
+
+    private const int QueueCapacity = 8192;
+    private const int ReadChunkBytes = 64 * 1024;
+    private const int FormatVersion = 1;
+
+    private readonly EmbeddedStreamOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly PartitionLog[] _partitions;
+    private readonly Channel<AppendRequest> _queue;
+    private readonly Thread _writer;
+    private readonly TaskCompletionSource _writerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly FileStream _lockFile;
+    private readonly Lock _retentionLock = new();
+
+    // Writer-thread scratch, reused across groups.
+    private readonly long[] _partitionBytes;
+    private readonly long[] _partitionCursor;
+    private readonly List<SegmentWrite> _segmentWrites = [];
+    private readonly List<(long Sequence, long Position)> _indexEntries = [];
+    private readonly List<(LogSegment Segment, FileStream Stream)> _touched = [];
+    private readonly List<string> _orphans = [];
+
+    private long _appendCalls;
+    private long _eventsAppended;
+    private long _groupCommits;
+    private long _flushes;
+    private long _failedGroups;
+    private volatile bool _needsRepair;
+    private int _disposed;
+
+    /// <summary>Opens (or creates) the log under <c>{DataDirectory}/stream</c> and recovers each partition's tail.</summary>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">The folder was created with another partition count, or another process has it open.</exception>
+    public EmbeddedEventLog(IOptions<EmbeddedStreamOptions> options, TimeProvider timeProvider, ILogger<EmbeddedEventLog>? logger = null)
+    {
+        _options = options.Value;
+        _options.ThrowIfInvalid();
+        _time = timeProvider;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Directory = _options.StreamDirectory;
+        System.IO.Directory.CreateDirectory(Directory);
+        _lockFile = AcquireLock(Directory);
+        try
+        {
+            CheckMetadata();
+            _partitions = new PartitionLog[_options.Partitions];
+            for (var p = 0; p < _partitions.Length; p++)
+                _partitions[p] = OpenPartition(p);
+        }
+        catch
+        {
+            foreach (var part in _partitions ?? [])
+                part?.ActiveStream?.Dispose();
+            _lockFile.Dispose();
+            throw;
+        }
+
+        PartitionIds = [.. _partitions.Select(p => p.Name)];
+        _partitionBytes = new long[_partitions.Length];
+        _partitionCursor = new long[_partitions.Length];
+        _queue = Channel.CreateBounded<AppendRequest>(new BoundedChannelOptions(QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _writer = new Thread(WriterLoop) { IsBackground = true, Name = "Journey stream writer" };
+        _writer.Start();
+    }
+
+    /// <summary>The stream folder (<c>{DataDirectory}/stream</c>).</summary>
+    public string Directory { get; }
+
+    /// <summary>The partition names, "0".."N-1".</summary>
+    public IReadOnlyList<string> PartitionIds { get; }
+
+    /// <summary>AppendAsync calls whose events were made durable.</summary>
+    public long AppendCount => Interlocked.Read(ref _appendCalls);
+
+    /// <summary>Events made durable.</summary>
+    public long EventCount => Interlocked.Read(ref _eventsAppended);
+
+    /// <summary>Group writes committed (each one shared by every call queued at the time).</summary>
+    public long GroupCommitCount => Interlocked.Read(ref _groupCommits);
+
+    /// <summary>Files flushed to disk (<c>fsync</c>); with group commit far fewer than <see cref="AppendCount"/>.</summary>
+    public long FlushCount => Interlocked.Read(ref _flushes);
+
+    /// <summary>Group writes that failed and were rolled back.</summary>
+    public long FailedGroupCount => Interlocked.Read(ref _failedGroups);
+
+    /// <summary>Test hook: runs on the writer thread after a group is written and before it is flushed.</summary>
+    internal Action? BeforeFlush { get; set; }
+
+    /// <inheritdoc />
+    public Task AppendAsync(IReadOnlyList<JourneyEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0) return Task.CompletedTask;
+        ThrowIfClosed();
+        return EnqueueAndWaitAsync(AppendRequest.FromEvents(events, _partitions.Length, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Appends one record of arbitrary bytes to the partition of <paramref name="partitionKey"/> (tools and tests: what a misbehaving producer could write).</summary>
+    public Task AppendRawAsync(string partitionKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        ThrowIfClosed();
+        return EnqueueAndWaitAsync(AppendRequest.FromRaw(partitionKey, body.Span, _partitions.Length, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _disposed) != 0 || !_writer.IsAlive || _writerExited.Task.IsCompleted || _needsRepair)
+            return Task.FromResult(false);
+        try
+        {
+            var probe = Path.Combine(Directory, $".probe-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}");
+            using var stream = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            stream.WriteByte(0);
+            return Task.FromResult(true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    /// <summary>The sequence number the next record of the partition will get (so the end of what is committed).</summary>
+    public long GetEndSequence(int partition) => Partition(partition).CommittedNext;
+
+    /// <summary><see cref="GetEndSequence"/> of every partition, by partition index.</summary>
+    public long[] GetEndSequences() => [.. _partitions.Select(p => p.CommittedNext)];
+
+    /// <summary>The first sequence number still in the partition (the retention deletes older segments).</summary>
+    public long GetStartSequence(int partition)
+    {
+        var part = Partition(partition);
+        lock (part.Sync) return part.Segments[0].BaseSequence;
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="maxRecords"/> committed records of a partition, starting at the
+    /// first record whose sequence number is at or after <paramref name="fromSequence"/> (a
+    /// position the retention already deleted starts at the oldest record kept). The result's
+    /// <see cref="StreamReadResult.NextSequence"/> is where the next read continues; it also moves
+    /// past gaps (sequence numbers a crash left unused), so a consumer can checkpoint it even when
+    /// no record came back.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A committed record no longer matches its CRC (the file changed on disk).</exception>
+    public async ValueTask<StreamReadResult> ReadAsync(int partition, long fromSequence, int maxRecords, CancellationToken cancellationToken)
+    {
+        var part = Partition(partition);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromSequence);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
+        ThrowIfDisposed();
+
+        var records = new List<StreamRecord>(Math.Min(maxRecords, 1024));
+        var next = fromSequence;
+        while (records.Count < maxRecords)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            LogSegment segment;
+            long limit, segmentEnd, position;
+            bool isTail;
+            lock (part.Sync)
+            {
+                var end = part.CommittedNext;
+                var segments = part.Segments;
+                if (next < segments[0].BaseSequence) next = segments[0].BaseSequence;
+                if (next >= end) break;
+                var i = part.FindSegment(next);
+                segment = segments[i];
+                isTail = i == segments.Count - 1;
+                segmentEnd = isTail ? end : segments[i + 1].BaseSequence;
+                limit = segment.CommittedLength;
+                var hint = part.ReadHint;
+                position = hint.Segment == segment && hint.Sequence <= next ? hint.Position : -1;
+                segment.AddReference();
+            }
+
+            try
+            {
+                if (!isTail)
+                {
+                    // A sealed segment: its valid length is known once it has been scanned.
+                    if (!segment.IsIndexed) segment.ScanAndIndex();
+                    limit = segment.CommittedLength;
+                }
+
+                position = Math.Max(position, segment.PositionFor(next));
+                var (stoppedAt, lastSequence) = await ReadFramesAsync(part, segment, position, limit, next, maxRecords, records, cancellationToken);
+                next = records.Count >= maxRecords ? lastSequence + 1 : Math.Max(Math.Max(next, segmentEnd), lastSequence + 1);
+                lock (part.Sync) part.ReadHint = (segment, next, stoppedAt);
+            }
+            finally
+            {
+                segment.Release();
+            }
+        }
+
+        return new StreamReadResult(records, next);
+    }
+
+    /// <summary>
+    /// Waits until the partition has a committed record at or after <paramref name="fromSequence"/>,
+    /// or <paramref name="timeout"/> passes. True when there is one.
+    /// </summary>
+    public async Task<bool> WaitForDataAsync(int partition, long fromSequence, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var part = Partition(partition);
+        while (true)
+        {
+            var signal = part.DataSignal;
+            if (part.CommittedNext > fromSequence) return true;
+            if (Volatile.Read(ref _disposed) != 0) return false;
+            try
+            {
+                await signal.WaitAsync(timeout, _time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return part.CommittedNext > fromSequence;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes whole segments that every consumer group (every checkpoint file in
+    /// <paramref name="checkpoints"/>) has read past and whose newest record is older than the
+    /// retention. The tail segment is never deleted; with no consumer group known nothing is.
+    /// Returns the number of segments deleted.
+    /// </summary>
+    public int ApplyRetention(CheckpointStore checkpoints)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        ThrowIfDisposed();
+        var groups = checkpoints.ListConsumerGroups().Select(checkpoints.Get).ToList();
+        if (groups.Count == 0) return 0;
+        var cutoff = _time.GetUtcNow() - _options.Retention;
+        var deleted = 0;
+        lock (_retentionLock)
+        {
+            foreach (var part in _partitions)
+            {
+                var safe = groups.Min(g => g.GetValueOrDefault(part.Name, 0));
+                while (true)
+                {
+                    LogSegment candidate;
+                    lock (part.Sync)
+                    {
+                        if (part.Segments.Count < 2 || part.Segments[1].BaseSequence > safe) break;
+                        candidate = part.Segments[0];
+                        candidate.AddReference();
+                    }
+
+                    bool expired;
+                    try
+                    {
+                        if (!candidate.IsIndexed) candidate.ScanAndIndex();
+                        expired = candidate.LastSequence < 0 || candidate.LastEnqueuedAt < cutoff;
+                    }
+                    finally
+                    {
+                        candidate.Release();
+                    }
+
+                    if (!expired) break;
+                    lock (part.Sync) part.Segments.Remove(candidate);
+                    candidate.Retire(deleteFile: true);
+                    deleted++;
+                    _logger.LogInformation(
+                        "Retention deleted stream segment {Segment} of partition {Partition} (last record enqueued {LastEnqueuedAt})",
+                        Path.GetFileName(candidate.Path), part.Name, candidate.LastEnqueuedAt);
+                }
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Stops accepting appends, writes everything already queued, and closes the files.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _queue.Writer.TryComplete();
+        await _writerExited.Task.ConfigureAwait(false);
+        foreach (var part in _partitions)
+        {
+            part.ActiveStream.Dispose();
+            lock (part.Sync)
+            {
+                foreach (var segment in part.Segments)
+                    segment.Retire(deleteFile: false);
+            }
+
+            part.WakeReaders();
+        }
+
+        _lockFile.Dispose();
+    }
+
+    private PartitionLog Partition(int partition)
+    {
+        if ((uint)partition >= (uint)_partitions.Length)
+            throw new ArgumentOutOfRangeException(nameof(partition), partition, $"The stream has partitions 0..{_partitions.Length - 1}.");
+        return _partitions[partition];
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+            throw new StreamUnavailableException("The embedded event stream is shut down.");
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private async Task EnqueueAndWaitAsync(AppendRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!_queue.Writer.TryWrite(request))
+                await _queue.Writer.WriteAsync(request, cancellationToken);
+        }
+        catch (ChannelClosedException ex)
+        {
+            request.ReturnBuffers();
+            throw new StreamUnavailableException("The embedded event stream is shut down.", ex);
+        }
+        catch
+        {
+            request.ReturnBuffers();
+            throw;
+        }
+
+        // From here on the writer owns the request (and returns its buffers).
+        await request.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    // ---------------------------------------------------------------- opening and recovery
+
+    private static FileStream AcquireLock(string directory)
+    {
+        var path = Path.Combine(directory, ".lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException($"The stream folder {directory} is in use by another process (or another EmbeddedEventLog in this one).", ex);
+        }
+    }
+
+    private void CheckMetadata()
+    {
+        var path = Path.Combine(Directory, "stream.json");
+        if (File.Exists(path))
+        {
+            int partitions;
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+                partitions = doc.RootElement.GetProperty("partitions").GetInt32();
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                throw new InvalidOperationException($"The stream metadata file {path} is unreadable ({ex.Message}).", ex);
+            }
+
+            if (partitions != _options.Partitions)
+            {
+                throw new InvalidOperationException(
+                    $"The stream folder {Directory} was created with {partitions} partitions, but {EmbeddedStreamOptions.SectionName}:Partitions is {_options.Partitions}. " +
+                    "Profiles are assigned to partitions by their key, so the count cannot change: use the same count, or a new data folder.");
+            }
+
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("formatVersion", FormatVersion);
+            writer.WriteNumber("partitions", _options.Partitions);
+            writer.WriteString("partitioner", "fnv1a32-murmur3fmix");
+            writer.WriteEndObject();
+        }
+
+        DurableFile.WriteAtomically(path, buffer.WrittenSpan);
+    }
+
+    private PartitionLog OpenPartition(int index)
+    {
+        var directory = Path.Combine(Directory, "partitions", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        System.IO.Directory.CreateDirectory(directory);
+        var part = new PartitionLog(index, directory);
+        var bases = new List<long>();
+        foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*" + LogSegment.Extension))
+        {
+            if (LogSegment.TryParseFileName(Path.GetFileName(file), out var baseSequence)) bases.Add(baseSequence);
+            else _logger.LogWarning("Ignoring unexpected file {File} in stream partition {Partition}", file, part.Name);
+        }
+
+        bases.Sort();
+        if (bases.Count == 0)
+        {
+            var first = new LogSegment(directory, 0);
+            part.ActiveStream = OpenWriteStream(first.Path, FileMode.CreateNew);
+            DurableFile.TryFlushDirectory(directory);
+            first.MarkIndexed();
+            part.Segments.Add(first);
+            part.Active = first;
+            part.Publish(0);
+            return part;
+        }
+
+        foreach (var b in bases) part.Segments.Add(new LogSegment(directory, b));
+        var tail = part.Segments[^1];
+        var scan = tail.ScanAndIndex();
+        part.ActiveStream = OpenWriteStream(tail.Path, FileMode.Open);
+        if (scan.InvalidTailBytes > 0)
+        {
+            _logger.LogWarning(
+                "Stream partition {Partition}: cut {Bytes} bytes of torn or corrupt records off the end of segment {Segment} (left by a crash); {Records} good records kept",
+                part.Name, scan.InvalidTailBytes, Path.GetFileName(tail.Path), scan.Records);
+            part.ActiveStream.SetLength(scan.ValidLength);
+            part.ActiveStream.Flush(flushToDisk: true);
+        }
+
+        part.ActiveStream.Position = scan.ValidLength;
+        part.Active = tail;
+        part.WriterLength = scan.ValidLength;
+        part.WriterNext = scan.LastSequence >= 0 ? scan.LastSequence + 1 : tail.BaseSequence;
+        part.Publish(part.WriterNext);
+        return part;
+    }
+
+    private static FileStream OpenWriteStream(string path, FileMode mode) =>
+        new(path, mode, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
+
+    // ---------------------------------------------------------------- the writer
+
+    private void WriterLoop()
+    {
+        var reader = _queue.Reader;
+        var group = new List<AppendRequest>();
+        try
+        {
+            while (true)
+            {
+                if (!reader.TryRead(out var first))
+                {
+                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) break;
+                    continue;
+                }
+
+                group.Add(first);
+                var bytes = first.FrameBytes;
+                while (bytes < MaxGroupBytes && reader.TryRead(out var more))
+                {
+                    group.Add(more);
+                    bytes += more.FrameBytes;
+                }
+
+                try
+                {
+                    WriteGroup(group);
+                }
+                catch (Exception ex)
+                {
+                    // Not an I/O failure (those are handled inside): a bug. Fail the callers, keep the writer alive.
+                    _logger.LogError(ex, "The stream writer failed unexpectedly on a group of {Requests} appends", group.Count);
+                    _needsRepair = true;
+                    foreach (var request in group)
+                        request.Completion.TrySetException(new StreamUnavailableException("The embedded event stream failed to write.", ex));
+                }
+                finally
+                {
+                    foreach (var request in group)
+                        request.ReturnBuffers();
+                    group.Clear();
+                }
+            }
+        }
+        finally
+        {
+            _writerExited.TrySetResult();
+        }
+    }
+
+    /// <summary>One segment touched by a group write: its new end, last record and index entries.</summary>
+    private readonly record struct SegmentWrite(PartitionLog Partition, LogSegment Segment, FileStream Stream, bool Created, long EndLength, long LastSequence, long LastIndexed, int IndexStart, int IndexCount);
+
+    private void WriteGroup(List<AppendRequest> group)
+    {
+        // Drop the calls whose callers gave up before their events were written.
+        group.RemoveAll(r =>
+        {
+            if (!r.CancellationToken.IsCancellationRequested) return false;
+            r.Completion.TrySetCanceled(r.CancellationToken);
+            r.ReturnBuffers();
+            return true;
+        });
+        if (group.Count == 0) return;
+
+        if (_needsRepair && !TryRepair(out var repairError))
+        {
+            FailGroup(group, repairError);
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var ticks = now.UtcTicks;
+
+        // Lay the frames out in one pooled buffer: each partition's frames contiguous, in call order.
+        Array.Clear(_partitionBytes);
+        foreach (var request in group)
+        {
+            for (var i = 0; i < request.Count; i++)
+                _partitionBytes[request.Records[i].Partition] += RecordFrame.FrameSize(request.Records[i].Length);
+        }
+
+        long total = 0;
+        for (var p = 0; p < _partitions.Length; p++)
+        {
+            _partitionCursor[p] = total;
+            total += _partitionBytes[p];
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(checked((int)total));
+        try
+        {
+            foreach (var request in group)
+            {
+                for (var i = 0; i < request.Count; i++)
+                {
+                    var slice = request.Records[i];
+                    var part = _partitions[slice.Partition];
+                    var at = (int)_partitionCursor[slice.Partition];
+                    var sequence = part.WriterNext;
+                    part.WriterNext = sequence + 1;
+                    RecordFrame.Write(buffer.AsSpan(at), sequence, ticks, request.Buffer.AsSpan(slice.Offset, slice.Length));
+                    _partitionCursor[slice.Partition] = at + RecordFrame.FrameSize(slice.Length);
+                }
+            }
+
+            _segmentWrites.Clear();
+            _indexEntries.Clear();
+            _touched.Clear();
+            try
+            {
+                long start = 0;
+                for (var p = 0; p < _partitions.Length; p++)
+                {
+                    if (_partitionBytes[p] > 0) WritePartition(_partitions[p], buffer, (int)start, (int)_partitionBytes[p]);
+                    start += _partitionBytes[p];
+                }
+
+                BeforeFlush?.Invoke();
+                foreach (var (_, stream) in _touched)
+                {
+                    stream.Flush(flushToDisk: true);
+                    Interlocked.Increment(ref _flushes);
+                }
+
+                foreach (var write in _segmentWrites)
+                {
+                    if (write.Created) DurableFile.TryFlushDirectory(write.Partition.Directory);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                RollBack();
+                FailGroup(group, ex);
+                return;
+            }
+
+            Commit(now);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        Interlocked.Increment(ref _groupCommits);
+        foreach (var request in group)
+        {
+            Interlocked.Increment(ref _appendCalls);
+            Interlocked.Add(ref _eventsAppended, request.Count);
+            request.Completion.TrySetResult();
+        }
+    }
+
+    /// <summary>Writes one partition's frames, rolling to a new segment when the next frame would pass the segment size.</summary>
+    private void WritePartition(PartitionLog part, byte[] buffer, int start, int count)
+    {
+        var segment = part.Active;
+        var stream = part.ActiveStream;
+        var length = part.WriterLength;
+        var created = false;
+        var lastIndexed = segment.LastIndexedPosition;
+        var lastSequence = -1L;
+        var indexStart = _indexEntries.Count;
+        var chunkStart = start;
+        var end = start + count;
+        var at = start;
+        while (at < end)
+        {
+            var frame = buffer.AsSpan(at);
+            var frameSize = RecordFrame.FrameSize(RecordFrame.PayloadLength(frame));
+            var sequence = RecordFrame.Sequence(frame);
+            if (length > 0 && length + frameSize > _options.SegmentBytes)
+            {
+                if (at > chunkStart) stream.Write(buffer, chunkStart, at - chunkStart);
+                _segmentWrites.Add(new SegmentWrite(part, segment, stream, created, length, lastSequence, lastIndexed, indexStart, _indexEntries.Count - indexStart));
+                Touch(segment, stream);
+
+                segment = new LogSegment(part.Directory, sequence);
+                _orphans.Add(segment.Path); // until committed
+                stream = OpenWriteStream(segment.Path, FileMode.Create);
+                created = true;
+                length = 0;
+                lastIndexed = segment.LastIndexedPosition;
+                indexStart = _indexEntries.Count;
+                chunkStart = at;
+            }
+
+            if (length - lastIndexed >= LogSegment.IndexInterval)
+            {
+                _indexEntries.Add((sequence, length));
+                lastIndexed = length;
+            }
+
+            lastSequence = sequence;
+            length += frameSize;
+            at += frameSize;
+        }
+
+        if (end > chunkStart) stream.Write(buffer, chunkStart, end - chunkStart);
+        _segmentWrites.Add(new SegmentWrite(part, segment, stream, created, length, lastSequence, lastIndexed, indexStart, _indexEntries.Count - indexStart));
+        Touch(segment, stream);
+    }
+
+    private void Touch(LogSegment segment, FileStream stream)
+    {
+        foreach (var (s, _) in _touched)
+        {
+            if (s == segment) return;
+        }
+
+        _touched.Add((segment, stream));
+    }
+
+    /// <summary>
+    /// Publishes a durable group: new segments, committed lengths, index entries and the new end of
+    /// each partition, all in one critical section per partition (so a reader never sees a length
+    /// without the matching end), then wakes the readers.
+    /// </summary>
+    private void Commit(DateTimeOffset enqueuedAt)
+    {
+        var entries = CollectionsMarshal.AsSpan(_indexEntries);
+        var i = 0;
+        while (i < _segmentWrites.Count)
+        {
+            var part = _segmentWrites[i].Partition;
+            lock (part.Sync)
+            {
+                for (; i < _segmentWrites.Count && _segmentWrites[i].Partition == part; i++)
+                {
+                    var write = _segmentWrites[i];
+                    if (write.Created)
+                    {
+                        part.Segments.Add(write.Segment);
+                        write.Segment.MarkIndexed();
+                        _orphans.Remove(write.Segment.Path);
+                    }
+
+                    if (write.LastSequence >= 0)
+                        write.Segment.Commit(write.EndLength, write.LastSequence, enqueuedAt, entries.Slice(write.IndexStart, write.IndexCount));
+                    write.Segment.LastIndexedPosition = write.LastIndexed;
+                    if (part.Active != write.Segment)
+                    {
+                        part.ActiveStream.Dispose(); // sealed: flushed above, no more writes
+                        part.Active = write.Segment;
+                        part.ActiveStream = write.Stream;
+                    }
+
+                    part.WriterLength = write.EndLength;
+                }
+
+                part.Publish(part.WriterNext);
+            }
+        }
+    }
+
+    private void FailGroup(List<AppendRequest> group, Exception error)
+    {
+        Interlocked.Increment(ref _failedGroups);
+        _logger.LogError(error, "The embedded event stream could not write {Requests} appends; they were rolled back and the callers told to retry", group.Count);
+        var failure = new StreamUnavailableException("The embedded event stream could not durably write the events.", error);
+        foreach (var request in group)
+            request.Completion.TrySetException(failure);
+    }
+
+    /// <summary>After a failed group: delete the segments it created and cut every partition back to what is committed.</summary>
+    private void RollBack()
+    {
+        foreach (var write in _segmentWrites)
+        {
+            if (write.Created) write.Stream.Dispose();
+        }
+
+        _needsRepair = true;
+        if (!TryRepair(out var error))
+            _logger.LogError(error, "The embedded event stream could not roll back a failed write; appends fail until it can");
+    }
+
+    /// <summary>Deletes uncommitted segments and cuts every partition's tail back to its committed length (reopening the files).</summary>
+    private bool TryRepair(out Exception error)
+    {
+        error = null!;
+        try
+        {
+            foreach (var orphan in _orphans.ToList())
+            {
+                File.Delete(orphan);
+                _orphans.Remove(orphan);
+            }
+
+            foreach (var part in _partitions)
+            {
+                long committedLength;
+                LogSegment tail;
+                lock (part.Sync)
+                {
+                    tail = part.Segments[^1];
+                    committedLength = tail.CommittedLength;
+                }
+
+                part.ActiveStream.Dispose();
+                part.ActiveStream = OpenWriteStream(tail.Path, FileMode.Open);
+                part.ActiveStream.SetLength(committedLength);
+                part.ActiveStream.Flush(flushToDisk: true);
+                part.ActiveStream.Position = committedLength;
+                part.Active = tail;
+                part.WriterLength = committedLength;
+                part.WriterNext = part.CommittedNext;
+            }
+
+            _needsRepair = false;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _needsRepair = true;
+            error = ex;
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private static async ValueTask<(long StoppedAt, long LastSequence)> ReadFramesAsync(
+        PartitionLog part, LogSegment segment, long position, long limit, long fromSequence, int maxRecords, List<StreamRecord> records, CancellationToken cancellationToken)
+    {
+        var handle = segment.ReadHandle();
+        var chunk = ReadChunkBytes;
+        var lastSequence = -1L;
+        while (position < limit && records.Count < maxRecords)
+        {
+            var toRead = (int)Math.Min(limit - position, chunk);
+            var buffer = GC.AllocateUninitializedArray<byte>(toRead);
+            var read = 0;
+            while (read < toRead)
+            {
+                var n = await RandomAccess.ReadAsync(handle, buffer.AsMemory(read), position + read, cancellationToken);
+                if (n == 0) throw Corrupt(part, segment, position + read, "the file ends before its committed length");
+                read += n;
+            }
+
+            var offset = 0;
+            while (records.Count < maxRecords && toRead - offset >= RecordFrame.HeaderSize)
+            {
+                var payload = RecordFrame.PayloadLength(buffer.AsSpan(offset));
+                if (payload < 0) throw Corrupt(part, segment, position + offset, "invalid record length");
+                var frameSize = RecordFrame.FrameSize(payload);
+                if (offset + frameSize > toRead)
+                {
+                    if (offset == 0)
+                    {
+                        if (position + frameSize > limit) throw Corrupt(part, segment, position, "a record runs past the committed end");
+                        chunk = frameSize; // a record bigger than the chunk: read it whole next time round
+                    }
+
+                    break;
+                }
+
+                var frame = buffer.AsSpan(offset, frameSize);
+                if (!RecordFrame.IsValid(frame)) throw Corrupt(part, segment, position + offset, "CRC mismatch");
+                var sequence = RecordFrame.Sequence(frame);
+                if (sequence >= fromSequence)
+                {
+                    records.Add(new StreamRecord(
+                        part.Name,
+                        sequence,
+                        new DateTimeOffset(RecordFrame.EnqueuedTicks(frame), TimeSpan.Zero),
+                        buffer.AsMemory(offset + RecordFrame.HeaderSize, payload)));
+                    lastSequence = sequence;
+                }
+
+                offset += frameSize;
+            }
+
+            if (offset == 0 && toRead < RecordFrame.HeaderSize) throw Corrupt(part, segment, position, "a partial record header at the committed end");
+            position += offset;
+            if (offset > 0) chunk = ReadChunkBytes;
+        }
+
+        return (position, lastSequence);
+    }
+
+    private static InvalidDataException Corrupt(PartitionLog part, LogSegment segment, long position, string what) =>
+        new($"Stream partition {part.Name}, segment {segment.Path}: {what} at byte {position}. The file was changed or damaged on disk.");
+}
+
+/// <summary>Records read from one partition, and the sequence number the next read continues from.</summary>
+public sealed record StreamReadResult(IReadOnlyList<StreamRecord> Records, long NextSequence);
