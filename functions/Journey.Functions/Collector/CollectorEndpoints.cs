@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Text.Json;
+using Journey.Domain.Collection;
+using Journey.Domain.Enrichment;
+using Journey.Domain.Events;
+using Journey.Domain.Ports;
+using Microsoft.Extensions.Options;
+
+namespace Journey.Functions.Collector;
+
+/// <summary>
+/// The collector's HTTP routes (PRODUCT.md, "Collector contract"). Each one reads its input,
+/// lets the domain readers validate and enrich it, appends the events to the stream and answers
+/// only once the stream has durably accepted them.
+/// </summary>
+public static class CollectorEndpoints
+{
+    public const string CorsPolicy = "collector";
+
+    private static readonly byte[] SuccessBody = """{"success":true}"""u8.ToArray();
+
+    public static void MapCollector(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/i", PixelAsync).RequireCors(CorsPolicy);
+        app.MapPost("/v1/{route}", SegmentAsync).RequireCors(CorsPolicy);
+        app.MapGet("/v1/projects/{writeKey}/settings", Settings).RequireCors(CorsPolicy);
+    }
+
+    private static async Task PixelAsync(HttpContext http, CollectorService collector, CancellationToken ct)
+    {
+        var query = http.Request.Query;
+        var writeKey = query["k"].FirstOrDefault();
+        if (!collector.IsAccepted(writeKey))
+        {
+            await WriteAsync(http, ErrorResponses.Unauthorized(UnknownKeyMessage(writeKey), "k"));
+            return;
+        }
+        var pairs = query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? "")));
+        var privacy = collector.PrivacyFor(http.Request);
+        var result = PixelRequestReader.Read(pairs, collector.Context(http, writeKey!, privacy));
+        if (!result.IsSuccess)
+        {
+            await WriteAsync(http, ErrorResponses.BadRequest(result.Error.Error, result.Error.Field));
+            return;
+        }
+        var failure = await collector.AcceptAsync(http, result.Events, privacy, ct);
+        if (failure is not null)
+        {
+            await WriteAsync(http, failure);
+            return;
+        }
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = PixelGif.ContentType;
+        http.Response.Headers.CacheControl = PixelGif.CacheControl;
+        http.Response.Headers.Pragma = "no-cache";
+        http.Response.ContentLength = PixelGif.Bytes.Length;
+        await http.Response.Body.WriteAsync(PixelGif.Bytes, ct);
+    }
+
+    private static async Task SegmentAsync(string route, HttpContext http, CollectorService collector, CancellationToken ct)
+    {
+        var isBatch = SegmentRoutes.IsBatchRoute(route);
+        MessageType routeType = default;
+        if (!isBatch && !SegmentRoutes.TryGetRouteType(route, out routeType))
+        {
+            await WriteAsync(http, Results.Json(new ErrorBody($"There is no route /v1/{route}; use track, identify, page, screen, group, alias or batch (or t, i, p, s, g, a, b).", "route"), statusCode: StatusCodes.Status404NotFound));
+            return;
+        }
+
+        var limit = CollectionLimits.MaxBatchBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            await WriteAsync(http, ErrorResponses.BadRequest($"The body is {http.Request.ContentLength} bytes; the limit is {limit} bytes (500 KB) per request.", isBatch ? "batch" : "body"));
+            return;
+        }
+
+        var body = await ReadBodyAsync(http.Request, limit, ct);
+        try
+        {
+            if (body.TooLarge)
+            {
+                await WriteAsync(http, ErrorResponses.BadRequest($"The body is over {limit} bytes (500 KB), the limit per request.", isBatch ? "batch" : "body"));
+                return;
+            }
+
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(body.Bytes.AsMemory(0, body.Length));
+            }
+            catch (JsonException ex)
+            {
+                await WriteAsync(http, ErrorResponses.BadRequest($"The body is not valid JSON: {ex.Message}", "body"));
+                return;
+            }
+
+            using (document)
+            {
+                var root = document.RootElement;
+                var writeKey = WriteKeyAuth.From(http.Request, root);
+                if (!collector.IsAccepted(writeKey))
+                {
+                    await WriteAsync(http, ErrorResponses.Unauthorized(UnknownKeyMessage(writeKey)));
+                    return;
+                }
+                var privacy = collector.PrivacyFor(http.Request);
+                var context = collector.Context(http, writeKey!, privacy);
+                var result = isBatch
+                    ? SegmentBatchReader.Read(root, body.Length, context)
+                    : SegmentMessageReader.Read(root, routeType, body.Length, context);
+                if (!result.IsSuccess)
+                {
+                    await WriteAsync(http, ErrorResponses.BadRequest(result.Error.Error, result.Error.Field));
+                    return;
+                }
+                var failure = await collector.AcceptAsync(http, result.Events, privacy, ct);
+                if (failure is not null)
+                {
+                    await WriteAsync(http, failure);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body.Bytes);
+        }
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = SuccessBody.Length;
+        await http.Response.Body.WriteAsync(SuccessBody, ct);
+    }
+
+    /// <summary>The settings document analytics.js loads from its CDN, pointing it back at this collector.</summary>
+    private static IResult Settings(string writeKey, HttpContext http, CollectorService collector)
+    {
+        if (!collector.IsAccepted(writeKey)) return ErrorResponses.Unauthorized(UnknownKeyMessage(writeKey));
+        var baseUri = collector.PublicBaseUri(http.Request);
+        return Results.Json(new
+        {
+            integrations = new Dictionary<string, object>
+            {
+                ["Segment.io"] = new
+                {
+                    apiKey = writeKey,
+                    apiHost = $"{baseUri.Authority}{baseUri.AbsolutePath.TrimEnd('/')}/v1",
+                    protocol = baseUri.Scheme,
+                    unbundledIntegrations = Array.Empty<string>(),
+                    addBundledMetadata = true,
+                },
+            },
+            plan = new { track = new { __default = new { enabled = true, integrations = new { } } }, identify = new { __default = new { enabled = true } }, group = new { __default = new { enabled = true } } },
+            edgeFunction = new { },
+            analyticsNextEnabled = true,
+            middlewareSettings = new { },
+            enabledMiddleware = new { },
+            metrics = new { sampleRate = 0 },
+            legacyVideoPluginsEnabled = false,
+            remotePlugins = Array.Empty<object>(),
+        });
+    }
+
+    private static string UnknownKeyMessage(string? writeKey) => string.IsNullOrEmpty(writeKey)
+        ? "No write key was sent (use Basic auth 'writeKey:', a bearer token, writeKey in the body, or k= on the pixel)."
+        : $"The write key '{writeKey}' is not accepted by this collector.";
+
+    private static Task WriteAsync(HttpContext http, IResult result) => result.ExecuteAsync(http);
+
+    private readonly record struct Body(byte[] Bytes, int Length, bool TooLarge);
+
+    /// <summary>Reads the body into a pooled buffer, stopping one byte past the limit.</summary>
+    private static async Task<Body> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
+    {
+        var capacity = request.ContentLength is { } length and >= 0 ? (int)Math.Min(length + 1, limit + 1) : 16 * 1024;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 256));
+        var total = 0;
+        while (true)
+        {
+            if (total == buffer.Length)
+            {
+                if (total > limit) return new Body(buffer, total, true);
+                var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1 + 1024));
+                Buffer.BlockCopy(buffer, 0, bigger, 0, total);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = bigger;
+            }
+            var read = await request.Body.ReadAsync(buffer.AsMemory(total, Math.Min(buffer.Length, limit + 1) - total), ct);
+            if (read == 0) break;
+            total += read;
+            if (total > limit) return new Body(buffer, total, true);
+        }
+        return new Body(buffer, total, false);
+    }
+}

@@ -1,0 +1,48 @@
+namespace Journey.Functions.Collector;
+
+/// <summary>What <c>Collector:DoNotTrack</c> does with events from a browser that sent <c>DNT: 1</c> or the opt-out.</summary>
+public enum PrivacyAction
+{
+    /// <summary>Answer as usual but keep nothing.</summary>
+    Drop,
+
+    /// <summary>Keep the event without IP, user agent, traits or user id.</summary>
+    Anonymize,
+
+    /// <summary>Keep the event as sent.</summary>
+    Ignore,
+}
+
+/// <summary>Collector settings (configuration section <c>Collector</c>).</summary>
+public sealed class CollectorOptions
+{
+    public const string SectionName = "Collector";
+
+    /// <summary>The write key accepted when none is configured (local mode only).</summary>
+    public const string LocalWriteKey = "journey-local";
+
+    /// <summary>Accepted write keys, comma-separated in one setting (<c>Collector__WriteKeys</c>). Empty: <see cref="LocalWriteKey"/>.</summary>
+    public string WriteKeys { get; set; } = "";
+
+    /// <summary>Origins allowed by CORS, comma-separated; <c>*</c> for any.</summary>
+    public string AllowedOrigins { get; set; } = "*";
+
+    /// <summary>Anonymise client IPs (IPv4 /24, IPv6 /48) before they reach the stream.</summary>
+    public bool AnonymizeIp { get; set; } = true;
+
+    public PrivacyAction DoNotTrack { get; set; } = PrivacyAction.Drop;
+
+    /// <summary>A cookie that, when present with value 1/true/yes, opts the browser out like DNT.</summary>
+    public string OptOutCookie { get; set; } = "journey_optout";
+
+    /// <summary>The public base URL analytics.js should send to (the settings document); default: the request's own host.</summary>
+    public string? PublicUrl { get; set; }
+
+    public IReadOnlySet<string> AcceptedWriteKeys()
+    {
+        var keys = WriteKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return keys.Length == 0 ? new HashSet<string>(StringComparer.Ordinal) { LocalWriteKey } : new HashSet<string>(keys, StringComparer.Ordinal);
+    }
+
+    public string[] Origins() => AllowedOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using Journey.Domain.Collection;
+using Journey.Domain.Enrichment;
+using Journey.Domain.Events;
+using Journey.Domain.Ports;
+using Microsoft.Extensions.Options;
+
+namespace Journey.Functions.Collector;
+
+/// <summary>The collector's request-independent parts: write keys, privacy, enrichment context and the durable append.</summary>
+public sealed class CollectorService
+{
+    private readonly IEventStream _stream;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<CollectorService> _logger;
+    private readonly CollectorOptions _options;
+    private readonly IReadOnlySet<string> _writeKeys;
+    private readonly EnrichmentOptions _enrichment;
+
+    public CollectorService(IEventStream stream, TimeProvider clock, IOptions<CollectorOptions> options, ILogger<CollectorService> logger)
+    {
+        _stream = stream;
+        _clock = clock;
+        _logger = logger;
+        _options = options.Value;
+        _writeKeys = _options.AcceptedWriteKeys();
+        _enrichment = new EnrichmentOptions { AnonymizeIp = _options.AnonymizeIp };
+    }
+
+    public bool IsAccepted(string? writeKey) => writeKey is not null && _writeKeys.Contains(writeKey);
+
+    /// <summary>What to do with this request under DNT / the opt-out cookie.</summary>
+    public PrivacyAction PrivacyFor(HttpRequest request)
+    {
+        var dnt = request.Headers["DNT"].FirstOrDefault() == "1";
+        var optedOut = request.Cookies.TryGetValue(_options.OptOutCookie, out var v) && v is "1" or "true" or "yes";
+        return dnt || optedOut ? _options.DoNotTrack : PrivacyAction.Ignore;
+    }
+
+    public CollectorContext Context(HttpContext http, string writeKey, PrivacyAction privacy) => new()
+    {
+        ReceivedAt = _clock.GetUtcNow(),
+        RemoteIp = ClientIp(http),
+        UserAgent = http.Request.Headers.UserAgent.FirstOrDefault(),
+        Referer = http.Request.Headers.Referer.FirstOrDefault(),
+        Source = writeKey,
+        Enrichment = _enrichment,
+        OmitIp = privacy == PrivacyAction.Anonymize,
+    };
+
+    /// <summary>Appends the events durably; null on success, else the 503 answer to send.</summary>
+    public async Task<IResult?> AcceptAsync(HttpContext http, IReadOnlyList<JourneyEvent> events, PrivacyAction privacy, CancellationToken ct)
+    {
+        if (privacy == PrivacyAction.Drop) return null;
+        if (privacy == PrivacyAction.Anonymize) events = [.. events.Select(e => e with { UserAgent = null, Traits = null, Ip = null })];
+        try
+        {
+            await _stream.AppendAsync(events, ct);
+            return null;
+        }
+        catch (StreamUnavailableException ex)
+        {
+            _logger.LogWarning(ex, "The stream did not accept {Count} events; answering 503", events.Count);
+            return ErrorResponses.Unavailable(http, "The event stream is unavailable; nothing was accepted. Retry later.", ex.RetryAfter);
+        }
+    }
+
+    /// <summary>The base URL clients should send to: the configured public URL, or the request's own scheme and host.</summary>
+    public Uri PublicBaseUri(HttpRequest request) =>
+        _options.PublicUrl is { Length: > 0 } url ? new Uri(url) : new Uri($"{request.Scheme}://{request.Host}{request.PathBase}");
+
+    private static string? ClientIp(HttpContext http)
+    {
+        var forwarded = http.Request.Headers["X-Forwarded-For"].FirstOrDefault();
+        if (!string.IsNullOrEmpty(forwarded))
+        {
+            var first = forwarded.Split(',')[0].Trim();
+            if (IPAddress.TryParse(first, out _)) return first;
+        }
+        return http.Connection.RemoteIpAddress?.ToString();
+    }
+}

@@ -1,0 +1,17 @@
+namespace Journey.Functions.Collector;
+
+/// <summary>The JSON body of every error answer: what is wrong, and which field.</summary>
+public sealed record ErrorBody(string Error, string? Field = null);
+
+internal static class ErrorResponses
+{
+    public static IResult BadRequest(string error, string field) => Results.Json(new ErrorBody(error, field), statusCode: StatusCodes.Status400BadRequest);
+
+    public static IResult Unauthorized(string error, string field = "writeKey") => Results.Json(new ErrorBody(error, field), statusCode: StatusCodes.Status401Unauthorized);
+
+    public static IResult Unavailable(HttpContext context, string error, TimeSpan retryAfter)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Json(new ErrorBody(error), statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+}

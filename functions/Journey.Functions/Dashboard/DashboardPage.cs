@@ -1,0 +1,61 @@
+namespace Journey.Functions.Dashboard;
+
+/// <summary>A single self-contained page (no external scripts or fonts: it works offline).</summary>
+internal static class DashboardPage
+{
+    public const string Html = """
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Journey</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+  body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #1d2430; }
+  h1 { font-size: 1.5rem; margin-bottom: .2rem; }
+  .muted { color: #667; }
+  .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .8rem; margin: 1.2rem 0; }
+  .card { border: 1px solid #dde2ea; border-radius: .5rem; padding: .7rem .9rem; }
+  .card b { display: block; font-size: 1.4rem; }
+  table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.4rem; }
+  th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #eef1f5; }
+  td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+  .bar { background: #3d6fd8; height: .7rem; border-radius: .2rem; }
+  code { background: #f3f5f8; padding: .1rem .3rem; border-radius: .2rem; }
+</style>
+</head>
+<body>
+<h1>Journey</h1>
+<div class="muted">Customer journeys of this shop, from the local store. Send events to <code>/i</code> or <code>/v1/batch</code>; look a customer up at <code>/api/customers/{id}</code>.</div>
+<div id="error" class="muted"></div>
+<div class="cards" id="cards"></div>
+<h2>Stages</h2>
+<table id="stages"><thead><tr><th>stage</th><th class="n">customers</th><th style="width:50%"></th></tr></thead><tbody></tbody></table>
+<h2>Acquisition channels</h2>
+<table id="channels"><thead><tr><th>channel</th><th class="n">customers</th><th class="n">buyers</th><th class="n">revenue</th></tr></thead><tbody></tbody></table>
+<script>
+const fmt = n => Number(n).toLocaleString('en-US', { maximumFractionDigits: 2 });
+function cell(text, numeric) { const td = document.createElement('td'); td.textContent = text; if (numeric) td.className = 'n'; return td; }
+async function refresh() {
+  try {
+    const r = await fetch('/api/overview');
+    if (!r.ok) throw new Error((await r.json()).error || r.statusText);
+    const o = await r.json();
+    document.getElementById('error').textContent = '';
+    const cards = [['customers', o.customers], ['orders', o.orders], ['revenue', o.revenue], ['bounce rate', (o.bounceRate * 100).toFixed(1) + ' %'],
+                   ['cart abandonment', (o.cartAbandonmentRate * 100).toFixed(1) + ' %'], ['dead letters today', o.deadLettersToday]];
+    const c = document.getElementById('cards'); c.replaceChildren();
+    for (const [label, value] of cards) { const d = document.createElement('div'); d.className = 'card'; const b = document.createElement('b'); b.textContent = typeof value === 'number' ? fmt(value) : value; d.append(b, label); c.append(d); }
+    const max = Math.max(1, ...Object.values(o.stages));
+    const sb = document.querySelector('#stages tbody'); sb.replaceChildren();
+    for (const [stage, n] of Object.entries(o.stages)) { const tr = document.createElement('tr'); const bar = document.createElement('td'); const div = document.createElement('div'); div.className = 'bar'; div.style.width = (100 * n / max) + '%'; bar.append(div); tr.append(cell(stage), cell(fmt(n), true), bar); sb.append(tr); }
+    const cb = document.querySelector('#channels tbody'); cb.replaceChildren();
+    for (const [channel, row] of Object.entries(o.channels)) { const tr = document.createElement('tr'); tr.append(cell(channel), cell(fmt(row.customers), true), cell(fmt(row.buyers), true), cell(fmt(row.revenue), true)); cb.append(tr); }
+  } catch (e) { document.getElementById('error').textContent = 'Could not load the overview: ' + e.message; }
+}
+refresh(); setInterval(refresh, 5000);
+</script>
+</body>
+</html>
+""";
+}

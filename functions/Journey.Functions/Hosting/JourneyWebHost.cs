@@ -1,0 +1,64 @@
+using System.Globalization;
+using Journey.Functions.Admin;
+using Journey.Functions.Collector;
+using Journey.Functions.Dashboard;
+
+namespace Journey.Functions.Hosting;
+
+/// <summary>
+/// The web host: locally on http://localhost:7071, or, when the Azure Functions host starts it as
+/// a custom handler, on the loopback port it passes in <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>.
+/// </summary>
+public static class JourneyWebHost
+{
+    public const string DefaultUrl = "http://localhost:7071";
+    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
+
+    public static async Task<int> RunAsync(CommandLine commandLine)
+    {
+        var app = Build(commandLine);
+        await app.RunAsync();
+        return 0;
+    }
+
+    public static WebApplication Build(CommandLine commandLine)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = commandLine.HostArguments });
+        if (commandLine.DataDirectory is not null) builder.Configuration[LocalComposition.DataDirectoryKey] = commandLine.DataDirectory;
+
+        var customHandlerPort = Environment.GetEnvironmentVariable(CustomHandlerPortVariable);
+        if (!string.IsNullOrEmpty(customHandlerPort))
+        {
+            if (!int.TryParse(customHandlerPort, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+                throw new InvalidOperationException($"{CustomHandlerPortVariable} must be a port number (was '{customHandlerPort}').");
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
+        });
+
+        builder.Services.AddJourney(builder.Configuration);
+        var origins = (builder.Configuration.GetSection(CollectorOptions.SectionName).Get<CollectorOptions>() ?? new CollectorOptions()).Origins();
+        builder.Services.AddCors(cors => cors.AddPolicy(CollectorEndpoints.CorsPolicy, policy =>
+        {
+            if (origins.Length == 0 || origins.Contains("*")) policy.AllowAnyOrigin();
+            else policy.WithOrigins(origins);
+            policy.AllowAnyHeader().WithMethods("GET", "POST", "OPTIONS").SetPreflightMaxAge(TimeSpan.FromDays(1));
+        }));
+        if (commandLine.Demo) builder.Services.AddHostedService<Demo.DemoShop>();
+
+        var app = builder.Build();
+        app.UseCors();
+        app.MapCollector();
+        app.MapAdmin();
+        app.MapHealth();
+        app.MapDashboard();
+        return app;
+    }
+}

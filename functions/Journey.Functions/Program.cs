@@ -1,0 +1,18 @@
+using Journey.Functions.Hosting;
+
+// Journey: serves the collector, admin API and dashboard (no command), or runs a batch command
+// (import, daily, metrics, painpoints). Exit code 2 means bad arguments or input.
+CommandLine commandLine;
+try
+{
+    commandLine = CommandLine.Parse(args);
+}
+catch (CommandLineException ex)
+{
+    await Console.Error.WriteLineAsync($"journey: {ex.Message}");
+    return 2;
+}
+
+return commandLine.Command is null
+    ? await JourneyWebHost.RunAsync(commandLine)
+    : await Commands.RunAsync(commandLine);
