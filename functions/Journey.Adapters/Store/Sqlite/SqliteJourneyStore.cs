@@ -295,6 +295,10 @@ public sealed class SqliteJourneyStore : ICustomerStore, ITransitionStore, IDead
         }
     }
 
+    /// <summary>A PRAGMA's value as the writer connection sees it (for tests and diagnostics: per-connection settings such as <c>synchronous</c>).</summary>
+    internal Task<string?> ReadWriterPragmaAsync(string name, CancellationToken cancellationToken) =>
+        EnsureOpen().EnqueueAsync(w => w.ReadPragma(name), cancellationToken);
+
     // ---- lifetime ----
 
     /// <summary>Applies the writes already queued, then closes every connection (the WAL is checkpointed on close).</summary>

@@ -183,6 +183,13 @@ internal sealed class SqliteWriter : IDisposable
         }
     }
 
+    public string? ReadPragma(string name)
+    {
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            throw new ArgumentException($"'{name}' is not a pragma name.", nameof(name));
+        return Convert.ToString(SqliteConnections.Scalar(_connection, "PRAGMA " + name), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private void UpsertTransition(TransitionRow row)
     {
         var p = _upsertTransition.Parameters;

@@ -1,0 +1,214 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Journey.Adapters.Store.Sqlite;
+using Journey.Adapters.Tests.Store.Contract;
+using Journey.Domain.Customers;
+using Journey.Domain.Serialization;
+using Microsoft.Data.Sqlite;
+using static Journey.Adapters.Tests.Store.Sqlite.SqliteJourneyStoreTests;
+
+namespace Journey.Adapters.Tests.Store.Sqlite;
+
+/// <summary>The views BI tools query (customers_v, transitions_v, deadletter_v) and the documented example queries.</summary>
+public sealed partial class SqliteBiViewTests : IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private static readonly DateTimeOffset T0 = StoreTestData.T0; // 2026-03-02T11:30:15.1234567+02:00
+    private readonly SqliteTestDatabase _database = new();
+    private SqliteConnection? _connection;
+
+    private SqliteConnection Connection => _connection!;
+
+    public async Task InitializeAsync()
+    {
+        await using (var store = _database.Open())
+        {
+            await store.CreateAsync(StoreTestData.Customer(
+                "c-1", Stage.Conversion, "paid_search", "mobile", orders: 2, revenue: 150.5m, sessions: 3, bounces: 1, userId: "u-1"), Ct);
+            await store.CreateAsync(StoreTestData.Customer(
+                "c-2", Stage.Awareness, "organic_search", "desktop", sessions: 1, bounces: 1, status: "lapsed", firstSeen: T0.AddDays(40)), Ct);
+            await store.CreateAsync(StoreTestData.Customer("c-3", Stage.Awareness, "email", mergedInto: "c-1"), Ct);
+            var withPredictions = StoreTestData.Customer("c-4", Stage.Retention, "email", "tablet", orders: 3, revenue: 99.99m, sessions: 6);
+            withPredictions.Predictions = new Predictions { ProbabilityAlive = 0.75, PredictedClv = 210.5, RfmSegment = "champions" };
+            await store.CreateAsync(withPredictions, Ct);
+
+            await store.UpsertAsync(
+            [
+                StoreTestData.Transition("c-1", Stage.None, Stage.Awareness, T0, rule: "first_touch", channel: "paid_search"),
+                StoreTestData.Transition("c-1", Stage.Awareness, Stage.Conversion, T0.AddDays(1), rule: "first_order"),
+                StoreTestData.Transition("c-2", Stage.None, Stage.Awareness, T0.AddDays(40), rule: "first_touch"),
+            ], Ct);
+            await store.AddAsync(StoreTestData.DeadLetter("3", 1041, "2026-03-02"), Ct);
+            await store.AddAsync(StoreTestData.DeadLetter("3", 1042, "2026-03-02", reason: "could not be applied: InvalidOperationException: boom"), Ct);
+        }
+        _connection = _database.Connect();
+    }
+
+    public Task DisposeAsync()
+    {
+        _connection?.Dispose();
+        _database.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Customers_view_has_the_BI_columns_and_leaves_out_redirects()
+    {
+        Assert.Equal(
+        [
+            "id", "user_id", "stage", "acquisition_channel", "acquisition_source", "acquisition_medium", "acquisition_campaign",
+            "first_device", "first_seen", "last_seen", "orders_count", "revenue", "sessions_count", "bounces", "lifecycle_status",
+            "probability_alive", "predicted_clv", "rfm_segment", "updated_at",
+        ], Columns("customers_v"));
+
+        var rows = Query("SELECT * FROM customers_v ORDER BY id");
+
+        Assert.Equal(["c-1", "c-2", "c-4"], rows.Select(r => r["id"]));
+        var c1 = rows[0];
+        Assert.Equal("u-1", c1["user_id"]);
+        Assert.Equal("Conversion", c1["stage"]);
+        Assert.Equal("paid_search", c1["acquisition_channel"]);
+        Assert.Equal("mobile", c1["first_device"]);
+        Assert.Equal("2026-03-02T09:30:15.123Z", c1["first_seen"]);
+        Assert.Equal("2026-03-02T10:30:15.123Z", c1["last_seen"]);
+        Assert.Equal(2L, c1["orders_count"]);
+        Assert.Equal(150.5, c1["revenue"]);
+        Assert.Equal(3L, c1["sessions_count"]);
+        Assert.Equal(1L, c1["bounces"]);
+        Assert.Equal("active", c1["lifecycle_status"]);
+        Assert.Null(c1["predicted_clv"]);
+        Assert.NotNull(c1["updated_at"]);
+
+        var c2 = rows[1];
+        Assert.Null(c2["user_id"]);
+        Assert.Equal(0L, c2["orders_count"]);
+        Assert.Equal(0L, c2["revenue"]);
+        Assert.Equal("lapsed", c2["lifecycle_status"]);
+
+        var c4 = rows[2];
+        Assert.Equal(99.99, c4["revenue"]);
+        Assert.Equal(0.75, c4["probability_alive"]);
+        Assert.Equal(210.5, c4["predicted_clv"]);
+        Assert.Equal("champions", c4["rfm_segment"]);
+    }
+
+    [Fact]
+    public void Transitions_view_has_the_BI_columns_with_UTC_times()
+    {
+        Assert.Equal(
+        [
+            "id", "customer_id", "from_stage", "to_stage", "at", "day", "trigger_event", "rule", "channel", "acquisition_channel",
+            "first_device", "days_since_first_touch", "sessions_since_first_touch",
+        ], Columns("transitions_v"));
+
+        var rows = Query("SELECT * FROM transitions_v WHERE customer_id = 'c-1' ORDER BY at");
+
+        Assert.Equal(2, rows.Count);
+        var conversion = rows[1];
+        Assert.Equal("c-1:Conversion", conversion["id"]);
+        Assert.Equal("Awareness", conversion["from_stage"]);
+        Assert.Equal("Conversion", conversion["to_stage"]);
+        Assert.Equal("2026-03-03T09:30:15.123Z", conversion["at"]);
+        Assert.Equal("2026-03-03", conversion["day"]);
+        Assert.Equal("Order Completed", conversion["trigger_event"]);
+        Assert.Equal("first_order", conversion["rule"]);
+        Assert.Equal("email", conversion["channel"]);
+        Assert.Equal("paid_search", conversion["acquisition_channel"]);
+        Assert.Equal("mobile", conversion["first_device"]);
+        Assert.Equal(1.5, conversion["days_since_first_touch"]);
+        Assert.Equal(3L, conversion["sessions_since_first_touch"]);
+        Assert.Equal("None", rows[0]["from_stage"]);
+    }
+
+    [Fact]
+    public void Dead_letter_view_has_the_BI_columns()
+    {
+        Assert.Equal(["id", "day", "reason", "partition", "sequence_number", "message_id", "customer_id", "at"], Columns("deadletter_v"));
+
+        var row = Assert.Single(Query("SELECT * FROM deadletter_v WHERE sequence_number = 1041"));
+
+        Assert.Equal("3-1041", row["id"]);
+        Assert.Equal("2026-03-02", row["day"]);
+        Assert.Equal("unreadable event: '}' is invalid", row["reason"]);
+        Assert.Equal("3", row["partition"]);
+        Assert.Equal(1041L, row["sequence_number"]);
+        Assert.Equal("m-1041", row["message_id"]);
+        Assert.Equal("anon-1041", row["customer_id"]);
+        Assert.Equal("2026-03-02T08:15:00.123Z", row["at"]);
+    }
+
+    [Fact]
+    public void Every_document_path_the_views_read_exists_in_the_JourneyJson_documents()
+    {
+        var sample = StoreTestData.PopulatedCustomer("c-1");
+        var documents = new Dictionary<string, string>
+        {
+            ["customers_v"] = JourneyJson.Serialize(sample),
+            ["transitions_v"] = JourneyJson.Serialize(StoreTestData.Transition("c-1", Stage.None, Stage.Awareness, T0)),
+            ["deadletter_v"] = JourneyJson.Serialize(StoreTestData.DeadLetter("0", 1, "2026-03-02")),
+        };
+        var views = Query("SELECT name, sql FROM sqlite_schema WHERE type = 'view'").ToDictionary(r => (string)r["name"]!, r => (string)r["sql"]!);
+
+        Assert.Equal(documents.Keys.Order(), views.Keys.Order());
+        foreach (var (view, json) in documents)
+        {
+            var paths = JsonPath().Matches(views[view]).Select(m => m.Groups[1].Value).Distinct().ToList();
+            Assert.NotEmpty(paths);
+            using var doc = JsonDocument.Parse(json);
+            foreach (var path in paths)
+            {
+                var element = doc.RootElement;
+                foreach (var segment in path.Split('.'))
+                    Assert.True(element.TryGetProperty(segment, out element), $"{view} reads $.{path}, which the serialized document does not have");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_documented_example_queries_run_and_answer()
+    {
+        var markdown = File.ReadAllText(FindRepositoryFile("docs/bi-queries-sqlite.md"));
+        var queries = SqlBlock().Matches(markdown).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.InRange(queries.Count, 4, 8);
+        foreach (var sql in queries) Assert.NotEmpty(Query(sql));
+
+        var perStage = Query(queries[0]);
+        Assert.Equal(["Awareness", "Conversion", "Retention"], perStage.Select(r => r["stage"]));
+        Assert.Equal([1L, 1L, 1L], perStage.Select(r => r["customers"]));
+    }
+
+    private List<string> Columns(string view) =>
+        [.. Rows(Connection, $"SELECT name FROM pragma_table_info('{view}') ORDER BY cid").Select(r => (string)r[0]!)];
+
+    private List<Dictionary<string, object?>> Query(string sql)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<Dictionary<string, object?>>();
+        while (reader.Read())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++) row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static string FindRepositoryFile(string relativePath)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, relativePath);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException($"{relativePath} was not found above {AppContext.BaseDirectory}.");
+    }
+
+    [GeneratedRegex(@"json_extract\(doc, '\$\.([A-Za-z0-9_.]+)'\)")]
+    private static partial Regex JsonPath();
+
+    [GeneratedRegex(@"```sql\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex SqlBlock();
+}
