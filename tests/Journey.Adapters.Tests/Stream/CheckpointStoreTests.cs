@@ -74,4 +74,11 @@ public sealed class CheckpointStoreTests : IDisposable
     [InlineData("..")]
     public void PathOf_RejectsNamesThatAreNotPlainFileNames(string group) =>
         Assert.Throws<ArgumentException>(() => NewStore().PathOf(group));
+
+    [Fact]
+    public void DirectoryFlush_WorksOnLinux()
+    {
+        // New segment files and renamed checkpoints are only durable once their directory is flushed.
+        if (OperatingSystem.IsLinux()) Assert.True(DurableFile.TryFlushDirectory(_folder.Path));
+    }
 }
