@@ -33,6 +33,9 @@ public sealed record TimelineEntry
     /// <summary>Event time.</summary>
     public required DateTimeOffset T { get; init; }
 
+    /// <summary>Stream sequence number: orders events of the same instant as they arrived (e.g. the items of one batch).</summary>
+    public long S { get; init; }
+
     /// <summary>Counter name (track event name, or "Page Viewed" etc. for other message types).</summary>
     public required string N { get; init; }
 

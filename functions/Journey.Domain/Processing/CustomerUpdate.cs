@@ -158,7 +158,7 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
     }
 }
 
-/// <summary>Event-time order, ties broken by message id so every replica folds the same way.</summary>
+/// <summary>Event-time order; events of the same instant in arrival (stream) order, then by message id, so every replica folds the same way.</summary>
 public sealed class TimelineOrder : IComparer<TimelineEntry>
 {
     public static readonly TimelineOrder Instance = new();
@@ -169,6 +169,8 @@ public sealed class TimelineOrder : IComparer<TimelineEntry>
         if (x is null) return -1;
         if (y is null) return 1;
         var byTime = x.T.CompareTo(y.T);
-        return byTime != 0 ? byTime : string.CompareOrdinal(x.Id, y.Id);
+        if (byTime != 0) return byTime;
+        var bySequence = x.S.CompareTo(y.S);
+        return bySequence != 0 ? bySequence : string.CompareOrdinal(x.Id, y.Id);
     }
 }

@@ -173,7 +173,7 @@ public sealed class JourneyProcessor : IJourneyProcessor
             return (null, e, "the event has no messageId");
         try
         {
-            return (new PositionedEvent(e, TimelineEntries.From(e, _options), record), e, null);
+            return (new PositionedEvent(e, TimelineEntries.From(e, _options) with { S = record.SequenceNumber }, record), e, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
