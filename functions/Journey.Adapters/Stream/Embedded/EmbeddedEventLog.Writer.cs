@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Journey.Domain.Ports;
 using Microsoft.Extensions.Logging;
@@ -174,7 +175,14 @@ public sealed partial class EmbeddedEventLog
         }
         else
         {
-            Parallel.For(0, _touched.Count, i => _touched[i].Stream.Flush(flushToDisk: true));
+            try
+            {
+                Parallel.For(0, _touched.Count, i => _touched[i].Stream.Flush(flushToDisk: true));
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+            {
+                ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+            }
         }
 
         Interlocked.Add(ref _flushes, _touched.Count);
@@ -210,6 +218,7 @@ public sealed partial class EmbeddedEventLog
                 segment = new LogSegment(part.Directory, sequence);
                 _orphans.Add(segment.Path); // until committed
                 stream = OpenWriteStream(segment.Path, FileMode.Create);
+                _createdStreams.Add(stream);
                 created = true;
                 length = 0;
                 lastIndexed = segment.LastIndexedPosition;
@@ -283,6 +292,8 @@ public sealed partial class EmbeddedEventLog
                 part.Publish(part.WriterNext);
             }
         }
+
+        _createdStreams.Clear(); // now the partitions' active streams, or sealed and closed above
     }
 
     private void FailGroup(List<AppendRequest> group, Exception error)
@@ -297,11 +308,6 @@ public sealed partial class EmbeddedEventLog
     /// <summary>After a failed group: delete the segments it created and cut every partition back to what is committed.</summary>
     private void RollBack()
     {
-        foreach (var write in _segmentWrites)
-        {
-            if (write.Created) write.Stream.Dispose();
-        }
-
         _needsRepair = true;
         if (!TryRepair(out var error))
             _logger.LogError(error, "The embedded event stream could not roll back a failed write; appends fail until it can");
@@ -311,6 +317,9 @@ public sealed partial class EmbeddedEventLog
     private bool TryRepair(out Exception error)
     {
         error = null!;
+        foreach (var stream in _createdStreams)
+            stream.Dispose();
+        _createdStreams.Clear();
         try
         {
             foreach (var orphan in _orphans.ToList())

@@ -54,6 +54,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
     private readonly List<(long Sequence, long Position)> _indexEntries = [];
     private readonly List<(LogSegment Segment, FileStream Stream)> _touched = [];
     private readonly List<string> _orphans = [];
+    private readonly List<FileStream> _createdStreams = [];
 
     private long _appendCalls;
     private long _eventsAppended;
@@ -323,6 +324,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _queue.Writer.TryComplete();
         await _writerExited.Task.ConfigureAwait(false);
+        if (_needsRepair) TryRepair(out _);
         foreach (var part in _partitions)
         {
             part.ActiveStream.Dispose();
