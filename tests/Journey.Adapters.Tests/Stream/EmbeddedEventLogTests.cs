@@ -289,4 +289,32 @@ public sealed class EmbeddedEventLogTests : IDisposable
         Assert.Equal(0, log.AppendCount);
         Assert.Empty(await ReadEverythingAsync(log));
     }
+
+    [Fact]
+    public async Task Append_WithACancelledToken_ThrowsAndWritesNothing()
+    {
+        await using var log = Open(_folder.Options());
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => log.AppendAsync([Event("c", "never")], cancelled.Token));
+        await log.AppendAsync([Event("c", "kept")], CancellationToken.None);
+
+        var record = Assert.Single(await ReadEverythingAsync(log));
+        Assert.Equal("kept", MessageIdOf(record));
+        Assert.Equal(0, record.SequenceNumber);
+    }
+
+    [Fact]
+    public async Task Dispose_FirstWritesEverythingAlreadyQueued()
+    {
+        var options = _folder.Options();
+        var log = Open(options);
+        var pending = Enumerable.Range(0, 100).Select(i => log.AppendAsync([Event($"q{i % 9}", $"q{i}")], CancellationToken.None)).ToList();
+        await log.DisposeAsync();
+
+        await Task.WhenAll(pending).WaitAsync(Patience);
+        await using var reopened = Open(options);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"q{i}").Order(), (await ReadEverythingAsync(reopened)).Select(MessageIdOf).Order());
+    }
 }
