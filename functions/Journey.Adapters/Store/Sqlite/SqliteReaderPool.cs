@@ -28,14 +28,17 @@ internal sealed class SqliteReaderPool(string databasePath, TimeSpan busyTimeout
     /// <summary>Gives the connection back; <paramref name="healthy"/> false closes it (after an error).</summary>
     public void Return(SqliteReader reader, bool healthy = true)
     {
-        if (!healthy || _disposed || Interlocked.Increment(ref _idleCount) > maxIdle)
+        if (healthy && !_disposed)
         {
-            if (healthy && !_disposed) Interlocked.Decrement(ref _idleCount);
-            reader.Dispose();
-            return;
+            if (Interlocked.Increment(ref _idleCount) <= maxIdle)
+            {
+                _idle.Add(reader);
+                if (_disposed) Drain(); // raced with Dispose
+                return;
+            }
+            Interlocked.Decrement(ref _idleCount);
         }
-        _idle.Add(reader);
-        if (_disposed) Drain();
+        reader.Dispose();
     }
 
     public void Dispose()
