@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Collector requests/s with wrk, side by side in one run: Journey's pixel (GET /i) and batch
+# (POST /v1/batch, 10 events per request) routes, each answered only after the embedded stream
+# has durably accepted the events, against a bare ASP.NET Core endpoint that answers 204.
+# Usage: bash tests/benchmarks/collector.sh   (DURATION=20s CONNECTIONS=64 THREADS=2 to change)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+duration="${DURATION:-20s}"
+connections="${CONNECTIONS:-64}"
+threads="${THREADS:-2}"
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+
+dotnet build Journey.Functions.sln -c Release --nologo -v quiet >/dev/null
+data="$(mktemp -d)"
+app_port=7301
+bare_port=7302
+dotnet functions/Journey.Functions/bin/Release/net10.0/Journey.Functions.dll --data "$data" --urls "http://127.0.0.1:$app_port" --Logging:LogLevel:Default=Warning >"$data/app.log" 2>&1 &
+app_pid=$!
+dotnet tests/Journey.Benchmarks/bin/Release/net10.0/Journey.Benchmarks.dll bare --urls "http://127.0.0.1:$bare_port" >"$data/bare.log" 2>&1 &
+bare_pid=$!
+trap 'kill $app_pid $bare_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$data"' EXIT
+
+for url in "http://127.0.0.1:$app_port/health" "http://127.0.0.1:$bare_port/i"; do
+  for _ in $(seq 1 100); do curl -s -o /dev/null "$url" && break; sleep 0.2; done
+done
+
+run() { # name url script -> prints requests/s
+  wrk -t"$threads" -c"$connections" -d3s -s "tests/benchmarks/$3" "$2" >/dev/null # warm-up
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "tests/benchmarks/$3" "$2" >"$data/$1.txt"
+  local rps p50 p99 errors
+  rps="$(awk '/Requests\/sec/ {print $2}' "$data/$1.txt")"
+  p50="$(awk '$1=="50%" {print $2}' "$data/$1.txt")"
+  p99="$(awk '$1=="99%" {print $2}' "$data/$1.txt")"
+  errors="$(grep -E 'Non-2xx|Socket errors' "$data/$1.txt" | tr '\n' ' ' || true)"
+  printf '%-22s %12s req/s   p50 %-9s p99 %-9s %s\n' "$1" "$rps" "$p50" "$p99" "$errors"
+  echo "$rps" >"$data/$1.rps"
+}
+
+echo "wrk -t$threads -c$connections -d$duration on $(nproc) cores ($(uname -m))"
+run "bare GET /i (204)" "http://127.0.0.1:$bare_port" pixel.lua
+run "journey GET /i" "http://127.0.0.1:$app_port" pixel.lua
+run "bare POST /v1/batch" "http://127.0.0.1:$bare_port" batch.lua
+run "journey POST /v1/batch" "http://127.0.0.1:$app_port" batch.lua
+
+ratio() { awk -v a="$(cat "$data/$1.rps")" -v b="$(cat "$data/$2.rps")" 'BEGIN { printf "%.2f", a / b }'; }
+echo "pixel ratio (journey / bare): $(ratio "journey GET /i" "bare GET /i (204)")"
+echo "batch ratio (journey / bare): $(ratio "journey POST /v1/batch" "bare POST /v1/batch")"
+echo "peak memory: journey $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$app_pid/status), bare $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$bare_pid/status)"
+health="$(curl -s "http://127.0.0.1:$app_port/health")"
+echo "journey after the run: $health"
