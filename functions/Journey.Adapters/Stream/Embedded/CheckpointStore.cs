@@ -17,8 +17,10 @@ public sealed class CheckpointStore
     private readonly Lock _sync = new();
     private readonly Dictionary<string, GroupState> _groups = new(StringComparer.Ordinal);
 
+    /// <summary>The store in <c>{DataDirectory}/stream/checkpoints</c>.</summary>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
     public CheckpointStore(IOptions<EmbeddedStreamOptions> options)
-        : this(options.Value.CheckpointDirectory)
+        : this(Validated(options.Value).CheckpointDirectory)
     {
     }
 
@@ -112,6 +114,12 @@ public sealed class CheckpointStore
         {
             state.WriteLock.Release();
         }
+    }
+
+    private static EmbeddedStreamOptions Validated(EmbeddedStreamOptions options)
+    {
+        options.ThrowIfInvalid();
+        return options;
     }
 
     private GroupState State(string consumerGroup)
