@@ -1,4 +1,5 @@
 using Journey.Domain.Customers;
+using Journey.Domain.Enrichment;
 using Journey.Domain.Events;
 using Journey.Domain.Ports;
 using Journey.Domain.Stages;
@@ -124,12 +125,13 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
     {
         if (e.Type is MessageType.Identify or MessageType.Alias or MessageType.Group) return;
         if (doc.Acquisition is not null && !IsEarlier(e.Timestamp, e.MessageId, doc.Acquisition)) return;
+        var attribution = ChannelClassifier.Classify(e.Page, e.Campaign);
         doc.Acquisition = new Acquisition
         {
-            Channel = e.Channel ?? "direct",
-            Source = e.Campaign?.Source ?? HostOf(e.Page?.Referrer),
-            Medium = e.Campaign?.Medium,
-            Campaign = e.Campaign?.Name,
+            Channel = e.Channel ?? attribution.Channel,
+            Source = attribution.Source,
+            Medium = attribution.Medium,
+            Campaign = attribution.Campaign,
             Referrer = e.Page?.Referrer,
             LandingPage = e.Page?.Url ?? e.Page?.Path,
             FirstDevice = e.Device == DeviceClass.Unknown ? null : e.Device.ToString().ToLowerInvariant(),
@@ -148,9 +150,6 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
 
     private static bool IsEarlier(DateTimeOffset t, string? messageId, Acquisition current) =>
         t < current.FirstSeen || (t == current.FirstSeen && string.CompareOrdinal(messageId, current.MessageId) < 0);
-
-    private static string? HostOf(string? url) =>
-        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : null;
 
     private static void AddDistinct(List<string> list, string value)
     {
