@@ -48,7 +48,7 @@ internal sealed class SegmentJsonlReader : IImportReader
                 while (TryTakeLine(ref buffer, out var lineBytes))
                 {
                     line++;
-                    if (skippingLongLine)
+                    if (skippingLongLine || lineBytes.Length > MaxLineBytes)
                     {
                         skippingLongLine = false;
                         yield return ImportRecord.Rejected(line, LineTooLong);
@@ -60,7 +60,7 @@ internal sealed class SegmentJsonlReader : IImportReader
 
                 if (read.IsCompleted)
                 {
-                    if (skippingLongLine)
+                    if (skippingLongLine || buffer.Length > MaxLineBytes)
                     {
                         yield return ImportRecord.Rejected(++line, LineTooLong);
                     }

@@ -1,0 +1,159 @@
+using Journey.Functions.Import;
+
+namespace Journey.Functions.Tests.Import;
+
+public sealed class ImportArgumentsTests : IDisposable
+{
+    private readonly ImportTestFiles files = new();
+    private readonly string csv;
+
+    public ImportArgumentsTests() => csv = files.Write("events.csv", "user_id,item_id,category_id,behavior_type,timestamp\n");
+
+    public void Dispose() => files.Dispose();
+
+    private static string Error(params string[] args) => Assert.Throws<ImportArgumentException>(() => ImportArguments.Parse(args)).Message;
+
+    [Fact]
+    public void Parse_Preset_ReadsClickstreamCsvWithDefaults()
+    {
+        var args = ImportArguments.Parse([csv, "--preset", "taobao", "--data", "/tmp/somewhere"]);
+
+        Assert.Equal(csv, args.FilePath);
+        Assert.Equal(ImportFormat.ClickstreamCsv, args.Format);
+        Assert.Equal("taobao", args.Preset);
+        Assert.Equal("taobao", args.SourceName);
+        Assert.Equal(1000, args.BatchSize);
+        Assert.Empty(args.Map);
+        Assert.Equal("/tmp/somewhere", args.DataFolder);
+    }
+
+    [Fact]
+    public void Parse_OptionsInAnyOrderAndWithEquals()
+    {
+        var args = ImportArguments.Parse(["--format=clickstream-csv", "--batch", "250", "--map", "user=u,event=e", "--map=time=t", csv]);
+
+        Assert.Equal(ImportFormat.ClickstreamCsv, args.Format);
+        Assert.Null(args.Preset);
+        Assert.Equal("clickstream-csv", args.SourceName);
+        Assert.Equal(250, args.BatchSize);
+        Assert.Equal(new Dictionary<string, string> { ["user"] = "u", ["event"] = "e", ["time"] = "t" }, args.Map);
+    }
+
+    [Fact]
+    public void Parse_PresetIsCaseInsensitive_AndMayComeWithItsFormat()
+    {
+        var args = ImportArguments.Parse([csv, "--preset", "REES46", "--format", "clickstream-csv"]);
+
+        Assert.Equal("rees46", args.Preset);
+        Assert.Equal(ImportFormat.ClickstreamCsv, args.Format);
+    }
+
+    [Fact]
+    public void Parse_SegmentJsonl()
+    {
+        var args = ImportArguments.Parse([csv, "--format", "segment-jsonl"]);
+
+        Assert.Equal(ImportFormat.SegmentJsonl, args.Format);
+        Assert.Equal("segment-jsonl", args.SourceName);
+    }
+
+    [Fact]
+    public void Parse_MissingFile() =>
+        Assert.StartsWith("missing file: import needs the file to read.", Error("--preset", "taobao"));
+
+    [Fact]
+    public void Parse_FileNotFound()
+    {
+        var missing = Path.Combine(files.Folder, "nope.csv");
+        Assert.StartsWith($"file not found: '{missing}'", Error(missing, "--preset", "taobao"));
+    }
+
+    [Fact]
+    public void Parse_Folder() =>
+        Assert.Equal($"'{files.Folder}' is a folder, not a file.", Error(files.Folder, "--preset", "taobao"));
+
+    [Fact]
+    public void Parse_UnknownPreset_ListsTheValidOnes() =>
+        Assert.Equal("unknown preset \"x\" (valid: taobao, rees46).", Error(csv, "--preset", "x"));
+
+    [Theory]
+    [InlineData("cdnow")]
+    [InlineData("online-retail")]
+    [InlineData("clothing-reviews")]
+    public void Parse_ReservedPreset_IsNotSupportedYet(string preset) =>
+        Assert.Equal($"preset {preset} is not supported by this version yet (supported: taobao, rees46).", Error(csv, "--preset", preset));
+
+    [Fact]
+    public void Parse_UnknownFormat() =>
+        Assert.Equal("unknown format \"xml\" (valid: clickstream-csv, segment-jsonl).", Error(csv, "--format", "xml"));
+
+    [Fact]
+    public void Parse_ReservedFormat_IsNotSupportedYet() =>
+        Assert.Equal("format orders-csv is not supported by this version yet (supported: clickstream-csv, segment-jsonl).", Error(csv, "--format", "orders-csv"));
+
+    [Fact]
+    public void Parse_NeitherPresetNorFormat() =>
+        Assert.Equal(
+            "import needs --preset or --format to know how to read the file: presets taobao, rees46; formats clickstream-csv, segment-jsonl.",
+            Error(csv));
+
+    [Fact]
+    public void Parse_PresetWithAnotherFormat() =>
+        Assert.Equal(
+            "preset taobao reads clickstream-csv, not segment-jsonl: give one of --preset and --format.",
+            Error(csv, "--preset", "taobao", "--format", "segment-jsonl"));
+
+    [Theory]
+    [InlineData("user")]
+    [InlineData("user=")]
+    [InlineData("=col")]
+    public void Parse_BadMapSyntax(string entry) =>
+        Assert.Equal(
+            $"bad --map entry '{entry}': expected key=column, e.g. --map user=customer_id,event=action,time=ts.",
+            Error(csv, "--format", "clickstream-csv", "--map", $"event=e,time=t,{entry}"));
+
+    [Fact]
+    public void Parse_UnknownMapKey() =>
+        Assert.Equal(
+            "unknown --map key 'colour' (valid: user, event, time, product, category, brand, price, quantity, order, session).",
+            Error(csv, "--format", "clickstream-csv", "--map", "user=u,event=e,time=t,colour=c"));
+
+    [Fact]
+    public void Parse_RepeatedMapKey() =>
+        Assert.Equal(
+            "--map key 'user' is given twice ('u' and 'v').",
+            Error(csv, "--format", "clickstream-csv", "--map", "user=u,event=e,time=t,user=v"));
+
+    [Fact]
+    public void Parse_ClickstreamFormatWithoutTheRequiredColumns() =>
+        Assert.Equal(
+            "--format clickstream-csv needs --map with the columns of user, event, time (missing: time), e.g. --map user=customer_id,event=action,time=ts.",
+            Error(csv, "--format", "clickstream-csv", "--map", "user=u,event=e"));
+
+    [Fact]
+    public void Parse_MapWithSegmentJsonl() =>
+        Assert.Equal("--map applies to --format clickstream-csv only, not to segment-jsonl.", Error(csv, "--format", "segment-jsonl", "--map", "user=u"));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("abc")]
+    [InlineData("10001")]
+    public void Parse_BadBatch(string batch) =>
+        Assert.Equal($"bad --batch value '{batch}': expected a whole number from 1 to 10000.", Error(csv, "--preset", "taobao", "--batch", batch));
+
+    [Fact]
+    public void Parse_OptionWithoutValue() =>
+        Assert.StartsWith("--preset needs a value.", Error(csv, "--preset"));
+
+    [Fact]
+    public void Parse_UnknownOption() =>
+        Assert.StartsWith("unknown option '--colour' for import.", Error(csv, "--preset", "taobao", "--colour", "red"));
+
+    [Fact]
+    public void Parse_SecondFile() =>
+        Assert.StartsWith($"unexpected argument 'other.csv': import reads one file ('{csv}' was given first).", Error(csv, "other.csv", "--preset", "taobao"));
+
+    [Fact]
+    public void Parse_OptionGivenTwice() =>
+        Assert.Equal("--preset is given twice ('taobao' and 'rees46').", Error(csv, "--preset", "taobao", "--preset", "rees46"));
+}
