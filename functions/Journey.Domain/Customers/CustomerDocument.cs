@@ -55,6 +55,7 @@ public sealed class CustomerDocument
     /// <summary>The processor's state: the events the projection is folded from.</summary>
     public JourneyState Journey { get; set; } = new();
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsRedirect => MergedInto is not null;
 }
 
