@@ -1,0 +1,159 @@
+namespace Journey.Functions.Hosting;
+
+/// <summary>
+/// Every app setting Journey reads, under the one name used in the function.json files, the Bicep
+/// app settings (<c>infra/app/api.bicep</c>), <c>local.settings.sample.json</c> and the code.
+/// A double underscore is the configuration section separator (<c>Collector__WriteKeys</c> is
+/// <c>Collector:WriteKeys</c>). <c>docs/deploy.md</c> describes each one.
+/// </summary>
+public static class SettingNames
+{
+    // Event Hubs: the stream in Azure (function.json "connection": "EventHubConnection").
+
+    /// <summary>Event Hubs SAS connection string; local and test runs only (the namespace in Azure has local auth disabled).</summary>
+    public const string EventHubConnection = "EventHubConnection";
+
+    /// <summary>Event Hubs namespace host name, <c>{namespace}.servicebus.windows.net</c>: the identity-based connection.</summary>
+    public const string EventHubConnectionNamespace = "EventHubConnection__fullyQualifiedNamespace";
+
+    /// <summary><c>managedidentity</c> in Azure; absent locally, where DefaultAzureCredential (your az login) is used.</summary>
+    public const string EventHubConnectionCredential = "EventHubConnection__credential";
+
+    /// <summary>Client id of the user-assigned managed identity used for Event Hubs.</summary>
+    public const string EventHubConnectionClientId = "EventHubConnection__clientId";
+
+    /// <summary>The event hub the collector sends to and ProcessEvents reads (function.json <c>%EventHubName%</c>).</summary>
+    public const string EventHubName = "EventHubName";
+
+    /// <summary>The consumer group ProcessEvents reads with (function.json <c>%EventHubConsumerGroup%</c>).</summary>
+    public const string EventHubConsumerGroup = "EventHubConsumerGroup";
+
+    // Cosmos DB: the store in Azure.
+
+    /// <summary>Cosmos DB connection string (<c>AccountEndpoint=…;AccountKey=…</c>); local and test runs only (the emulator, a test server).</summary>
+    public const string CosmosConnection = "CosmosConnection";
+
+    /// <summary>Cosmos DB account endpoint, <c>https://{account}.documents.azure.com:443/</c>: the identity-based connection.</summary>
+    public const string CosmosConnectionEndpoint = "CosmosConnection__accountEndpoint";
+
+    /// <summary><c>managedidentity</c> in Azure; absent locally, where DefaultAzureCredential is used.</summary>
+    public const string CosmosConnectionCredential = "CosmosConnection__credential";
+
+    /// <summary>Client id of the user-assigned managed identity used for Cosmos DB.</summary>
+    public const string CosmosConnectionClientId = "CosmosConnection__clientId";
+
+    /// <summary>The Cosmos DB database holding the containers (default <c>journey</c>).</summary>
+    public const string CosmosDatabaseName = "Cosmos__DatabaseName";
+
+    // The Functions host's own storage (Event Hubs checkpoints, timer locks, keys).
+
+    /// <summary>Host storage connection string; local <c>func start</c> only (<c>UseDevelopmentStorage=true</c> for Azurite).</summary>
+    public const string AzureWebJobsStorage = "AzureWebJobsStorage";
+
+    /// <summary>Host storage account name: the identity-based connection.</summary>
+    public const string AzureWebJobsStorageAccountName = "AzureWebJobsStorage__accountName";
+
+    /// <summary><c>managedidentity</c> in Azure.</summary>
+    public const string AzureWebJobsStorageCredential = "AzureWebJobsStorage__credential";
+
+    /// <summary>Client id of the user-assigned managed identity used for host storage.</summary>
+    public const string AzureWebJobsStorageClientId = "AzureWebJobsStorage__clientId";
+
+    /// <summary><c>custom</c> for local <c>func start</c> only; never an app setting on Flex Consumption (the runtime is <c>functionAppConfig.runtime</c>).</summary>
+    public const string FunctionsWorkerRuntime = "FUNCTIONS_WORKER_RUNTIME";
+
+    // Application Insights.
+
+    /// <summary>Application Insights connection string (host telemetry and the app's own).</summary>
+    public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary><c>ClientId={id};Authorization=AAD</c>: Entra auth for telemetry (the component has local auth disabled).</summary>
+    public const string ApplicationInsightsAuthenticationString = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
+
+    // Timers (six-field NCRONTAB, seconds first, UTC).
+
+    /// <summary>When the daily job runs (function.json <c>%DailyMetricsSchedule%</c>; default <c>0 0 2 * * *</c>).</summary>
+    public const string DailyMetricsSchedule = "DailyMetricsSchedule";
+
+    /// <summary>When the summarizer runs (function.json <c>%PainPointsSchedule%</c>; default <c>0 30 2 * * *</c>).</summary>
+    public const string PainPointsSchedule = "PainPointsSchedule";
+
+    // Collector.
+
+    /// <summary>Accepted write keys, comma-separated; none configured means <c>journey-local</c>.</summary>
+    public const string CollectorWriteKeys = "Collector__WriteKeys";
+
+    /// <summary>CORS origins, comma-separated; <c>*</c> for any.</summary>
+    public const string CollectorAllowedOrigins = "Collector__AllowedOrigins";
+
+    /// <summary>Truncate client IPs (IPv4 /24, IPv6 /48) before they reach the stream.</summary>
+    public const string CollectorAnonymizeIp = "Collector__AnonymizeIp";
+
+    /// <summary>What happens to events from <c>DNT: 1</c> or the opt-out cookie: <c>Drop</c>, <c>Anonymize</c> or <c>Ignore</c>.</summary>
+    public const string CollectorDoNotTrack = "Collector__DoNotTrack";
+
+    /// <summary>The cookie that opts a browser out like DNT (default <c>journey_optout</c>).</summary>
+    public const string CollectorOptOutCookie = "Collector__OptOutCookie";
+
+    /// <summary>Public base URL given to analytics.js in its settings document; default: the request's own host.</summary>
+    public const string CollectorPublicUrl = "Collector__PublicUrl";
+
+    // Admin API.
+
+    /// <summary>Admin key for runs outside Azure; in Azure the Admin function's Functions keys guard the API.</summary>
+    public const string AdminApiKey = "Admin__ApiKey";
+
+    // Summarizer and Azure OpenAI.
+
+    /// <summary>Turns the pain-point summarizer on; when false the PainPoints timer returns at once.</summary>
+    public const string SummarizerEnabled = "Summarizer__Enabled";
+
+    /// <summary>Azure OpenAI v1 endpoint, <c>https://{resource}.openai.azure.com/openai/v1/</c>.</summary>
+    public const string OpenAIEndpoint = "OpenAI__Endpoint";
+
+    /// <summary>The chat model deployment name.</summary>
+    public const string OpenAIDeployment = "OpenAI__Deployment";
+
+    /// <summary>API key; local runs only (the resource in Azure has local auth disabled).</summary>
+    public const string OpenAIApiKey = "OpenAI__ApiKey";
+
+    /// <summary>Client id of the user-assigned managed identity used for Azure OpenAI; absent locally (DefaultAzureCredential).</summary>
+    public const string OpenAIClientId = "OpenAI__ClientId";
+
+    /// <summary>Every setting above, in declaration order.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        EventHubConnection,
+        EventHubConnectionNamespace,
+        EventHubConnectionCredential,
+        EventHubConnectionClientId,
+        EventHubName,
+        EventHubConsumerGroup,
+        CosmosConnection,
+        CosmosConnectionEndpoint,
+        CosmosConnectionCredential,
+        CosmosConnectionClientId,
+        CosmosDatabaseName,
+        AzureWebJobsStorage,
+        AzureWebJobsStorageAccountName,
+        AzureWebJobsStorageCredential,
+        AzureWebJobsStorageClientId,
+        FunctionsWorkerRuntime,
+        ApplicationInsightsConnectionString,
+        ApplicationInsightsAuthenticationString,
+        DailyMetricsSchedule,
+        PainPointsSchedule,
+        CollectorWriteKeys,
+        CollectorAllowedOrigins,
+        CollectorAnonymizeIp,
+        CollectorDoNotTrack,
+        CollectorOptOutCookie,
+        CollectorPublicUrl,
+        AdminApiKey,
+        SummarizerEnabled,
+        OpenAIEndpoint,
+        OpenAIDeployment,
+        OpenAIApiKey,
+        OpenAIClientId,
+    ];
+}
