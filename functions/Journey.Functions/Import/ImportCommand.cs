@@ -62,9 +62,15 @@ public sealed class ImportCommand
             await run.AbandonAsync();
             throw new ImportInputException($"{Path.GetFileName(args.FilePath)} is not valid gzip data: {ex.Message}", ex);
         }
-        catch
+        catch (CsvHelper.CsvFormatException ex)
         {
             await run.AbandonAsync();
+            throw new ImportInputException($"{Path.GetFileName(args.FilePath)} cannot be read as CSV: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is not ImportException)
+        {
+            await run.AbandonAsync();
+            await output.WriteLineAsync(run.StoppedLine(ex is OperationCanceledException ? "cancelled" : "stopped"));
             throw;
         }
 
@@ -165,6 +171,10 @@ public sealed class ImportCommand
                 // The import fails with the exception that stopped it.
             }
         }
+
+        public string StoppedLine(string how) => string.Create(
+            CultureInfo.InvariantCulture,
+            $"import {how}: {rowsRead:N0} rows read, {eventsSent:N0} events sent, {rejections.Total:N0} rows rejected so far");
 
         public ImportSummary Summary() => new(
             "import:" + args.SourceName,

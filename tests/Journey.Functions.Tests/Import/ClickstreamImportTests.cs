@@ -347,10 +347,13 @@ public sealed class ClickstreamImportTests : IDisposable
         var file = files.Write("taobao.csv", TaobaoHeader + "1,10,20,pv,1511544070\n");
         var stream = new RecordingEventStream(failures: 100);
 
-        var ex = await Assert.ThrowsAsync<StreamUnavailableException>(() => new ImportCommand(stream, new FixedClock(), TextWriter.Null)
+        var output = new StringWriter();
+
+        var ex = await Assert.ThrowsAsync<StreamUnavailableException>(() => new ImportCommand(stream, new FixedClock(), output)
             .RunAsync(ImportArguments.Parse([file, "--preset", "taobao"]), CancellationToken.None));
 
         Assert.StartsWith("the stream did not accept events after 5 attempts: test stream refuses.", ex.Message, StringComparison.Ordinal);
         Assert.Empty(stream.Events);
+        Assert.Contains("import stopped: 1 rows read, 0 events sent, 0 rows rejected so far", output.ToString(), StringComparison.Ordinal);
     }
 }
