@@ -17,6 +17,7 @@ namespace Journey.Domain.Processing;
 public sealed class JourneyProcessor : IJourneyProcessor
 {
     private const int MaxConflictRetries = 20;
+    private const int MaxConcurrentCustomers = 16;
 
     private readonly ICustomerStore _customers;
     private readonly ITransitionStore _transitions;
@@ -69,23 +70,24 @@ public sealed class JourneyProcessor : IJourneyProcessor
         foreach (var link in IdentityLinks(events))
             await _identity.LinkAsync(link.Source, link.Target, link.AllowUserMerge, cancellationToken);
 
-        foreach (var group in events.GroupBy(e => e.Event.ProfileKey, StringComparer.Ordinal))
+        // Customers are independent: their writes go out together, so the store can commit them as a group.
+        var groups = events.GroupBy(e => e.Event.ProfileKey, StringComparer.Ordinal).Select(g => (Key: g.Key, Events: g.ToList())).ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentCustomers, CancellationToken = cancellationToken }, async (group, ct) =>
         {
-            var groupEvents = group.ToList();
             try
             {
-                await ApplyAsync(group.Key, groupEvents, counts, cancellationToken);
+                await ApplyAsync(group.Key, group.Events, counts, ct);
             }
             catch (Exception ex) when (ex is not StoreUnavailableException and not OperationCanceledException and not TimeoutException)
             {
-                _logger.LogError(ex, "Events of profile {ProfileKey} could not be applied; {Count} events go to the dead letters", group.Key, groupEvents.Count);
-                foreach (var pe in groupEvents)
+                _logger.LogError(ex, "Events of profile {ProfileKey} could not be applied; {Count} events go to the dead letters", group.Key, group.Events.Count);
+                foreach (var pe in group.Events)
                 {
-                    await DeadLetterAsync(pe.Record, $"could not be applied: {ex.GetType().Name}: {ex.Message}", pe.Event, cancellationToken);
-                    counts.DeadLettered++;
+                    await DeadLetterAsync(pe.Record, $"could not be applied: {ex.GetType().Name}: {ex.Message}", pe.Event, ct);
+                    counts.Add(ref counts.DeadLettered, 1);
                 }
             }
-        }
+        });
 
         return new BatchResult(batch.Count, counts.Applied, counts.Duplicates, counts.DeadLettered, counts.Bots, counts.CustomerWrites, counts.TransitionWrites);
     }
@@ -106,20 +108,20 @@ public sealed class JourneyProcessor : IJourneyProcessor
             var added = _update.AddEvents(doc, events);
             if (added == 0)
             {
-                counts.Duplicates += events.Count;
+                counts.Add(ref counts.Duplicates, events.Count);
                 return;
             }
 
             var previous = doc.Journey.Transitions.ToDictionary(t => t.To);
             var state = _update.Refold(doc, _clock.GetUtcNow());
-            counts.TransitionWrites += await WriteTransitionsAsync(doc, state, previous, ct);
+            counts.Add(ref counts.TransitionWrites, await WriteTransitionsAsync(doc, state, previous, ct));
             try
             {
                 if (stored is null) await _customers.CreateAsync(doc, ct);
                 else await _customers.ReplaceAsync(doc, stored.ETag, ct);
-                counts.Applied += added;
-                counts.Duplicates += events.Count - added;
-                counts.CustomerWrites++;
+                counts.Add(ref counts.Applied, added);
+                counts.Add(ref counts.Duplicates, events.Count - added);
+                counts.Add(ref counts.CustomerWrites, 1);
                 return;
             }
             catch (ConcurrencyConflictException) when (attempt < MaxConflictRetries)
@@ -207,5 +209,7 @@ public sealed class JourneyProcessor : IJourneyProcessor
         public int Bots;
         public int CustomerWrites;
         public int TransitionWrites;
+
+        public void Add(ref int counter, int value) => Interlocked.Add(ref counter, value);
     }
 }

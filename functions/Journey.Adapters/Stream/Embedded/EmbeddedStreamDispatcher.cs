@@ -123,6 +123,7 @@ public sealed class EmbeddedStreamDispatcher : BackgroundService
     {
         var name = _log.PartitionIds[partition];
         var next = Volatile.Read(ref _checkpointed[partition]);
+        var lastCheckpoint = _time.GetTimestamp();
         var readFailures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -160,8 +161,15 @@ public sealed class EmbeddedStreamDispatcher : BackgroundService
             }
 
             if (read.Records.Count > 0 && !await ProcessAsync(name, read.Records, stoppingToken)) return;
-            if (!await CheckpointAsync(partition, name, read.NextSequence, stoppingToken)) return;
             next = read.NextSequence;
+
+            // Checkpoint when caught up, else at most every CheckpointInterval: a checkpoint costs
+            // two fsyncs, and re-applying the batches after an older checkpoint changes nothing.
+            if (next >= _log.GetEndSequence(partition) || _time.GetElapsedTime(lastCheckpoint) >= _options.CheckpointInterval)
+            {
+                if (!await CheckpointAsync(partition, name, next, stoppingToken)) return;
+                lastCheckpoint = _time.GetTimestamp();
+            }
         }
     }
 

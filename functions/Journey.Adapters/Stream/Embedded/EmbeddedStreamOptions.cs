@@ -29,6 +29,13 @@ public sealed partial class EmbeddedStreamOptions
     /// <summary>How long the dispatcher waits for a partly filled batch to fill up before taking what is there.</summary>
     public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// How often a busy partition's checkpoint is persisted (a partition that has caught up is
+    /// checkpointed at once). Replaying the batches after an older checkpoint is harmless: the
+    /// processor recognises them.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Segments whose records are all consumed are deleted once they are older than this.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 
@@ -64,6 +71,8 @@ public sealed partial class EmbeddedStreamOptions
             problems.Add($"{SectionName}:BatchSize must be between 1 and 100000 (was {BatchSize}).");
         if (MaxBatchWait < TimeSpan.Zero || MaxBatchWait > TimeSpan.FromSeconds(10))
             problems.Add($"{SectionName}:MaxBatchWait must be between 0 and 10 seconds (was {MaxBatchWait}).");
+        if (CheckpointInterval < TimeSpan.Zero || CheckpointInterval > TimeSpan.FromMinutes(5))
+            problems.Add($"{SectionName}:CheckpointInterval must be between 0 and 5 minutes (was {CheckpointInterval}).");
         if (Retention <= TimeSpan.Zero)
             problems.Add($"{SectionName}:Retention must be positive (was {Retention}).");
         if (HousekeepingInterval <= TimeSpan.Zero)
