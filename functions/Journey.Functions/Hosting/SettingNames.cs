@@ -45,6 +45,9 @@ public static class SettingNames
     /// <summary>The Cosmos DB database holding the containers (default <c>journey</c>).</summary>
     public const string CosmosDatabaseName = "Cosmos__DatabaseName";
 
+    /// <summary>Create the database and containers when missing (true locally); false in Azure, where infra/ creates them.</summary>
+    public const string CosmosCreateIfMissing = "Cosmos__CreateIfMissing";
+
     // The Functions host's own storage (Event Hubs checkpoints, timer locks, keys).
 
     /// <summary>Host storage connection string; local <c>func start</c> only (<c>UseDevelopmentStorage=true</c> for Azurite).</summary>
@@ -134,6 +137,7 @@ public static class SettingNames
         CosmosConnectionCredential,
         CosmosConnectionClientId,
         CosmosDatabaseName,
+        CosmosCreateIfMissing,
         AzureWebJobsStorage,
         AzureWebJobsStorageAccountName,
         AzureWebJobsStorageCredential,

@@ -1,0 +1,153 @@
+// The function app: Flex Consumption (FC1), runtime dotnet-isolated 10.0, which starts the custom
+// handler `dotnet Journey.Functions.dll` (host.json). It runs as the user-assigned identity and
+// reaches every service with it: no connection string or key is stored anywhere.
+
+param name string
+param planName string
+param location string = resourceGroup().location
+param tags object = {}
+
+@description('azd deploys the service named so (azure.yaml) to the resource tagged with it.')
+param serviceName string = 'api'
+
+@description('Resource id of the user-assigned identity.')
+param identityId string
+
+@description('Client id of the user-assigned identity.')
+param identityClientId string
+
+param storageAccountName string
+
+@description('Blob container Flex Consumption deploys the app package from.')
+param deploymentContainerName string
+
+param applicationInsightsName string
+
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('{namespace}.servicebus.windows.net')
+param eventHubFullyQualifiedNamespace string
+param eventHubName string
+param eventHubConsumerGroup string
+
+@description('https://{account}.documents.azure.com:443/')
+param cosmosEndpoint string
+param cosmosDatabaseName string
+
+param dailyMetricsSchedule string
+param painPointsSchedule string
+param collectorWriteKeys string = ''
+param collectorAllowedOrigins string = '*'
+
+@description('Azure OpenAI v1 endpoint; empty turns the summarizer off.')
+param openAIEndpoint string = ''
+param openAIDeployment string = ''
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+// App settings: the names of functions/Journey.Functions/Hosting/SettingNames.cs, one per line
+// (tests/Journey.Functions.Tests/Deployment reads this block). FUNCTIONS_WORKER_RUNTIME and
+// FUNCTIONS_EXTENSION_VERSION must not be set on Flex Consumption.
+var appSettings = {
+  AzureWebJobsStorage__accountName: storage.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  EventHubConnection__fullyQualifiedNamespace: eventHubFullyQualifiedNamespace
+  EventHubConnection__credential: 'managedidentity'
+  EventHubConnection__clientId: identityClientId
+  EventHubName: eventHubName
+  EventHubConsumerGroup: eventHubConsumerGroup
+  CosmosConnection__accountEndpoint: cosmosEndpoint
+  CosmosConnection__credential: 'managedidentity'
+  CosmosConnection__clientId: identityClientId
+  Cosmos__DatabaseName: cosmosDatabaseName
+  Cosmos__CreateIfMissing: 'false'
+  DailyMetricsSchedule: dailyMetricsSchedule
+  PainPointsSchedule: painPointsSchedule
+  Collector__WriteKeys: collectorWriteKeys
+  Collector__AllowedOrigins: collectorAllowedOrigins
+  Collector__AnonymizeIp: 'true'
+  Collector__DoNotTrack: 'Drop'
+  Summarizer__Enabled: empty(openAIEndpoint) ? 'false' : 'true'
+  OpenAI__Endpoint: openAIEndpoint
+  OpenAI__Deployment: openAIDeployment
+  OpenAI__ClientId: empty(openAIEndpoint) ? '' : identityClientId
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, {
+    'azd-service-name': serviceName
+  })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+
+  resource settings 'config' = {
+    name: 'appsettings'
+    properties: appSettings
+  }
+}
+
+output name string = functionApp.name
+output uri string = 'https://${functionApp.properties.defaultHostName}'

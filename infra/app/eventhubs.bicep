@@ -1,0 +1,66 @@
+// Event Hubs: the stream between the collector and the journey processor. Standard tier (1 MB
+// events, consumer groups), one throughput unit, local (SAS) auth disabled: the app sends and
+// receives with its managed identity.
+
+param name string
+param location string = resourceGroup().location
+param tags object = {}
+
+@description('Name of the event hub.')
+param eventHubName string
+
+@description('Partitions of the event hub; events are partitioned by profile key. Fixed once created.')
+@minValue(1)
+@maxValue(32)
+param partitionCount int = 8
+
+@description('Days the event hub keeps events.')
+@minValue(1)
+@maxValue(7)
+param retentionInDays int = 1
+
+@description('Throughput units of the namespace (1 TU: 1 MB/s or 1,000 events/s in, 2 MB/s out).')
+@minValue(1)
+@maxValue(40)
+param throughputUnits int = 1
+
+@description('Consumer groups to create: the app\'s, and one for local runs against the same hub.')
+param consumerGroups array
+
+resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
+  name: name
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+    tier: 'Standard'
+    capacity: throughputUnits
+  }
+  properties: {
+    disableLocalAuth: true
+    minimumTlsVersion: '1.2'
+    publicNetworkAccess: 'Enabled'
+    isAutoInflateEnabled: false
+  }
+}
+
+resource hub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
+  parent: namespace
+  name: eventHubName
+  properties: {
+    partitionCount: partitionCount
+    messageRetentionInDays: retentionInDays
+  }
+}
+
+resource hubConsumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = [
+  for group in consumerGroups: {
+    parent: hub
+    name: group
+    properties: {}
+  }
+]
+
+output namespaceName string = namespace.name
+// {namespace}.servicebus.windows.net, taken from the endpoint so that other clouds work too.
+output fullyQualifiedNamespace string = replace(split(split(namespace.properties.serviceBusEndpoint, '//')[1], ':')[0], '/', '')
