@@ -1,0 +1,231 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Journey.Adapters.Store.Cosmos;
+using Journey.Functions.Hosting;
+using Journey.Functions.Tests.Support;
+
+namespace Journey.Functions.Tests.Deployment;
+
+/// <summary>
+/// One name for each setting everywhere: the function.json files, the Bicep app settings,
+/// <see cref="SettingNames"/> (the code) and local.settings.sample.json; and the same Cosmos DB
+/// containers in the Bicep and in <see cref="CosmosContainers"/>.
+/// </summary>
+public sealed partial class ConsistencyTests
+{
+    /// <summary>The settings behind an identity-based connection named in function.json (besides the name itself, a connection string).</summary>
+    private static readonly string[] IdentityConnectionSuffixes = ["__fullyQualifiedNamespace", "__credential", "__clientId"];
+
+    private static string RepoFile(params string[] parts) => File.ReadAllText(Path.Combine([RepoPaths.Root, .. parts]));
+
+    private static IReadOnlyList<string> SampleSettings()
+    {
+        var sample = JsonNode.Parse(RepoFile("local.settings.sample.json"))!.AsObject();
+        Assert.False(sample["IsEncrypted"]!.GetValue<bool>());
+        return sample["Values"]!.AsObject().Select(p => p.Key).ToArray();
+    }
+
+    /// <summary>Every setting a function.json reads: <c>%Name%</c> values and connections with their identity settings.</summary>
+    private static IReadOnlyList<string> FunctionJsonSettings()
+    {
+        var folder = Path.Combine(RepoPaths.Root, "functions", "Journey.Functions", "FunctionApp");
+        var settings = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(folder, "function.json", SearchOption.AllDirectories))
+        {
+            foreach (var binding in JsonNode.Parse(File.ReadAllText(file))!["bindings"]!.AsArray())
+            {
+                foreach (var (key, value) in binding!.AsObject())
+                {
+                    if (value is not JsonValue v || !v.TryGetValue<string>(out var text)) continue;
+                    foreach (Match m in SettingReference().Matches(text)) settings.Add(m.Groups["name"].Value);
+                    if (key == "connection")
+                    {
+                        settings.Add(text);
+                        foreach (var suffix in IdentityConnectionSuffixes) settings.Add(text + suffix);
+                    }
+                }
+            }
+        }
+        return settings.ToArray();
+    }
+
+    private static IReadOnlyList<string> BicepAppSettings() => BicepText.ObjectKeys(RepoFile("infra", "app", "api.bicep"), "appSettings");
+
+    [Fact]
+    public void FunctionJsonSettings_AreFound()
+    {
+        Assert.Equal(
+            new[]
+            {
+                "DailyMetricsSchedule",
+                "EventHubConnection",
+                "EventHubConnection__clientId",
+                "EventHubConnection__credential",
+                "EventHubConnection__fullyQualifiedNamespace",
+                "EventHubConsumerGroup",
+                "EventHubName",
+                "PainPointsSchedule",
+            },
+            FunctionJsonSettings());
+    }
+
+    [Fact]
+    public void EverySettingOfFunctionJson_IsInTheSampleAndInSettingNames()
+    {
+        var sample = SampleSettings();
+        foreach (var setting in FunctionJsonSettings())
+        {
+            Assert.Contains(setting, sample);
+            Assert.Contains(setting, SettingNames.All);
+        }
+    }
+
+    [Fact]
+    public void EveryBicepAppSetting_IsInTheSampleAndInSettingNames()
+    {
+        var bicep = BicepAppSettings();
+        Assert.Contains(SettingNames.EventHubConnectionNamespace, bicep);
+
+        var sample = SampleSettings();
+        foreach (var setting in bicep)
+        {
+            Assert.Contains(setting, sample);
+            Assert.Contains(setting, SettingNames.All);
+        }
+    }
+
+    [Fact]
+    public void BicepAppSettings_GiveEveryFunctionJsonSettingAValue_ByIdentity()
+    {
+        var bicep = BicepAppSettings();
+        foreach (var setting in FunctionJsonSettings().Where(s => s != SettingNames.EventHubConnection))
+            Assert.Contains(setting, bicep);
+        Assert.DoesNotContain(SettingNames.EventHubConnection, bicep);
+        Assert.DoesNotContain(SettingNames.CosmosConnection, bicep);
+        Assert.DoesNotContain(SettingNames.AzureWebJobsStorage, bicep);
+    }
+
+    [Fact]
+    public void BicepAppSettings_LeaveTheRuntimeToFlexConsumption()
+    {
+        var bicep = BicepAppSettings();
+
+        Assert.DoesNotContain(SettingNames.FunctionsWorkerRuntime, bicep);
+        Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", bicep);
+        Assert.Equal(bicep.Distinct(StringComparer.Ordinal).Count(), bicep.Count);
+    }
+
+    [Fact]
+    public void EverySettingName_IsInTheSample()
+    {
+        var sample = SampleSettings();
+        foreach (var setting in SettingNames.All) Assert.Contains(setting, sample);
+    }
+
+    [Fact]
+    public void EverySampleSetting_IsReadSomewhere()
+    {
+        var used = FunctionJsonSettings().Concat(BicepAppSettings()).Concat(SettingNames.All).ToHashSet(StringComparer.Ordinal);
+        var sample = SampleSettings();
+
+        Assert.Equal(sample.Distinct(StringComparer.Ordinal).Count(), sample.Count);
+        foreach (var setting in sample) Assert.Contains(setting, used);
+    }
+
+    [Fact]
+    public void SettingNamesAll_ListsEveryConstantOnce()
+    {
+        var constants = typeof(SettingNames).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToArray();
+
+        Assert.Equal(constants.Order(StringComparer.Ordinal), SettingNames.All.Order(StringComparer.Ordinal));
+        Assert.Equal(SettingNames.All.Count, SettingNames.All.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void CosmosStoreOptions_ReadTheSettingNames()
+    {
+        Assert.Equal(SettingNames.CosmosConnection, CosmosStoreOptions.ConnectionStringSetting);
+        Assert.Equal(SettingNames.CosmosConnectionEndpoint, CosmosStoreOptions.AccountEndpointSetting);
+        Assert.Equal(SettingNames.CosmosConnectionClientId, CosmosStoreOptions.ClientIdSetting);
+        Assert.Equal(SettingNames.CosmosDatabaseName, $"{CosmosStoreOptions.SectionName}__{nameof(CosmosStoreOptions.DatabaseName)}");
+        Assert.Equal(SettingNames.CosmosCreateIfMissing, $"{CosmosStoreOptions.SectionName}__{nameof(CosmosStoreOptions.CreateIfMissing)}");
+    }
+
+    [Fact]
+    public void TimerSchedules_DefaultTheSameInBicepAndTheSample()
+    {
+        var main = RepoFile("infra", "main.bicep");
+        var sample = JsonNode.Parse(RepoFile("local.settings.sample.json"))!["Values"]!;
+
+        Assert.Equal("0 0 2 * * *", BicepText.ParameterDefault(main, "dailyMetricsSchedule"));
+        Assert.Equal("0 30 2 * * *", BicepText.ParameterDefault(main, "painPointsSchedule"));
+        Assert.Equal(BicepText.ParameterDefault(main, "dailyMetricsSchedule"), sample[SettingNames.DailyMetricsSchedule]!.GetValue<string>());
+        Assert.Equal(BicepText.ParameterDefault(main, "painPointsSchedule"), sample[SettingNames.PainPointsSchedule]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void BicepContainers_AreTheCodesContainers()
+    {
+        var bicep = BicepText.Containers(RepoFile("infra", "app", "db.bicep"));
+
+        Assert.Equal(CosmosContainers.All.Select(c => c.Name), bicep.Select(c => c.Name));
+        foreach (var expected in CosmosContainers.All)
+        {
+            var actual = bicep.Single(c => c.Name == expected.Name);
+            Assert.Equal(expected.PartitionKeyPath, actual.PartitionKeyPath);
+            Assert.Equal(expected.IncludedPaths.Order(StringComparer.Ordinal), actual.IncludedPaths.Order(StringComparer.Ordinal));
+            Assert.Equal(expected.ExcludedPaths.Order(StringComparer.Ordinal), actual.ExcludedPaths.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void BicepContainers_AreTheProductsContainers()
+    {
+        var bicep = BicepText.Containers(RepoFile("infra", "app", "db.bicep")).ToDictionary(c => c.Name, c => c.PartitionKeyPath);
+
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["customers"] = "/id",
+                ["transitions"] = "/customerId",
+                ["metrics"] = "/kind",
+                ["painpoints"] = "/period",
+                ["deadletter"] = "/day",
+            },
+            bicep);
+    }
+
+    [Theory]
+    [InlineData("postprovision.sh")]
+    [InlineData("postprovision.ps1")]
+    public void PostprovisionHook_ReadsOnlyOutputsOfMainBicep_AndWritesSampleSettings(string script)
+    {
+        var text = RepoFile("infra", "scripts", script);
+        var outputs = BicepText.Outputs(RepoFile("infra", "main.bicep"));
+        var sample = SampleSettings();
+
+        var read = HookRead().Matches(text).Select(m => m.Groups["name"].Value).Distinct().ToArray();
+        Assert.NotEmpty(read);
+        foreach (var name in read) Assert.Contains(name, outputs);
+
+        var written = HookWrite().Matches(text).Select(m => m.Groups["name"].Value).Except(["IsEncrypted", "Values"]).ToArray();
+        Assert.Contains(SettingNames.EventHubConnectionNamespace, written);
+        Assert.Contains(SettingNames.CosmosConnectionEndpoint, written);
+        foreach (var name in written) Assert.Contains(name, sample);
+    }
+
+    [GeneratedRegex("%(?<name>[^%]+)%")]
+    private static partial Regex SettingReference();
+
+    /// <summary>An azd output the hook reads: <c>value NAME</c> (sh) or <c>Get-Value 'NAME'</c> (pwsh).</summary>
+    [GeneratedRegex(@"(?:\bvalue |Get-Value ')(?<name>[A-Z][A-Z0-9_]+)\b")]
+    private static partial Regex HookRead();
+
+    /// <summary>A setting the hook writes: a quoted key followed by a colon (sh heredoc) or an equals sign (pwsh hashtable).</summary>
+    [GeneratedRegex(@"^\s*['""](?<name>[A-Za-z][A-Za-z0-9_]*)['""]\s*[:=]", RegexOptions.Multiline)]
+    private static partial Regex HookWrite();
+}

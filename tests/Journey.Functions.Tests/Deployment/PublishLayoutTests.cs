@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+
+namespace Journey.Functions.Tests.Deployment;
+
+/// <summary>
+/// The publish output is what the Functions host loads: host.json, the app dll and one
+/// <c>{FunctionName}/function.json</c> per function, all at the root (docs/deploy.md).
+/// </summary>
+public sealed class PublishLayoutTests(PublishedApp app) : IClassFixture<PublishedApp>
+{
+    private const string AppDll = "Journey.Functions.dll";
+
+    /// <summary>The HTTP functions: proxied to the app as they come (enableProxyingHttpRequest).</summary>
+    public static TheoryData<string, string, string[], string> HttpFunctions => new()
+    {
+        { "Pixel", "anonymous", ["get", "options"], "i" },
+        { "SegmentApi", "anonymous", ["get", "post", "options"], "v1/{*path}" },
+        { "Health", "anonymous", ["get"], "health" },
+        { "Admin", "function", ["get", "post", "delete"], "api/{*path}" },
+    };
+
+    public static TheoryData<string, string> Timers => new()
+    {
+        { "DailyMetrics", "%DailyMetricsSchedule%" },
+        { "PainPoints", "%PainPointsSchedule%" },
+    };
+
+    private static readonly string[] AllFunctions = ["Admin", "DailyMetrics", "Health", "PainPoints", "Pixel", "ProcessEvents", "SegmentApi"];
+
+    private static string? Text(JsonNode? node, string property) => node?[property]?.GetValue<string>();
+
+    private JsonArray Bindings(string function) =>
+        app.ReadJson(function, "function.json")["bindings"]?.AsArray() ?? throw new InvalidOperationException($"{function}/function.json has no bindings.");
+
+    [Fact]
+    public void Publish_PutsHostJsonTheAppDllAndItsRuntimeConfigAtTheRoot()
+    {
+        Assert.True(File.Exists(app.PathOf("host.json")), "host.json is missing from the publish root");
+        Assert.True(File.Exists(app.PathOf(AppDll)), $"{AppDll} is missing from the publish root");
+        Assert.True(File.Exists(app.PathOf("Journey.Functions.runtimeconfig.json")), "the runtimeconfig is missing: `dotnet Journey.Functions.dll` cannot start");
+        Assert.True(File.Exists(app.PathOf("Journey.Functions.deps.json")), "the deps.json is missing");
+    }
+
+    [Fact]
+    public void HostJson_StartsTheAppWithDotnetAsACustomHandler()
+    {
+        var host = app.ReadJson("host.json");
+
+        Assert.Equal("2.0", Text(host, "version"));
+        Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", Text(host["extensionBundle"], "id"));
+        Assert.Equal("[4.*, 5.0.0)", Text(host["extensionBundle"], "version"));
+        var handler = host["customHandler"];
+        Assert.Equal("dotnet", Text(handler?["description"], "defaultExecutablePath"));
+        var arguments = handler?["description"]?["arguments"]?.AsArray().Select(a => a?.GetValue<string>()).ToArray();
+        Assert.Equal(new[] { AppDll }, arguments);
+        Assert.True(File.Exists(app.PathOf(arguments![0]!)), "the argument of dotnet must be a dll at the publish root (the host's working directory)");
+        Assert.Null(handler?["description"]?["workingDirectory"]);
+        Assert.True(handler?["enableProxyingHttpRequest"]?.GetValue<bool>(), "HTTP requests must reach the app as they came (binary GIF, raw bodies)");
+    }
+
+    [Fact]
+    public void HostJson_KeepsTheCollectorRoutesWithoutAPrefix_AndBatchesEventHubs()
+    {
+        var extensions = app.ReadJson("host.json")["extensions"];
+
+        Assert.Equal("", Text(extensions?["http"], "routePrefix"));
+        var eventHubs = extensions?["eventHubs"];
+        Assert.Equal(100, eventHubs?["maxEventBatchSize"]?.GetValue<int>());
+        Assert.Equal(1, eventHubs?["batchCheckpointFrequency"]?.GetValue<int>());
+        Assert.True(eventHubs?["prefetchCount"]?.GetValue<int>() >= eventHubs?["maxEventBatchSize"]?.GetValue<int>(), "prefetchCount below the batch size starves the batches");
+    }
+
+    [Fact]
+    public void Publish_HasOneFunctionFolderPerFunction_AndNoOtherFunctionJson()
+    {
+        var found = Directory.GetFiles(app.Folder, "function.json", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(app.Folder, path).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+        Assert.Equal(AllFunctions.Select(f => $"{f}/function.json"), found);
+    }
+
+    [Theory]
+    [MemberData(nameof(HttpFunctions))]
+    public void HttpFunction_IsAProxiedHttpTrigger(string function, string authLevel, string[] methods, string route)
+    {
+        var bindings = Bindings(function);
+
+        Assert.Equal(2, bindings.Count);
+        var trigger = bindings.Single(b => Text(b, "type") == "httpTrigger");
+        Assert.Equal("in", Text(trigger, "direction"));
+        Assert.Equal(authLevel, Text(trigger, "authLevel"));
+        Assert.Equal(methods, trigger!["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal(route, Text(trigger, "route"));
+        var output = bindings.Single(b => Text(b, "type") == "http");
+        Assert.Equal("out", Text(output, "direction"));
+    }
+
+    [Fact]
+    public void ProcessEvents_IsABatchEventHubTriggerOnAnIdentityConnection_WithRetry()
+    {
+        var function = app.ReadJson("ProcessEvents", "function.json");
+        var trigger = Assert.Single(function["bindings"]!.AsArray());
+
+        Assert.Equal("eventHubTrigger", Text(trigger, "type"));
+        Assert.Equal("in", Text(trigger, "direction"));
+        Assert.Equal("events", Text(trigger, "name"));
+        Assert.Equal("many", Text(trigger, "cardinality"));
+        Assert.Equal("string", Text(trigger, "dataType"));
+        Assert.Equal("%EventHubName%", Text(trigger, "eventHubName"));
+        Assert.Equal("%EventHubConsumerGroup%", Text(trigger, "consumerGroup"));
+        Assert.Equal("EventHubConnection", Text(trigger, "connection"));
+
+        // The trigger checkpoints even when an invocation fails: only a retry policy holds the batch back.
+        var retry = function["retry"];
+        Assert.Equal("exponentialBackoff", Text(retry, "strategy"));
+        Assert.Equal(5, retry?["maxRetryCount"]?.GetValue<int>());
+        Assert.Equal(TimeSpan.FromSeconds(2), TimeSpan.Parse(Text(retry, "minimumInterval")!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(TimeSpan.FromMinutes(1), TimeSpan.Parse(Text(retry, "maximumInterval")!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [MemberData(nameof(Timers))]
+    public void Timer_ReadsItsScheduleFromASetting(string function, string schedule)
+    {
+        var trigger = Assert.Single(Bindings(function));
+
+        Assert.Equal("timerTrigger", Text(trigger, "type"));
+        Assert.Equal("in", Text(trigger, "direction"));
+        Assert.Equal("timer", Text(trigger, "name"));
+        Assert.Equal(schedule, Text(trigger, "schedule"));
+        Assert.False(trigger!["runOnStartup"]?.GetValue<bool>() ?? false, "runOnStartup would run the job on every scale-out");
+    }
+}
