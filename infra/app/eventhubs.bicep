@@ -27,7 +27,7 @@ param throughputUnits int = 1
 @description('Consumer groups to create: the app\'s, and one for local runs against the same hub.')
 param consumerGroups array
 
-resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
+resource eventHubNamespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   name: name
   location: location
   tags: tags
@@ -45,7 +45,7 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
 }
 
 resource hub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
-  parent: namespace
+  parent: eventHubNamespace
   name: eventHubName
   properties: {
     partitionCount: partitionCount
@@ -61,6 +61,6 @@ resource hubConsumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergrou
   }
 ]
 
-output namespaceName string = namespace.name
+output namespaceName string = eventHubNamespace.name
 // {namespace}.servicebus.windows.net, taken from the endpoint so that other clouds work too.
-output fullyQualifiedNamespace string = replace(split(split(namespace.properties.serviceBusEndpoint, '//')[1], ':')[0], '/', '')
+output fullyQualifiedNamespace string = replace(split(split(eventHubNamespace.properties.serviceBusEndpoint, '//')[1], ':')[0], '/', '')
