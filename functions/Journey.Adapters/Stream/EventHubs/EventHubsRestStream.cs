@@ -292,21 +292,23 @@ public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDispo
         {
             while (true)
             {
-                List<PendingEvent> batch;
-                lock (_lanes)
-                {
-                    batch = TakeBatch(lane);
-                    if (batch.Count == 0)
-                    {
-                        lane.Running = false;
-                        _lanes.Remove(lane.Key);
-                        return;
-                    }
-                }
-
+                // Take the slot first: events stay in the lane (and count as queued) until they can go,
+                // and more of them join the request meanwhile.
                 await _sendSlots.WaitAsync().ConfigureAwait(false);
                 try
                 {
+                    List<PendingEvent> batch;
+                    lock (_lanes)
+                    {
+                        batch = TakeBatch(lane);
+                        if (batch.Count == 0)
+                        {
+                            lane.Running = false;
+                            _lanes.Remove(lane.Key);
+                            return;
+                        }
+                    }
+
                     await SendBatchAsync(lane.Key, batch).ConfigureAwait(false);
                 }
                 finally

@@ -55,6 +55,18 @@ public sealed class EventHubsRestStreamBatchingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Append_ManyProfilesAtOnce_KeepsAtMostMaxConcurrentRequestsInFlight()
+    {
+        _hub.Respond = _ => new FakeResponse(201, Delay: TimeSpan.FromMilliseconds(20));
+        await using var stream = Open(SasOptions(_hub, o => o.MaxConcurrentRequests = 3));
+
+        await stream.AppendAsync([.. Enumerable.Range(0, 12).Select(i => Event($"p{i}", $"m{i}"))], CancellationToken.None).WaitAsync(Liveness);
+
+        Assert.Equal(12, _hub.Requests.Count);
+        Assert.InRange(_hub.MaxInFlight, 1, 3);
+    }
+
+    [Fact]
     public async Task Append_CallerSpanningSeveralKeys_CompletesOnlyWhenEveryKeysRequestIsAcknowledged()
     {
         var releaseC = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -69,6 +69,8 @@ public sealed class FakeEventHub : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeResponse> _script = new();
     private int _count;
+    private int _inFlight;
+    private int _maxInFlight;
 
     private FakeEventHub(WebApplication app) => _app = app;
 
@@ -81,6 +83,9 @@ public sealed class FakeEventHub : IAsyncDisposable
 
     /// <summary>Runs before answering (after recording): tests hold a request here.</summary>
     public Func<RecordedRequest, Task>? BeforeAnswer { get; set; }
+
+    /// <summary>The most requests that were being answered at the same time.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public IReadOnlyList<RecordedRequest> RequestList => [.. Requests.OrderBy(r => r.Index)];
 
@@ -120,6 +125,24 @@ public sealed class FakeEventHub : IAsyncDisposable
     }
 
     private async Task HandleAsync(HttpContext context)
+    {
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        try
+        {
+            int max;
+            while (inFlight > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, inFlight, max) != max)
+            {
+            }
+
+            await AnswerAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context)
     {
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
