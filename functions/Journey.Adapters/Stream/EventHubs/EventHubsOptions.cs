@@ -100,6 +100,17 @@ public sealed class EventHubsOptions
     public TimeSpan UnhealthyAfterFailure { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// True when the configuration names an Event Hubs connection (<c>EventHubConnection</c> or
+    /// <c>EventHubConnection__fullyQualifiedNamespace</c> non-empty): the composition root then uses
+    /// <see cref="EventHubsRestStream"/> instead of the embedded log.
+    /// </summary>
+    public static bool IsConfigured(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return NonEmpty(configuration[ConnectionSetting]) is not null || Setting(configuration, "fullyQualifiedNamespace") is not null;
+    }
+
+    /// <summary>
     /// Reads the options: the section <c>EventHubs</c> (tuning, and any property by its name), then
     /// the app settings <c>EventHubConnection</c>, <c>EventHubConnection__fullyQualifiedNamespace</c>,
     /// <c>EventHubConnection__clientId</c>, <c>EventHubConnection__credential</c> and <c>EventHubName</c>,

@@ -87,6 +87,16 @@ public sealed class EventHubsOptionsTests
     }
 
     [Fact]
+    public void IsConfigured_IsTrueOnlyWithAConnectionStringOrANamespace()
+    {
+        Assert.False(EventHubsOptions.IsConfigured(Config()));
+        Assert.False(EventHubsOptions.IsConfigured(Config(("EventHubConnection", ""), ("EventHubConnection:fullyQualifiedNamespace", " "), ("EventHubName", "events"))));
+        Assert.True(EventHubsOptions.IsConfigured(Config(("EventHubConnection", ConnectionString))));
+        Assert.True(EventHubsOptions.IsConfigured(Config(("EventHubConnection:fullyQualifiedNamespace", Namespace))));
+        Assert.True(EventHubsOptions.IsConfigured(Config(("EventHubConnection__fullyQualifiedNamespace", Namespace))));
+    }
+
+    [Fact]
     public void FromConfiguration_NothingConfigured_NamesBothConnectionSettings()
     {
         var error = Invalid();
