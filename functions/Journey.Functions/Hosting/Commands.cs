@@ -12,6 +12,7 @@ namespace Journey.Functions.Hosting;
 public static class Commands
 {
     public const int Success = 0;
+    public const int Failure = 1;
     public const int BadInput = 2;
 
     public static async Task<int> RunAsync(CommandLine commandLine)
@@ -62,6 +63,11 @@ public static class Commands
             {
                 await Console.Error.WriteLineAsync($"journey import: {ex.Message}");
                 return BadInput;
+            }
+            catch (StreamUnavailableException ex)
+            {
+                await Console.Error.WriteLineAsync($"journey import: the stream stopped accepting events: {ex.Message}");
+                return Failure;
             }
 
             var processing = Stopwatch.StartNew();

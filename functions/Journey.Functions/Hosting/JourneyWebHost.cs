@@ -2,6 +2,7 @@ using System.Globalization;
 using Journey.Functions.Admin;
 using Journey.Functions.Collector;
 using Journey.Functions.Dashboard;
+using Journey.Functions.Invocations;
 
 namespace Journey.Functions.Hosting;
 
@@ -59,6 +60,7 @@ public static class JourneyWebHost
         app.MapAdmin();
         app.MapHealth();
         app.MapDashboard();
+        app.MapInvocations();
         return app;
     }
 }

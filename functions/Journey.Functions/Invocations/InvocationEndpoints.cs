@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Journey.Domain.Ports;
+using Journey.Domain.Processing;
+using Journey.Functions.Collector;
+
+namespace Journey.Functions.Invocations;
+
+/// <summary>
+/// The non-HTTP functions, as the Functions host calls a custom handler: <c>POST /{FunctionName}</c>
+/// with the invocation payload. <c>ProcessEvents</c> hands the Event Hubs batch to the same
+/// processor the local dispatcher uses. A poison event is dead-lettered by the processor and does
+/// not fail its batch; only a transient store failure answers 500, so the trigger's retry policy
+/// delivers the batch again.
+/// </summary>
+public static class InvocationEndpoints
+{
+    public const string ProcessEvents = "ProcessEvents";
+
+    public static void MapInvocations(this IEndpointRouteBuilder app)
+    {
+        app.MapPost($"/{ProcessEvents}", ProcessEventsAsync);
+    }
+
+    private static async Task<IResult> ProcessEventsAsync(HttpRequest request, IJourneyProcessor processor, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger(ProcessEvents);
+        IReadOnlyList<StreamRecord> batch;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            batch = EventHubBatch.Read(HostInvocation.Parse(body.RootElement));
+        }
+        catch (Exception ex) when (ex is JsonException or InvocationFormatException)
+        {
+            logger.LogError(ex, "The {Function} invocation payload could not be read", ProcessEvents);
+            return Results.Json(new ErrorBody($"The invocation payload could not be read: {ex.Message}", "Data"), statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var result = await processor.ProcessAsync(batch, ct);
+            var partition = batch.Count > 0 ? batch[0].Partition : "-";
+            var message = $"Partition {partition}: {result.Received} events, {result.Applied} applied, {result.Duplicates} duplicates, {result.DeadLettered} dead-lettered, {result.Bots} bots, {result.CustomerWrites} customer writes in {clock.ElapsedMilliseconds} ms";
+            logger.LogInformation("Partition {Partition}: {Received} events, {Applied} applied, {Duplicates} duplicates, {DeadLettered} dead-lettered, {CustomerWrites} customer writes in {ElapsedMs} ms",
+                partition, result.Received, result.Applied, result.Duplicates, result.DeadLettered, result.CustomerWrites, clock.ElapsedMilliseconds);
+            return Results.Json(InvocationResult.WithLogs(message));
+        }
+        catch (Exception ex) when (ex is StoreUnavailableException or TimeoutException)
+        {
+            logger.LogWarning(ex, "The store failed while processing {Count} events; the invocation fails so the trigger retries the batch", batch.Count);
+            return Results.Json(new InvocationResult(new Dictionary<string, object?>(), [$"transient failure, retry: {ex.Message}"], null), statusCode: StatusCodes.Status500InternalServerError);
+        }
+    }
+}
