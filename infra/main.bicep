@@ -114,7 +114,7 @@ var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 
 // Names the app reads through its settings (see functions/Journey.Functions/Hosting/SettingNames.cs).
-var eventHubName = 'events'
+var eventHubName = 'journey-events'
 var appConsumerGroup = 'journey'
 var localConsumerGroup = 'local'
 var cosmosDatabaseName = 'journey'

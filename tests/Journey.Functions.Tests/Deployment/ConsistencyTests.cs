@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Journey.Adapters.Store.Cosmos;
+using Journey.Adapters.Stream.EventHubs;
 using Journey.Functions.Hosting;
 using Journey.Functions.Tests.Support;
 
@@ -153,6 +154,19 @@ public sealed partial class ConsistencyTests
         Assert.Equal(SettingNames.CosmosConnectionClientId, CosmosStoreOptions.ClientIdSetting);
         Assert.Equal(SettingNames.CosmosDatabaseName, $"{CosmosStoreOptions.SectionName}__{nameof(CosmosStoreOptions.DatabaseName)}");
         Assert.Equal(SettingNames.CosmosCreateIfMissing, $"{CosmosStoreOptions.SectionName}__{nameof(CosmosStoreOptions.CreateIfMissing)}");
+        Assert.Contains($"var cosmosDatabaseName = '{new CosmosStoreOptions().DatabaseName}'", RepoFile("infra", "main.bicep"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EventHubsOptions_ReadTheSettingNames_AndNameTheHubBicepCreates()
+    {
+        Assert.Equal(SettingNames.EventHubConnection, EventHubsOptions.ConnectionSetting);
+        Assert.Equal(SettingNames.EventHubConnectionNamespace, EventHubsOptions.NamespaceSetting);
+        Assert.Equal(SettingNames.EventHubConnectionClientId, EventHubsOptions.ClientIdSetting);
+        Assert.Equal(SettingNames.EventHubConnectionCredential, EventHubsOptions.CredentialSetting);
+        Assert.Equal(SettingNames.EventHubName, EventHubsOptions.HubNameSetting);
+        Assert.Contains($"var eventHubName = '{EventHubsOptions.DefaultHubName}'", RepoFile("infra", "main.bicep"), StringComparison.Ordinal);
+        Assert.Equal(EventHubsOptions.DefaultHubName, JsonNode.Parse(RepoFile("local.settings.sample.json"))!["Values"]![SettingNames.EventHubName]!.GetValue<string>());
     }
 
     [Fact]
