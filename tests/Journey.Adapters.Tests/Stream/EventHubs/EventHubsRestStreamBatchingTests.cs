@@ -1,10 +1,11 @@
+using Xunit.Abstractions;
 using Journey.Domain.Ports;
 using static Journey.Adapters.Tests.Stream.EventHubs.EventHubsTestData;
 
 namespace Journey.Adapters.Tests.Stream.EventHubs;
 
 /// <summary>Micro-batching: concurrent callers share requests; each caller completes when all its events are acknowledged.</summary>
-public sealed class EventHubsRestStreamBatchingTests : IAsyncLifetime
+public sealed class EventHubsRestStreamBatchingTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Liveness = TimeSpan.FromSeconds(10);
     private FakeEventHub _hub = null!;
@@ -31,6 +32,7 @@ public sealed class EventHubsRestStreamBatchingTests : IAsyncLifetime
         await Task.WhenAll(calls).WaitAsync(Liveness);
 
         var requests = _hub.RequestList;
+        output.WriteLine($"50 single-event appends took {requests.Count} requests: {string.Join(", ", requests.Select(r => r.Events.Count))} events each");
         Assert.InRange(requests.Count, 1, 10);
         Assert.All(requests, r => Assert.Equal("alice", r.PartitionKey));
         var sent = requests.SelectMany(r => r.Events).Select(e => e.MessageId).ToList();
