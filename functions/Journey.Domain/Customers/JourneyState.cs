@@ -17,6 +17,9 @@ public sealed class JourneyState
     /// <summary>Message ids of compacted events, kept for duplicate detection (bounded).</summary>
     public List<string> CompactedMessageIds { get; set; } = [];
 
+    /// <summary>True once the oldest compacted message ids were dropped (stream positions then also guard against replays).</summary>
+    public bool ForgotCompactedIds { get; set; }
+
     /// <summary>Per stream partition, the highest sequence number applied to this profile.</summary>
     public SortedDictionary<string, long> Positions { get; set; } = new(StringComparer.Ordinal);
 

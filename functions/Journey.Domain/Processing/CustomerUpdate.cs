@@ -21,8 +21,11 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
     public static CustomerDocument NewProfile(string id) => new() { Id = id };
 
     /// <summary>
-    /// Adds the events that this document has not seen (by stream position and by message id).
-    /// Returns how many were added; the rest are duplicates.
+    /// Adds the events that this document has not seen. Duplicates are recognised by message id;
+    /// once the document had to forget the ids of its oldest compacted events, an unknown id at or
+    /// below the highest stream position already applied from its partition is taken for a replay
+    /// too. (Before that, position alone cannot decide: one batch may carry events of the same
+    /// person under two ids, applied as two groups in either order.) Returns how many were added.
     /// </summary>
     public int AddEvents(CustomerDocument doc, IReadOnlyList<PositionedEvent> events)
     {
@@ -35,9 +38,10 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
             var partition = pe.Record.Partition;
             var seq = pe.Record.SequenceNumber;
             if (seq > maxPositions.GetValueOrDefault(partition, -1)) maxPositions[partition] = seq;
-            if (journey.Positions.TryGetValue(partition, out var applied) && seq <= applied) continue;
-            if (!known.Add(pe.Entry.Id)) continue;
+            if (known.Contains(pe.Entry.Id)) continue;
+            if (journey.ForgotCompactedIds && journey.Positions.TryGetValue(partition, out var applied) && seq <= applied) continue;
 
+            known.Add(pe.Entry.Id);
             journey.Timeline.Add(pe.Entry);
             AdoptIdentity(doc, pe.Event);
             AdoptAcquisition(doc, pe.Event);
@@ -64,6 +68,7 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
         {
             if (known.Add(id)) target.Journey.CompactedMessageIds.Add(id);
         }
+        target.Journey.ForgotCompactedIds |= source.Journey.ForgotCompactedIds;
         foreach (var (partition, seq) in source.Journey.Positions)
         {
             if (seq > target.Journey.Positions.GetValueOrDefault(partition, -1)) target.Journey.Positions[partition] = seq;
@@ -104,7 +109,10 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
         journey.Timeline.RemoveRange(0, cut);
         journey.CompactedMessageIds.AddRange(compacted.Select(e => e.Id));
         if (journey.CompactedMessageIds.Count > MaxCompactedIds)
+        {
             journey.CompactedMessageIds.RemoveRange(0, journey.CompactedMessageIds.Count - MaxCompactedIds);
+            journey.ForgotCompactedIds = true;
+        }
     }
 
     private static HashSet<string> KnownIds(JourneyState journey)

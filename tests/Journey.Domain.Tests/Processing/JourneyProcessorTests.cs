@@ -164,6 +164,27 @@ public sealed class JourneyProcessorTests
     }
 
     [Fact]
+    public async Task EventBelowTheAppliedPosition_WithANewMessageId_IsApplied()
+    {
+        // One batch can hold a person's events under two ids (a1, then u1 after identify); the
+        // groups are applied in either order, so the u1 group may raise the position first.
+        var h = new ProcessorHarness();
+        var records = Records(
+        [
+            Track(EventNames.ProductViewed, "a1", at: At(0), messageId: "anon-view"),
+            Identify("u1", "a1", at: At(1), messageId: "identify"),
+            Track(EventNames.ProductAdded, "a1", "u1", at: At(2), messageId: "add"),
+        ]);
+        await h.Processor.ProcessAsync([records[1], records[2]], CancellationToken.None);
+        var result = await h.Processor.ProcessAsync([records[0]], CancellationToken.None);
+
+        Assert.Equal(1, result.Applied);
+        var c = await h.CustomerAsync("u1");
+        Assert.Equal(1, c.Counters[EventNames.ProductViewed]);
+        Assert.Equal(At(0), c.FirstSeen);
+    }
+
+    [Fact]
     public async Task DuplicatesWithinOneBatch_AreCountedOnce()
     {
         var h = new ProcessorHarness();
