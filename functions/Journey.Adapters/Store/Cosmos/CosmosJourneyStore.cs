@@ -282,12 +282,17 @@ public sealed class CosmosJourneyStore : ICustomerStore, ITransitionStore, IDead
         return true;
     }
 
-    /// <summary>Every customer document, a page (<see cref="CosmosStoreOptions.ScanPageSize"/>) at a time, from a cross-partition <c>SELECT * FROM c</c>.</summary>
+    /// <summary>
+    /// Every customer document, a page (<see cref="CosmosStoreOptions.ScanPageSize"/>) at a time: the
+    /// container's read feed (what <c>SELECT * FROM c</c> returns, without a query plan or the query
+    /// engine: the cheapest full read, in the stable order of the documents' resource ids, so a
+    /// document replaced during the scan is not seen twice).
+    /// </summary>
     public async IAsyncEnumerable<CustomerDocument> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var requestOptions = new QueryRequestOptions { MaxItemCount = _options.ScanPageSize };
-        using var iterator = _customers.GetItemQueryStreamIterator(new QueryDefinition("SELECT * FROM c"), continuationToken: null, requestOptions);
+        using var iterator = _customers.GetItemQueryStreamIterator(queryDefinition: null, continuationToken: null, requestOptions);
         while (iterator.HasMoreResults)
         {
             var page = await ReadPageAsync<CustomerDocument>(iterator, "Scan", _customers.Id, "*", cancellationToken);

@@ -1,0 +1,32 @@
+using Journey.Adapters.Tests.Store.Contract;
+using Journey.Adapters.Tests.Support;
+using Journey.Domain.Ports;
+
+namespace Journey.Adapters.Tests.Store.Cosmos;
+
+// The store contracts, run against the Cosmos DB store on the test server (one shared database:
+// the contracts use ids unique to each test).
+
+[Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosCustomerStoreTests(CosmosTestServer server) : CustomerStoreContract
+{
+    protected override async Task<ICustomerStore> CreateStoreAsync() => await server.GetSharedStoreAsync();
+}
+
+[Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosTransitionStoreTests(CosmosTestServer server) : TransitionStoreContract
+{
+    protected override async Task<ITransitionStore> CreateStoreAsync() => await server.GetSharedStoreAsync();
+}
+
+[Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosDeadLetterStoreTests(CosmosTestServer server) : DeadLetterStoreContract
+{
+    protected override async Task<IDeadLetterStore> CreateStoreAsync() => await server.GetSharedStoreAsync();
+}
+
+[Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosStoreHealthTests(CosmosTestServer server) : StoreHealthContract
+{
+    protected override async Task<IStoreHealth> CreateHealthAsync() => await server.GetSharedStoreAsync();
+}

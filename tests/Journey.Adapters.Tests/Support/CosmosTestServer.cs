@@ -1,0 +1,296 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.RegularExpressions;
+using Journey.Adapters.Store.Cosmos;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Journey.Adapters.Tests.Support;
+
+/// <summary>The Cosmos DB tests share one test server (<see cref="CosmosTestServer"/>) and run one class at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class CosmosTestServerCollection : ICollectionFixture<CosmosTestServer>
+{
+    public const string Name = "Cosmos DB test server";
+}
+
+/// <summary>
+/// Starts <c>@vercel/cosmosdb-server</c> (an in-memory Cosmos DB implementation installed by
+/// <c>npm ci</c> in tests/node) with <c>node</c> on 127.0.0.1 and a free port, waits until it
+/// answers, and kills its process tree at the end. It serves HTTPS with the self-signed certificate
+/// shipped in the package; only the test clients accept it (pinned to that exact certificate).
+/// </summary>
+/// <remarks>
+/// What the test server does differently from Cosmos DB, where the store depends on it, is fixed up
+/// in the test clients' HTTP pipeline (<see cref="CosmosTestServerFixups"/>: a missing document's
+/// 500 becomes Cosmos DB's 404; numbers come back as written), never in the production adapter.
+/// Left alone because the adapter does not use them: transactional batch and bulk (the server's batch
+/// format is JSON, the SDK's binary), change feed, GROUP BY, OFFSET, TTL, and query plans (the SDK asks
+/// the gateway for one before a cross-partition query; the server answers it as a query, so the
+/// adapter scans with the read feed and queries single partitions only). The server ignores the
+/// partition key of a query, so the adapter's partition queries also name the partition key in their
+/// WHERE clause (valid, and free, on Cosmos DB). Every request is charged 1 RU.
+/// </remarks>
+public sealed class CosmosTestServer : IAsyncLifetime
+{
+    /// <summary>The Cosmos DB emulator's well-known account key (the test server accepts any key).</summary>
+    public const string EmulatorKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+
+    /// <summary>The database the shared store uses.</summary>
+    public const string SharedDatabase = "journey-tests";
+
+    private const string PackagePath = "node_modules/@vercel/cosmosdb-server";
+
+    // Starts the package's HTTPS server with keep-alive on (its CLI closes every connection), on an
+    // ephemeral port of 127.0.0.1, prints the port, and exits when the test process goes away (stdin closes).
+    private const string ServerScript = """
+        const { createHttpsServer } = require(process.argv[1]);
+        const server = createHttpsServer({ keepAlive: true });
+        server.keepAliveTimeout = 60000;
+        server.listen(0, "127.0.0.1", () => console.log("listening " + server.address().port));
+        process.stdin.on("end", () => process.exit(0));
+        process.stdin.resume();
+        """;
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly List<IDisposable> _disposables = [];
+    private readonly SemaphoreSlim _storeLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, byte[]> _writtenDocuments = new(StringComparer.Ordinal);
+    private Process? _process;
+    private X509Certificate2? _certificate;
+    private SocketsHttpHandler? _transport;
+    private CosmosJourneyStore? _sharedStore;
+
+    /// <summary>The server's endpoint, <c>https://127.0.0.1:{port}/</c>.</summary>
+    public Uri Endpoint { get; private set; } = null!;
+
+    /// <summary>A key-based connection string for the server, as a developer would set <c>CosmosConnection</c>.</summary>
+    public string ConnectionString => $"AccountEndpoint={Endpoint.AbsoluteUri};AccountKey={EmulatorKey};";
+
+    /// <summary>Store options for the server and <paramref name="database"/>.</summary>
+    public CosmosStoreOptions Options(string database = SharedDatabase, Action<CosmosStoreOptions>? configure = null)
+    {
+        var options = new CosmosStoreOptions { ConnectionString = ConnectionString, DatabaseName = database };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    /// <summary>
+    /// A client built by the production factory, plus the test HTTP pipeline (certificate pinning,
+    /// <see cref="CosmosTestServerFixups"/>, and an optional <paramref name="fault"/> injector in front).
+    /// The production options keep the platform's certificate validation; only this pipeline accepts
+    /// the test server's self-signed certificate.
+    /// </summary>
+    public CosmosClient CreateClient(CosmosStoreOptions options, Func<HttpRequestMessage, HttpResponseMessage?>? fault = null)
+    {
+        var client = CosmosJourneyStore.CreateClient(options, clientOptions =>
+            clientOptions.HttpClientFactory = () => new HttpClient(CreateHandlers(fault), disposeHandler: true));
+        lock (_disposables) _disposables.Add(client);
+        return client;
+    }
+
+    /// <summary>A store over a new test client; <see cref="CosmosJourneyStore.InitializeAsync"/> is not called.</summary>
+    public CosmosJourneyStore CreateStore(CosmosStoreOptions options, RequestChargeMeter? meter = null, Func<HttpRequestMessage, HttpResponseMessage?>? fault = null)
+    {
+        var store = new CosmosJourneyStore(CreateClient(options, fault), options, NullLogger<CosmosJourneyStore>.Instance, meter);
+        lock (_disposables) _disposables.Add(store);
+        return store;
+    }
+
+    /// <summary>The store the contract tests share (database <see cref="SharedDatabase"/>, initialized once).</summary>
+    public async Task<CosmosJourneyStore> GetSharedStoreAsync()
+    {
+        await _storeLock.WaitAsync();
+        try
+        {
+            if (_sharedStore is null)
+            {
+                var store = CreateStore(Options());
+                await store.InitializeAsync(CancellationToken.None);
+                _sharedStore = store;
+            }
+            return _sharedStore;
+        }
+        finally
+        {
+            _storeLock.Release();
+        }
+    }
+
+    /// <summary>The last lines the server printed, for failure messages.</summary>
+    public string RecentOutput => string.Join(Environment.NewLine, _output);
+
+    public async Task InitializeAsync()
+    {
+        var nodeFolder = FindNodeFolder();
+        var package = Path.Combine(nodeFolder, PackagePath);
+        var entry = Path.Combine(package, "lib", "index.js");
+        if (!File.Exists(entry))
+        {
+            throw new InvalidOperationException(
+                $"The Cosmos DB test server is not installed ({entry} is missing). Run `npm ci` in {nodeFolder} " +
+                "(bash tests/run.sh does it) and run the tests again.");
+        }
+        _certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(package, "cert.pem")));
+        _transport = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = 64,
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = IsTestServerCertificate },
+        };
+
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = nodeFolder,
+        };
+        start.ArgumentList.Add("-e");
+        start.ArgumentList.Add(ServerScript);
+        start.ArgumentList.Add(entry);
+
+        var port = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            _process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+        }
+        catch (Win32Exception ex)
+        {
+            throw new InvalidOperationException("The Cosmos DB tests need Node.js 20 or later (`node` on the PATH) to run the test server.", ex);
+        }
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            Remember(e.Data);
+            var match = Regex.Match(e.Data, @"^listening (\d+)$");
+            if (match.Success) port.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) Remember(e.Data);
+        };
+        _process.EnableRaisingEvents = true;
+        _process.Exited += (_, _) => port.TrySetException(new InvalidOperationException($"The Cosmos DB test server exited early:{Environment.NewLine}{RecentOutput}"));
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        try
+        {
+            Endpoint = new Uri($"https://127.0.0.1:{await port.Task.WaitAsync(StartTimeout)}/");
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"The Cosmos DB test server did not start within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{RecentOutput}");
+        }
+        await WaitUntilAnsweringAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        List<IDisposable> disposables;
+        lock (_disposables) disposables = [.. _disposables];
+        foreach (var disposable in disposables) disposable.Dispose();
+        _transport?.Dispose();
+        _certificate?.Dispose();
+        _storeLock.Dispose();
+        if (_process is { } process)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or Win32Exception)
+            {
+                // Already gone, or it will go when its stdin closes with this process.
+            }
+            process.Dispose();
+        }
+    }
+
+    private HttpMessageHandler CreateHandlers(Func<HttpRequestMessage, HttpResponseMessage?>? fault)
+    {
+        HttpMessageHandler handler = new CosmosTestServerFixups(_writtenDocuments) { InnerHandler = new SharedTransport(_transport!) };
+        if (fault is not null) handler = new FaultInjector(fault) { InnerHandler = handler };
+        return handler;
+    }
+
+    private bool IsTestServerCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
+        certificate is not null && _certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(_certificate.RawData);
+
+    private async Task WaitUntilAnsweringAsync()
+    {
+        using var http = new HttpClient(new SharedTransport(_transport!)) { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(Endpoint);
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            if (DateTime.UtcNow >= deadline)
+                throw new InvalidOperationException($"The Cosmos DB test server at {Endpoint} does not answer:{Environment.NewLine}{RecentOutput}");
+            await Task.Delay(100);
+        }
+    }
+
+    private void Remember(string line)
+    {
+        _output.Enqueue(line);
+        while (_output.Count > 40) _output.TryDequeue(out _);
+    }
+
+    /// <summary>tests/node, found upwards from the test assembly (the repository's layout).</summary>
+    private static string FindNodeFolder()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, "tests", "node");
+            if (File.Exists(Path.Combine(candidate, "package.json"))) return candidate;
+        }
+        throw new InvalidOperationException($"tests/node/package.json was not found above {AppContext.BaseDirectory}.");
+    }
+
+    /// <summary>One connection pool for every test client; each client's pipeline ends here without disposing it.</summary>
+    private sealed class SharedTransport(HttpMessageHandler transport) : HttpMessageHandler
+    {
+        private readonly HttpMessageInvoker _invoker = new(transport, disposeHandler: false);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            _invoker.SendAsync(request, cancellationToken);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _invoker.Dispose(); // leaves the pool, which belongs to the fixture
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Answers chosen requests itself (a 503, a thrown HttpRequestException…) to test the adapter's error paths.</summary>
+    private sealed class FaultInjector(Func<HttpRequestMessage, HttpResponseMessage?> fault) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = fault(request);
+            if (response is null) return base.SendAsync(request, cancellationToken);
+            response.RequestMessage = request;
+            return Task.FromResult(response);
+        }
+    }
+}
