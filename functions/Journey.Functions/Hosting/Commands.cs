@@ -18,7 +18,7 @@ public static class Commands
     public static async Task<int> RunAsync(CommandLine commandLine)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-        if (commandLine.DataDirectory is not null) builder.Configuration[LocalComposition.DataDirectoryKey] = commandLine.DataDirectory;
+        if (commandLine.DataDirectory is not null) builder.Configuration[JourneyComposition.DataDirectoryKey] = commandLine.DataDirectory;
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddJourney(builder.Configuration);
         using var host = builder.Build();
@@ -71,7 +71,12 @@ public static class Commands
             }
 
             var processing = Stopwatch.StartNew();
-            var dispatcher = host.Services.GetRequiredService<EmbeddedStreamDispatcher>();
+            var dispatcher = host.Services.GetService<EmbeddedStreamDispatcher>();
+            if (dispatcher is null)
+            {
+                Console.WriteLine("The events were sent to Event Hubs; the function app's ProcessEvents applies them.");
+                return summary.EventsSent == 0 && summary.RowsRead > 0 ? BadInput : Success;
+            }
             Console.WriteLine("Waiting for the processor to apply the imported events...");
             await dispatcher.WaitUntilDrainedAsync(ct);
             var status = dispatcher.GetStatus();

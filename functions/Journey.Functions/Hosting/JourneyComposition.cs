@@ -1,4 +1,6 @@
+using Journey.Adapters.Store.Cosmos;
 using Journey.Adapters.Store.Sqlite;
+using Journey.Adapters.Stream.EventHubs;
 using Journey.Adapters.Stream.Embedded;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
@@ -10,10 +12,13 @@ using Microsoft.Extensions.Options;
 namespace Journey.Functions.Hosting;
 
 /// <summary>
-/// The one composition root: which adapter serves each port. Locally (no cloud settings) the
-/// stream is the embedded durable log and the store is SQLite, both under the data folder.
+/// The one composition root: which adapter serves each port. With no cloud settings the stream is
+/// the embedded durable log (consumed by the local dispatcher) and the store is SQLite, both under
+/// the data folder. With <c>EventHubConnection</c> settings the collector sends to Event Hubs (the
+/// Functions host then delivers batches to <c>POST /ProcessEvents</c>); with <c>CosmosConnection</c>
+/// settings the store is Cosmos DB.
 /// </summary>
-public static class LocalComposition
+public static class JourneyComposition
 {
     /// <summary>Configuration key of the local data folder (<c>--data</c> on the command line).</summary>
     public const string DataDirectoryKey = "Storage:DataDirectory";
@@ -23,9 +28,6 @@ public static class LocalComposition
 
     public static IServiceCollection AddJourney(this IServiceCollection services, IConfiguration configuration)
     {
-        var dataDirectory = DataDirectory(configuration);
-        Directory.CreateDirectory(dataDirectory);
-
         services.AddSingleton(TimeProvider.System);
 
         var rules = configuration.GetSection(JourneyRulesOptions.SectionName).Get<JourneyRulesOptions>() ?? new JourneyRulesOptions();
@@ -36,18 +38,51 @@ public static class LocalComposition
         services.AddOptions<CollectorOptions>().BindConfiguration(CollectorOptions.SectionName);
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
 
-        // store: SQLite under the data folder
+        if (CosmosStoreOptions.IsConfiguredIn(configuration)) AddCosmosStore(services, configuration);
+        else AddSqliteStore(services, configuration);
+
+        if (EventHubsOptions.IsConfigured(configuration)) AddEventHubsStream(services, configuration);
+        else AddEmbeddedStream(services, configuration);
+
+        services.AddSingleton<IJourneyProcessor, JourneyProcessor>();
+        services.AddSingleton<CustomerLookup>();
+        services.AddSingleton<CollectorService>();
+        return services;
+    }
+
+    private static void AddSqliteStore(IServiceCollection services, IConfiguration configuration)
+    {
         var storeOptions = configuration.GetSection(SqliteStoreOptions.SectionName).Get<SqliteStoreOptions>() ?? new SqliteStoreOptions();
-        if (string.IsNullOrEmpty(storeOptions.DatabasePath)) storeOptions.DatabasePath = Path.Combine(dataDirectory, SqliteStoreOptions.FileName);
+        if (string.IsNullOrEmpty(storeOptions.DatabasePath)) storeOptions.DatabasePath = Path.Combine(LocalDataDirectory(configuration), SqliteStoreOptions.FileName);
         services.AddSingleton(storeOptions);
         services.AddSingleton<SqliteJourneyStore>();
-        services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<SqliteJourneyStore>());
-        services.AddSingleton<ITransitionStore>(sp => sp.GetRequiredService<SqliteJourneyStore>());
-        services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<SqliteJourneyStore>());
-        services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<SqliteJourneyStore>());
-        services.AddHostedService<StoreInitializer>();
+        AddStorePorts<SqliteJourneyStore>(services);
+        services.AddHostedService(sp => new StoreInitializer(sp.GetRequiredService<SqliteJourneyStore>().InitializeAsync));
+    }
 
-        // stream: the embedded durable log, consumed by the local dispatcher
+    private static void AddCosmosStore(IServiceCollection services, IConfiguration configuration)
+    {
+        var cosmosOptions = CosmosStoreOptions.FromConfiguration(configuration);
+        var problems = cosmosOptions.Validate();
+        if (problems.Count > 0) throw new OptionsValidationException(CosmosStoreOptions.SectionName, typeof(CosmosStoreOptions), problems);
+        services.AddSingleton(cosmosOptions);
+        services.AddSingleton(sp => new CosmosJourneyStore(cosmosOptions, sp.GetRequiredService<ILogger<CosmosJourneyStore>>()));
+        AddStorePorts<CosmosJourneyStore>(services);
+        services.AddHostedService(sp => new StoreInitializer(sp.GetRequiredService<CosmosJourneyStore>().InitializeAsync));
+    }
+
+    private static void AddStorePorts<TStore>(IServiceCollection services)
+        where TStore : class, ICustomerStore, ITransitionStore, IDeadLetterStore, IStoreHealth
+    {
+        services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<ITransitionStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<TStore>());
+    }
+
+    private static void AddEmbeddedStream(IServiceCollection services, IConfiguration configuration)
+    {
+        var dataDirectory = LocalDataDirectory(configuration);
         services.AddOptions<EmbeddedStreamOptions>()
             .BindConfiguration(EmbeddedStreamOptions.SectionName)
             .PostConfigure(o => { if (string.IsNullOrEmpty(o.DataDirectory)) o.DataDirectory = dataDirectory; })
@@ -56,21 +91,34 @@ public static class LocalComposition
         services.AddSingleton<EmbeddedEventLog>();
         services.AddSingleton<IEventStream>(sp => sp.GetRequiredService<EmbeddedEventLog>());
         services.AddSingleton<CheckpointStore>();
-
-        // processing
-        services.AddSingleton<IJourneyProcessor, JourneyProcessor>();
         services.AddSingleton<EmbeddedStreamDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedStreamDispatcher>());
-        services.AddSingleton<CustomerLookup>();
-
-        services.AddSingleton<CollectorService>();
-        return services;
     }
 
-    /// <summary>Creates the store's tables before anything reads or writes.</summary>
-    private sealed class StoreInitializer(SqliteJourneyStore store) : IHostedService
+    private static void AddEventHubsStream(IServiceCollection services, IConfiguration configuration)
     {
-        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+        var options = EventHubsOptions.FromConfiguration(configuration);
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(sp => new EventHubsRestStream(
+            sp.GetRequiredService<IOptions<EventHubsOptions>>(),
+            httpClient: null,
+            credential: null,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<EventHubsRestStream>>()));
+        services.AddSingleton<IEventStream>(sp => sp.GetRequiredService<EventHubsRestStream>());
+    }
+
+    private static string LocalDataDirectory(IConfiguration configuration)
+    {
+        var dataDirectory = DataDirectory(configuration);
+        Directory.CreateDirectory(dataDirectory);
+        return dataDirectory;
+    }
+
+    /// <summary>Creates the store's tables or containers before anything reads or writes.</summary>
+    private sealed class StoreInitializer(Func<CancellationToken, Task> initialize) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => initialize(cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

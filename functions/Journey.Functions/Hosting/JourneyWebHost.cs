@@ -25,7 +25,7 @@ public static class JourneyWebHost
     public static WebApplication Build(CommandLine commandLine)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = commandLine.HostArguments });
-        if (commandLine.DataDirectory is not null) builder.Configuration[LocalComposition.DataDirectoryKey] = commandLine.DataDirectory;
+        if (commandLine.DataDirectory is not null) builder.Configuration[JourneyComposition.DataDirectoryKey] = commandLine.DataDirectory;
 
         var customHandlerPort = Environment.GetEnvironmentVariable(CustomHandlerPortVariable);
         if (!string.IsNullOrEmpty(customHandlerPort))
