@@ -38,8 +38,6 @@ public sealed class CosmosJourneyStore : ICustomerStore, ITransitionStore, IDead
     private static readonly Counter<double> RequestUnits =
         StoreMeter.CreateCounter<double>(RequestChargeInstrument, "RU", "Request units charged by Cosmos DB.");
 
-    private static readonly ItemRequestOptions NoContentOnWrite = new() { EnableContentResponseOnWrite = false };
-
     private readonly CosmosClient _client;
     private readonly bool _ownsClient;
     private readonly CosmosStoreOptions _options;
@@ -101,7 +99,8 @@ public sealed class CosmosJourneyStore : ICustomerStore, ITransitionStore, IDead
     // ---- client ----
 
     /// <summary>
-    /// The client options for <paramref name="options"/>: Direct mode for real accounts; Gateway mode
+    /// The client options for <paramref name="options"/>: Direct mode for real accounts (unless
+    /// <see cref="CosmosStoreOptions.GatewayMode"/>); Gateway mode
     /// limited to the endpoint for an endpoint on loopback (emulator, test server); no content echoed
     /// on writes; Journey's serializer; the 429 retry budget. Certificate validation is the platform's.
     /// </summary>
@@ -112,7 +111,7 @@ public sealed class CosmosJourneyStore : ICustomerStore, ITransitionStore, IDead
         var clientOptions = new CosmosClientOptions
         {
             ApplicationName = options.ApplicationName,
-            ConnectionMode = loopback ? ConnectionMode.Gateway : ConnectionMode.Direct,
+            ConnectionMode = loopback || options.GatewayMode ? ConnectionMode.Gateway : ConnectionMode.Direct,
             LimitToEndpoint = loopback,
             EnableContentResponseOnWrite = false,
             Serializer = new CosmosJourneySerializer(),
@@ -248,7 +247,7 @@ public sealed class CosmosJourneyStore : ICustomerStore, ITransitionStore, IDead
         ThrowIfInvalidId(id, nameof(document) + ".Id");
         using var body = new MemoryStream(JourneyJson.SerializeToUtf8(document), writable: false);
         using var response = await SendAsync("Create", _customers.Id, id,
-            ct => _customers.CreateItemStreamAsync(body, new PartitionKey(id), NoContentOnWrite, ct), cancellationToken);
+            ct => _customers.CreateItemStreamAsync(body, new PartitionKey(id), NoContentOnWrite(), ct), cancellationToken);
         if (response.StatusCode == HttpStatusCode.Conflict) throw new ConcurrencyConflictException($"Customer {id} already exists.");
         EnsureSuccess(response, "Create", _customers.Id, id);
         return response.Headers.ETag;
@@ -317,7 +316,7 @@ public sealed class CosmosJourneyStore : ICustomerStore, ITransitionStore, IDead
         {
             using var body = new MemoryStream(JourneyJson.SerializeToUtf8(t), writable: false);
             using var response = await SendAsync("Upsert", _transitions.Id, t.Id,
-                c => _transitions.UpsertItemStreamAsync(body, new PartitionKey(t.CustomerId), NoContentOnWrite, c), ct);
+                c => _transitions.UpsertItemStreamAsync(body, new PartitionKey(t.CustomerId), NoContentOnWrite(), c), ct);
             EnsureSuccess(response, "Upsert", _transitions.Id, t.Id);
         }, cancellationToken);
     }
@@ -369,7 +368,7 @@ public sealed class CosmosJourneyStore : ICustomerStore, ITransitionStore, IDead
         ArgumentException.ThrowIfNullOrEmpty(document.Day, nameof(document) + ".Day");
         using var body = new MemoryStream(JourneyJson.SerializeToUtf8(document), writable: false);
         using var response = await SendAsync("Upsert", _deadLetters.Id, document.Id,
-            ct => _deadLetters.UpsertItemStreamAsync(body, new PartitionKey(document.Day), NoContentOnWrite, ct), cancellationToken);
+            ct => _deadLetters.UpsertItemStreamAsync(body, new PartitionKey(document.Day), NoContentOnWrite(), ct), cancellationToken);
         EnsureSuccess(response, "Upsert", _deadLetters.Id, document.Id);
     }
 
@@ -490,6 +489,9 @@ public sealed class CosmosJourneyStore : ICustomerStore, ITransitionStore, IDead
 
     private static StoreUnavailableException Unavailable(string operation, string container, string id, string reason, Exception? inner) =>
         new($"Cosmos DB {operation} of {container}/{id} failed: {reason}. The store is unavailable; retry later.", inner);
+
+    /// <summary>Write options without the document echoed back (the client default too; repeated for callers that bring their own client).</summary>
+    private static ItemRequestOptions NoContentOnWrite() => new() { EnableContentResponseOnWrite = false };
 
     /// <summary>Worth retrying later: throttled beyond the SDK's retries, unavailable, timed out, gone, retry-with.</summary>
     internal static bool IsTransient(HttpStatusCode status) =>

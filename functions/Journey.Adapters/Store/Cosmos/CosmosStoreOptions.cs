@@ -53,6 +53,12 @@ public sealed class CosmosStoreOptions
     public bool GatewayModeForLoopback { get; set; } = true;
 
     /// <summary>
+    /// Gateway mode (HTTPS on port 443 only) for a real account too, where the network blocks the
+    /// TCP ports 10000-20000 that Direct mode uses. Off by default: Direct mode has lower latency.
+    /// </summary>
+    public bool GatewayMode { get; set; }
+
+    /// <summary>
     /// <see cref="CosmosJourneyStore.InitializeAsync"/> creates the database and containers when missing.
     /// In Azure they are provisioned by infra/ (an Entra identity may not create them); there this only
     /// verifies them.

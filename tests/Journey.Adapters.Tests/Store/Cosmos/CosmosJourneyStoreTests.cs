@@ -248,6 +248,18 @@ public sealed class CosmosJourneyStoreTests(CosmosTestServer server)
     }
 
     [Fact]
+    public async Task A_request_that_times_out_becomes_StoreUnavailableException()
+    {
+        var id = StoreTestData.NewId();
+        var store = server.CreateStore(server.Options(), fault: request =>
+            IsDocumentRequest(request, id) ? throw new TaskCanceledException("simulated HttpClient timeout", new TimeoutException()) : null);
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetAsync(id, Ct));
+
+        Assert.Contains($"customers/{id}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_server_error_is_not_mistaken_for_a_missing_document()
     {
         var id = StoreTestData.NewId();

@@ -152,6 +152,10 @@ public sealed class CosmosStoreOptionsTests
         Assert.IsType<CosmosJourneySerializer>(clientOptions.Serializer);
         Assert.Equal(9, clientOptions.MaxRetryAttemptsOnRateLimitedRequests);
         Assert.Equal(TimeSpan.FromSeconds(30), clientOptions.MaxRetryWaitTimeOnRateLimitedRequests);
+
+        var gateway = CosmosJourneyStore.CreateClientOptions(new CosmosStoreOptions { AccountEndpoint = RealEndpoint, GatewayMode = true });
+        Assert.Equal(ConnectionMode.Gateway, gateway.ConnectionMode);
+        Assert.False(gateway.LimitToEndpoint);
     }
 
     [Fact]
