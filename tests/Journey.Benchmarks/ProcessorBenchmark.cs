@@ -20,10 +20,58 @@ public static class ProcessorBenchmark
         var file = Option(args, "--file") ?? throw new ArgumentException("--file <clickstream csv> is required");
         var preset = Option(args, "--preset") ?? "taobao";
         var batch = int.Parse(Option(args, "--batch") ?? "100", System.Globalization.CultureInfo.InvariantCulture);
-        var data = Option(args, "--data") ?? Path.Combine(Path.GetTempPath(), "journey-bench-" + Guid.NewGuid().ToString("N"));
+        var root = Option(args, "--data") ?? Path.Combine(Path.GetTempPath(), "journey-bench-" + Guid.NewGuid().ToString("N"));
+        Console.WriteLine($"file {Path.GetFileName(file)}, processor batch size {batch}, {Environment.ProcessorCount} cores");
 
+        // 1. end to end in a fresh process (cold: the JIT compiles everything on the way)
+        await EndToEndAsync(Path.Combine(root, "end-to-end-cold"), file, preset, batch, "end to end, cold start (import + processor together, as `import` runs)");
+        // 2. the processor alone, on a stream that already holds every event, on a stream that already holds every event
+        {
+            using var run = Build(Path.Combine(root, "processor-only"), batch);
+            var import = Stopwatch.StartNew();
+            var summary = await run.ImportAsync(file, preset);
+            var importSeconds = import.Elapsed.TotalSeconds;
+            var processing = Stopwatch.StartNew();
+            await run.Host.StartAsync();
+            await run.Host.Services.GetRequiredService<EmbeddedStreamDispatcher>().WaitUntilDrainedAsync(CancellationToken.None);
+            var seconds = processing.Elapsed.TotalSeconds;
+            await run.Host.StopAsync();
+            Console.WriteLine("separately");
+            Console.WriteLine($"  import -> stream         {importSeconds:N2} s  = {summary.EventsSent / importSeconds:N0} events/s (durable appends)");
+            Console.WriteLine($"  stream -> processor      {seconds:N2} s  = {run.Counting.Applied / seconds:N0} events/s applied");
+            run.Print();
+        }
+
+        // 3. end to end again, warm
+        await EndToEndAsync(Path.Combine(root, "end-to-end-warm"), file, preset, batch, "end to end, warm (same process, fresh data folder)");
+
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine($"peak working set           {process.PeakWorkingSet64 / (1024.0 * 1024):N0} MiB");
+        Console.WriteLine($"data folder                {root}");
+        return 0;
+    }
+
+    private static async Task EndToEndAsync(string data, string file, string preset, int batch, string title)
+    {
+        using var run = Build(data, batch);
+        var total = Stopwatch.StartNew();
+        await run.Host.StartAsync();
+        var summary = await run.ImportAsync(file, preset);
+        var importSeconds = total.Elapsed.TotalSeconds;
+        await run.Host.Services.GetRequiredService<EmbeddedStreamDispatcher>().WaitUntilDrainedAsync(CancellationToken.None);
+        var seconds = total.Elapsed.TotalSeconds;
+        await run.Host.StopAsync();
+        Console.WriteLine(title);
+        Console.WriteLine($"  rows / events            {summary.RowsRead:N0} / {summary.EventsSent:N0} ({summary.RowsRejected:N0} rejected)");
+        Console.WriteLine($"  import finished after    {importSeconds:N2} s");
+        Console.WriteLine($"  all applied after        {seconds:N2} s  = {summary.EventsSent / seconds:N0} events/s");
+        run.Print();
+    }
+
+    private static BenchmarkRun Build(string data, int batch)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-        builder.Configuration[LocalComposition.DataDirectoryKey] = data;
+        builder.Configuration[JourneyComposition.DataDirectoryKey] = data;
         builder.Configuration["Stream:BatchSize"] = batch.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddJourney(builder.Configuration);
@@ -33,36 +81,30 @@ public static class ProcessorBenchmark
             counting.Inner = ActivatorUtilities.CreateInstance<JourneyProcessor>(sp);
             return counting;
         });
-        using var host = builder.Build();
+        return new BenchmarkRun(builder.Build(), counting);
+    }
 
-        // phase 1: the import appends every row to the durable stream (the processor is not running yet)
-        var clock = host.Services.GetRequiredService<TimeProvider>();
-        var import = new ImportCommand(host.Services.GetRequiredService<IEventStream>(), clock, TextWriter.Null);
-        var total = Stopwatch.StartNew();
-        var summary = await import.RunAsync(ImportArguments.Parse([file, "--preset", preset]), CancellationToken.None);
-        var importSeconds = total.Elapsed.TotalSeconds;
+    private sealed class BenchmarkRun(IHost host, CountingProcessor counting) : IDisposable
+    {
+        public IHost Host { get; } = host;
+        public CountingProcessor Counting { get; } = counting;
 
-        // phase 2: the dispatcher applies the backlog in batches of `batch`
-        var processing = Stopwatch.StartNew();
-        await host.StartAsync();
-        await host.Services.GetRequiredService<EmbeddedStreamDispatcher>().WaitUntilDrainedAsync(CancellationToken.None);
-        var processSeconds = processing.Elapsed.TotalSeconds;
-        var totalSeconds = total.Elapsed.TotalSeconds;
-        await host.StopAsync();
+        public Task<ImportSummary> ImportAsync(string file, string preset)
+        {
+            var import = new ImportCommand(Host.Services.GetRequiredService<IEventStream>(), Host.Services.GetRequiredService<TimeProvider>(), TextWriter.Null);
+            return import.RunAsync(ImportArguments.Parse([file, "--preset", preset]), CancellationToken.None);
+        }
 
-        using var process = Process.GetCurrentProcess();
-        var events = summary.EventsSent;
-        Console.WriteLine($"file                     {Path.GetFileName(file)} ({summary.RowsRead:N0} rows, {events:N0} events, {summary.RowsRejected:N0} rejected)");
-        Console.WriteLine($"batch size               {batch}");
-        Console.WriteLine($"import -> stream         {importSeconds:N2} s  {events / importSeconds:N0} events/s (durable appends)");
-        Console.WriteLine($"stream -> processor      {processSeconds:N2} s  {counting.Applied / processSeconds:N0} events/s applied ({counting.Batches:N0} batches)");
-        Console.WriteLine($"end to end               {totalSeconds:N2} s  {events / totalSeconds:N0} events/s");
-        Console.WriteLine($"customer writes          {counting.CustomerWrites:N0}  ({(double)counting.CustomerWrites / Math.Max(1, counting.Applied):N4} per event)");
-        Console.WriteLine($"transition writes        {counting.TransitionWrites:N0}");
-        Console.WriteLine($"duplicates / dead / bots {counting.Duplicates:N0} / {counting.DeadLettered:N0} / {counting.Bots:N0}");
-        Console.WriteLine($"peak working set         {process.PeakWorkingSet64 / (1024.0 * 1024):N0} MiB");
-        Console.WriteLine($"data folder              {data}");
-        return 0;
+        public void Print()
+        {
+            var c = Counting;
+            Console.WriteLine($"  batches                  {c.Batches:N0}");
+            Console.WriteLine($"  customer writes          {c.CustomerWrites:N0}  ({(double)c.CustomerWrites / Math.Max(1, c.Applied):N4} per event)");
+            Console.WriteLine($"  transition writes        {c.TransitionWrites:N0}");
+            Console.WriteLine($"  duplicates / dead / bots {c.Duplicates:N0} / {c.DeadLettered:N0} / {c.Bots:N0}");
+        }
+
+        public void Dispose() => Host.Dispose();
     }
 
     private static string? Option(string[] args, string name)
@@ -72,7 +114,7 @@ public static class ProcessorBenchmark
     }
 
     /// <summary>Sums what the processor reports per batch.</summary>
-    private sealed class CountingProcessor : IJourneyProcessor
+    internal sealed class CountingProcessor : IJourneyProcessor
     {
         public IJourneyProcessor Inner { get; set; } = null!;
         public long Applied, Duplicates, DeadLettered, Bots, CustomerWrites, TransitionWrites, Batches;

@@ -33,7 +33,13 @@ public sealed class IdentityStitcher(
     private readonly ConcurrentDictionary<string, string> _redirects = new(StringComparer.Ordinal);
 
     /// <summary>The id of the document that holds this id's profile now (following redirects, finishing pending merges).</summary>
-    public async Task<string> ResolveAsync(string id, CancellationToken ct)
+    public async Task<string> ResolveAsync(string id, CancellationToken ct) => (await FindAsync(id, ct)).Id;
+
+    /// <summary>
+    /// The document that holds this id's profile now, as read on the way (null when there is none
+    /// yet), and its id; so that the caller need not read it again.
+    /// </summary>
+    public async Task<(string Id, Versioned<CustomerDocument>? Stored)> FindAsync(string id, CancellationToken ct)
     {
         var current = id;
         for (var hop = 0; hop < MaxHops; hop++)
@@ -44,13 +50,13 @@ public sealed class IdentityStitcher(
                 continue;
             }
             var stored = await customers.GetAsync(current, ct);
-            if (stored is null || !stored.Document.IsRedirect) return current;
+            if (stored is null || !stored.Document.IsRedirect) return (current, stored);
             if (stored.Document.PendingMerge is not null) await CompleteMergeAsync(stored, ct);
             else Remember(current, stored.Document.MergedInto!);
             current = stored.Document.MergedInto!;
         }
         logger.LogError("Identity {Id} redirects more than {MaxHops} times; using {Current}", id, MaxHops, current);
-        return current;
+        return (current, null);
     }
 
     /// <summary>Links <paramref name="source"/> to <paramref name="target"/>: merges the source's profile into the target's.</summary>

@@ -94,10 +94,11 @@ public sealed class JourneyProcessor : IJourneyProcessor
 
     private async Task ApplyAsync(string profileKey, List<PositionedEvent> events, Counts counts, CancellationToken ct)
     {
-        var id = await _identity.ResolveAsync(profileKey, ct);
+        var (id, found) = await _identity.FindAsync(profileKey, ct);
         for (var attempt = 0; ; attempt++)
         {
-            var stored = await _customers.GetAsync(id, ct);
+            // The first attempt uses the document read while resolving the id; retries read it afresh.
+            var stored = attempt == 0 && found is not null ? found : await _customers.GetAsync(id, ct);
             if (stored?.Document.IsRedirect == true)
             {
                 id = await _identity.ResolveAsync(stored.Document.MergedInto!, ct);
