@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.RegularExpressions;
 using Journey.Adapters.Store.Cosmos;
 using Microsoft.Azure.Cosmos;
@@ -185,13 +184,21 @@ public sealed class CosmosTestServer : IAsyncLifetime
 
         try
         {
-            Endpoint = new Uri($"https://127.0.0.1:{await port.Task.WaitAsync(StartTimeout)}/");
+            try
+            {
+                Endpoint = new Uri($"https://127.0.0.1:{await port.Task.WaitAsync(StartTimeout)}/");
+            }
+            catch (TimeoutException)
+            {
+                throw new InvalidOperationException($"The Cosmos DB test server did not start within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{RecentOutput}");
+            }
+            await WaitUntilAnsweringAsync();
         }
-        catch (TimeoutException)
+        catch
         {
-            throw new InvalidOperationException($"The Cosmos DB test server did not start within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{RecentOutput}");
+            await StopServerAsync();
+            throw;
         }
-        await WaitUntilAnsweringAsync();
     }
 
     public async Task DisposeAsync()
@@ -202,22 +209,26 @@ public sealed class CosmosTestServer : IAsyncLifetime
         _transport?.Dispose();
         _certificate?.Dispose();
         _storeLock.Dispose();
-        if (_process is { } process)
+        await StopServerAsync();
+    }
+
+    private async Task StopServerAsync()
+    {
+        if (_process is not { } process) return;
+        _process = null;
+        try
         {
-            try
+            if (!process.HasExited)
             {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-                }
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
             }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or Win32Exception)
-            {
-                // Already gone, or it will go when its stdin closes with this process.
-            }
-            process.Dispose();
         }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or Win32Exception)
+        {
+            // Already gone, or it will go when its stdin closes with this process.
+        }
+        process.Dispose();
     }
 
     private HttpMessageHandler CreateHandlers(Func<HttpRequestMessage, HttpResponseMessage?>? fault)
