@@ -36,14 +36,15 @@ public sealed class JourneyProcessor : IJourneyProcessor
         TimeProvider clock,
         ILogger<JourneyProcessor> logger)
     {
-        _customers = customers;
+        // The processor's own reads go through a cache of the documents it wrote last.
+        _customers = new CachedCustomerStore(customers);
         _transitions = transitions;
         _deadLetters = deadLetters;
         _options = options;
         _clock = clock;
         _logger = logger;
         _update = new CustomerUpdate(new JourneyFold(options), options);
-        _identity = new IdentityStitcher(customers, transitions, _update, WriteTransitionsAsync, clock, logger);
+        _identity = new IdentityStitcher(_customers, transitions, _update, WriteTransitionsAsync, clock, logger);
     }
 
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> batch, CancellationToken cancellationToken)
@@ -94,17 +95,11 @@ public sealed class JourneyProcessor : IJourneyProcessor
 
     private async Task ApplyAsync(string profileKey, List<PositionedEvent> events, Counts counts, CancellationToken ct)
     {
-        var (id, found) = await _identity.FindAsync(profileKey, ct);
+        var (id, stored) = await _identity.FindAsync(profileKey, ct);
         for (var attempt = 0; ; attempt++)
         {
-            // The first attempt uses the document read while resolving the id; retries read it afresh.
-            var stored = attempt == 0 && found is not null ? found : await _customers.GetAsync(id, ct);
-            if (stored?.Document.IsRedirect == true)
-            {
-                id = await _identity.ResolveAsync(stored.Document.MergedInto!, ct);
-                continue;
-            }
-
+            // A retry resolves and reads afresh: the document may have been merged away or changed.
+            if (attempt > 0) (id, stored) = await _identity.FindAsync(id, ct);
             var doc = stored?.Document ?? CustomerUpdate.NewProfile(id);
             var added = _update.AddEvents(doc, events);
             if (added == 0)

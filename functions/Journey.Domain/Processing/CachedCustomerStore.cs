@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Journey.Domain.Customers;
+using Journey.Domain.Ports;
+
+namespace Journey.Domain.Processing;
+
+/// <summary>
+/// Keeps the customer documents this processor wrote last, so that the next batch of the same
+/// customer (the usual case: a partition's batches follow each other) skips reading and
+/// deserializing the document again. Optimistic concurrency keeps it safe: a cached document is
+/// handed out with the ETag it was written with, so if anyone else changed it meanwhile the next
+/// write fails with a conflict and the processor re-reads from the store. A document is handed
+/// to one caller at a time (taken out of the cache) and cached again only when written.
+/// </summary>
+public sealed class CachedCustomerStore(ICustomerStore inner, int capacity = 10_000) : ICustomerStore
+{
+    private readonly ConcurrentDictionary<string, Versioned<CustomerDocument>> _cache = new(StringComparer.Ordinal);
+
+    private long _hits;
+    private long _misses;
+
+    /// <summary>Reads served from the cache.</summary>
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Reads that went to the store.</summary>
+    public long Misses => Interlocked.Read(ref _misses);
+
+    public async Task<Versioned<CustomerDocument>?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_cache.TryRemove(id, out var cached))
+        {
+            Interlocked.Increment(ref _hits);
+            return cached;
+        }
+        Interlocked.Increment(ref _misses);
+        return await inner.GetAsync(id, cancellationToken);
+    }
+
+    public async Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken)
+    {
+        _cache.TryRemove(document.Id, out _);
+        var etag = await inner.CreateAsync(document, cancellationToken);
+        Remember(document, etag);
+        return etag;
+    }
+
+    public async Task<string> ReplaceAsync(CustomerDocument document, string ifMatch, CancellationToken cancellationToken)
+    {
+        _cache.TryRemove(document.Id, out _);
+        var etag = await inner.ReplaceAsync(document, ifMatch, cancellationToken);
+        Remember(document, etag);
+        return etag;
+    }
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        _cache.TryRemove(id, out _);
+        return inner.DeleteAsync(id, cancellationToken);
+    }
+
+    public IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken) => inner.ScanAsync(cancellationToken);
+
+    private void Remember(CustomerDocument document, string etag)
+    {
+        if (_cache.Count >= capacity) _cache.Clear();
+        _cache[document.Id] = new Versioned<CustomerDocument>(document, etag);
+    }
+}
