@@ -2,6 +2,8 @@
 # Collector requests/s with wrk, side by side in one run: Journey's pixel (GET /i) and batch
 # (POST /v1/batch, 10 events per request) routes, each answered only after the embedded stream
 # has durably accepted the events, against a bare ASP.NET Core endpoint that answers 204.
+# Journey runs twice: as a whole (the processor applies the events in the same process, on the
+# same 2 cores) and as a collector-only node (Processor:Enabled=false).
 # Usage: bash tests/benchmarks/collector.sh   (DURATION=20s CONNECTIONS=64 THREADS=2 to change)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -15,37 +17,45 @@ dotnet build Journey.Functions.sln -c Release --nologo -v quiet >/dev/null
 data="$(mktemp -d)"
 app_port=7301
 bare_port=7302
+collector_port=7303
 dotnet functions/Journey.Functions/bin/Release/net10.0/Journey.Functions.dll --data "$data" --urls "http://127.0.0.1:$app_port" --Logging:LogLevel:Default=Warning >"$data/app.log" 2>&1 &
 app_pid=$!
 dotnet tests/Journey.Benchmarks/bin/Release/net10.0/Journey.Benchmarks.dll bare --urls "http://127.0.0.1:$bare_port" >"$data/bare.log" 2>&1 &
 bare_pid=$!
-trap 'kill $app_pid $bare_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$data"' EXIT
+mkdir -p "$data/collector-only"
+dotnet functions/Journey.Functions/bin/Release/net10.0/Journey.Functions.dll --data "$data/collector-only" --urls "http://127.0.0.1:$collector_port" --Logging:LogLevel:Default=Warning --Processor:Enabled=false >"$data/collector.log" 2>&1 &
+collector_pid=$!
+trap 'kill $app_pid $bare_pid $collector_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$data"' EXIT
 
-for url in "http://127.0.0.1:$app_port/health" "http://127.0.0.1:$bare_port/i"; do
+for url in "http://127.0.0.1:$app_port/health" "http://127.0.0.1:$bare_port/i" "http://127.0.0.1:$collector_port/health"; do
   for _ in $(seq 1 100); do curl -s -o /dev/null "$url" && break; sleep 0.2; done
 done
 
-run() { # name url script -> prints requests/s
-  wrk -t"$threads" -c"$connections" -d3s -s "tests/benchmarks/$3" "$2" >/dev/null # warm-up
-  wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "tests/benchmarks/$3" "$2" >"$data/$1.txt"
+run() { # label file-key url script -> prints requests/s, latency and errors
+  local label="$1" key="$2" url="$3" script="$4"
+  wrk -t"$threads" -c"$connections" -d3s -s "tests/benchmarks/$script" "$url" >/dev/null # warm-up
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "tests/benchmarks/$script" "$url" >"$data/$key.txt"
   local rps p50 p99 errors
-  rps="$(awk '/Requests\/sec/ {print $2}' "$data/$1.txt")"
-  p50="$(awk '$1=="50%" {print $2}' "$data/$1.txt")"
-  p99="$(awk '$1=="99%" {print $2}' "$data/$1.txt")"
-  errors="$(grep -E 'Non-2xx|Socket errors' "$data/$1.txt" | tr '\n' ' ' || true)"
-  printf '%-22s %12s req/s   p50 %-9s p99 %-9s %s\n' "$1" "$rps" "$p50" "$p99" "$errors"
-  echo "$rps" >"$data/$1.rps"
+  rps="$(awk '/Requests\/sec/ {print $2}' "$data/$key.txt")"
+  p50="$(awk '$1=="50%" {print $2}' "$data/$key.txt")"
+  p99="$(awk '$1=="99%" {print $2}' "$data/$key.txt")"
+  errors="$(grep -E 'Non-2xx|Socket errors' "$data/$key.txt" | tr '\n' ' ' || true)"
+  printf '%-30s %12s req/s   p50 %-9s p99 %-9s %s\n' "$label" "$rps" "$p50" "$p99" "$errors"
+  echo "$rps" >"$data/$key.rps"
 }
 
 echo "wrk -t$threads -c$connections -d$duration on $(nproc) cores ($(uname -m))"
-run "bare GET /i (204)" "http://127.0.0.1:$bare_port" pixel.lua
-run "journey GET /i" "http://127.0.0.1:$app_port" pixel.lua
-run "bare POST /v1/batch" "http://127.0.0.1:$bare_port" batch.lua
-run "journey POST /v1/batch" "http://127.0.0.1:$app_port" batch.lua
+# the whole journey runs last: its processor goes on applying the backlog after each run
+run "bare GET /i (204)" bare-pixel "http://127.0.0.1:$bare_port" pixel.lua
+run "collector-only GET /i" collector-pixel "http://127.0.0.1:$collector_port" pixel.lua
+run "bare POST /v1/batch (204)" bare-batch "http://127.0.0.1:$bare_port" batch.lua
+run "collector-only POST /v1/batch" collector-batch "http://127.0.0.1:$collector_port" batch.lua
+run "journey GET /i" journey-pixel "http://127.0.0.1:$app_port" pixel.lua
+run "journey POST /v1/batch" journey-batch "http://127.0.0.1:$app_port" batch.lua
 
 ratio() { awk -v a="$(cat "$data/$1.rps")" -v b="$(cat "$data/$2.rps")" 'BEGIN { printf "%.2f", a / b }'; }
-echo "pixel ratio (journey / bare): $(ratio "journey GET /i" "bare GET /i (204)")"
-echo "batch ratio (journey / bare): $(ratio "journey POST /v1/batch" "bare POST /v1/batch")"
-echo "peak memory: journey $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$app_pid/status), bare $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$bare_pid/status)"
+echo "pixel ratio to bare: collector-only $(ratio collector-pixel bare-pixel), whole journey $(ratio journey-pixel bare-pixel)"
+echo "batch ratio to bare: collector-only $(ratio collector-batch bare-batch), whole journey $(ratio journey-batch bare-batch) (each batch request carries 10 events)"
+echo "peak memory: journey $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$app_pid/status), collector-only $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$collector_pid/status), bare $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$bare_pid/status)"
 health="$(curl -s "http://127.0.0.1:$app_port/health")"
 echo "journey after the run: $health"

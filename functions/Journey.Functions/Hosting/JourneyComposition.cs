@@ -23,6 +23,9 @@ public static class JourneyComposition
     /// <summary>Configuration key of the local data folder (<c>--data</c> on the command line).</summary>
     public const string DataDirectoryKey = "Storage:DataDirectory";
 
+    /// <summary>Whether this process applies the embedded stream (default true).</summary>
+    public const string ProcessorEnabledKey = "Processor:Enabled";
+
     public static string DataDirectory(IConfiguration configuration) =>
         Path.GetFullPath(configuration[DataDirectoryKey] is { Length: > 0 } configured ? configured : ".journey");
 
@@ -91,8 +94,12 @@ public static class JourneyComposition
         services.AddSingleton<EmbeddedEventLog>();
         services.AddSingleton<IEventStream>(sp => sp.GetRequiredService<EmbeddedEventLog>());
         services.AddSingleton<CheckpointStore>();
-        services.AddSingleton<EmbeddedStreamDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedStreamDispatcher>());
+        // Processor:Enabled=false runs a collector-only node (another process applies the stream).
+        if (configuration.GetValue(ProcessorEnabledKey, defaultValue: true))
+        {
+            services.AddSingleton<EmbeddedStreamDispatcher>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedStreamDispatcher>());
+        }
     }
 
     private static void AddEventHubsStream(IServiceCollection services, IConfiguration configuration)
