@@ -38,12 +38,7 @@ public static class CollectorEndpoints
         var pairs = query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? "")));
         var privacy = collector.PrivacyFor(http.Request);
         var result = PixelRequestReader.Read(pairs, collector.Context(http, writeKey!, privacy));
-        if (!result.IsSuccess)
-        {
-            await WriteAsync(http, ErrorResponses.BadRequest(result.Error.Error, result.Error.Field));
-            return;
-        }
-        var failure = await collector.AcceptAsync(http, result.Events, privacy, ct);
+        var failure = await collector.AcceptAsync(http, result, privacy, ct);
         if (failure is not null)
         {
             await WriteAsync(http, failure);
@@ -108,12 +103,7 @@ public static class CollectorEndpoints
                 var result = isBatch
                     ? SegmentBatchReader.Read(root, body.Length, context)
                     : SegmentMessageReader.Read(root, routeType, body.Length, context);
-                if (!result.IsSuccess)
-                {
-                    await WriteAsync(http, ErrorResponses.BadRequest(result.Error.Error, result.Error.Field));
-                    return;
-                }
-                var failure = await collector.AcceptAsync(http, result.Events, privacy, ct);
+                var failure = await collector.AcceptAsync(http, result, privacy, ct);
                 if (failure is not null)
                 {
                     await WriteAsync(http, failure);

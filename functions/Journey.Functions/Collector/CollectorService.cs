@@ -48,10 +48,12 @@ public sealed class CollectorService
         OmitIp = privacy == PrivacyAction.Anonymize,
     };
 
-    /// <summary>Appends the events durably; null on success, else the 503 answer to send.</summary>
-    public async Task<IResult?> AcceptAsync(HttpContext http, IReadOnlyList<JourneyEvent> events, PrivacyAction privacy, CancellationToken ct)
+    /// <summary>Appends the events read from a request durably; null on success, else the answer to send (400 for invalid input, 503 when the stream cannot accept).</summary>
+    public async Task<IResult?> AcceptAsync(HttpContext http, CollectionResult result, PrivacyAction privacy, CancellationToken ct)
     {
+        if (!result.IsSuccess) return ErrorResponses.BadRequest(result.Error.Error, result.Error.Field);
         if (privacy == PrivacyAction.Drop) return null;
+        var events = result.Events;
         if (privacy == PrivacyAction.Anonymize) events = [.. events.Select(e => e with { UserAgent = null, Traits = null, Ip = null })];
         try
         {
