@@ -37,6 +37,31 @@ public sealed class AppProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Starts a published app as the Azure Functions host starts a custom handler: <c>dotnet
+    /// Journey.Functions.dll</c> in the publish folder, with the port in
+    /// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> (no command-line arguments).
+    /// </summary>
+    public static async Task<AppProcess> StartAsCustomHandlerAsync(string publishFolder, string dataDirectory)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = publishFolder,
+        };
+        info.ArgumentList.Add("Journey.Functions.dll");
+        info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["Storage__DataDirectory"] = dataDirectory;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
+        await app.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        return app;
+    }
+
     /// <summary>Starts the app on the data folder and waits until <c>/health</c> answers 200.</summary>
     public static async Task<AppProcess> StartAsync(string dataDirectory, int? port = null, IDictionary<string, string>? environment = null)
     {
