@@ -123,6 +123,32 @@ public static class SettingNames
     /// <summary>Client id of the user-assigned managed identity used for Azure OpenAI; absent locally (DefaultAzureCredential).</summary>
     public const string OpenAIClientId = "OpenAI__ClientId";
 
+    // Local mode (embedded stream and SQLite store) and the journey rules.
+
+    /// <summary>The local data folder (stream and SQLite store); <c>--data</c> on the command line; default <c>./.journey</c>.</summary>
+    public const string StorageDataDirectory = "Storage__DataDirectory";
+
+    /// <summary>Whether this process applies the embedded stream (false: a collector-only node).</summary>
+    public const string ProcessorEnabled = "Processor__Enabled";
+
+    /// <summary>Partitions of the embedded stream (fixed once its folder exists).</summary>
+    public const string StreamPartitions = "Stream__Partitions";
+
+    /// <summary>Most events the local dispatcher hands to the processor at once.</summary>
+    public const string StreamBatchSize = "Stream__BatchSize";
+
+    /// <summary>SQLite durability: Full (default) or Normal.</summary>
+    public const string SqliteSynchronous = "SqliteStore__Synchronous";
+
+    /// <summary>Inactivity that ends a session (default 00:30:00).</summary>
+    public const string JourneySessionTimeout = "Journey__SessionTimeout";
+
+    /// <summary>A cart with items and no order within this is abandoned (default 1.00:00:00).</summary>
+    public const string JourneyCartAbandonmentWindow = "Journey__CartAbandonmentWindow";
+
+    /// <summary>Post-purchase engagement also moves a customer to Retention (default false).</summary>
+    public const string JourneyRetentionOnPostPurchaseEngagement = "Journey__RetentionOnPostPurchaseEngagement";
+
     /// <summary>Every setting above, in declaration order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -159,5 +185,13 @@ public static class SettingNames
         OpenAIDeployment,
         OpenAIApiKey,
         OpenAIClientId,
+        StorageDataDirectory,
+        ProcessorEnabled,
+        StreamPartitions,
+        StreamBatchSize,
+        SqliteSynchronous,
+        JourneySessionTimeout,
+        JourneyCartAbandonmentWindow,
+        JourneyRetentionOnPostPurchaseEngagement,
     ];
 }
