@@ -17,7 +17,7 @@ public static class Commands
 
     public static async Task<int> RunAsync(CommandLine commandLine)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         if (commandLine.DataDirectory is not null) builder.Configuration[JourneyComposition.DataDirectoryKey] = commandLine.DataDirectory;
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddJourney(builder.Configuration);

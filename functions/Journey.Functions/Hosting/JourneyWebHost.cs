@@ -24,7 +24,8 @@ public static class JourneyWebHost
 
     public static WebApplication Build(CommandLine commandLine)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = commandLine.HostArguments });
+        // appsettings.json sits beside the app, whatever folder it is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = commandLine.HostArguments, ContentRootPath = AppContext.BaseDirectory });
         if (commandLine.DataDirectory is not null) builder.Configuration[JourneyComposition.DataDirectoryKey] = commandLine.DataDirectory;
 
         var customHandlerPort = Environment.GetEnvironmentVariable(CustomHandlerPortVariable);
