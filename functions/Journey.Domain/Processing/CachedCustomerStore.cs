@@ -10,9 +10,10 @@ namespace Journey.Domain.Processing;
 /// deserializing the document again. Optimistic concurrency keeps it safe: a cached document is
 /// handed out with the ETag it was written with, so if anyone else changed it meanwhile the next
 /// write fails with a conflict and the processor re-reads from the store. A document is handed
-/// to one caller at a time (taken out of the cache) and cached again only when written.
+/// to one caller at a time (taken out of the cache) and cached again only when written. At most
+/// <c>capacity</c> documents are kept (a document can reach a few hundred KB, so the default is small).
 /// </summary>
-public sealed class CachedCustomerStore(ICustomerStore inner, int capacity = 10_000) : ICustomerStore
+public sealed class CachedCustomerStore(ICustomerStore inner, int capacity = 1_000) : ICustomerStore
 {
     private readonly ConcurrentDictionary<string, Versioned<CustomerDocument>> _cache = new(StringComparer.Ordinal);
 
