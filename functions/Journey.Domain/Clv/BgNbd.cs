@@ -1,0 +1,87 @@
+using System.Diagnostics;
+
+namespace Journey.Domain.Clv;
+
+/// <summary>
+/// A customer's repeat-purchase history in the form the BG/NBD model reads: <see cref="Frequency"/>
+/// (x) repeat purchases (counted per distinct day after the first), the time of the last one since
+/// the first purchase (<see cref="Recency"/>, t_x) and the time from the first purchase to the end
+/// of the calibration period (<see cref="Age"/>, T), all in the same time unit.
+/// </summary>
+public readonly record struct RepeatSummary(double Frequency, double Recency, double Age);
+
+/// <summary>BG/NBD parameters: purchase-rate gamma (r, α) and dropout beta (a, b).</summary>
+public sealed record BgNbdParameters(double R, double Alpha, double A, double B);
+
+/// <summary>A fit: parameters, the log-likelihood they reach, and what it took.</summary>
+public sealed record BgNbdFit(BgNbdParameters Parameters, double LogLikelihood, int Customers, int Evaluations, TimeSpan FitTime);
+
+/// <summary>
+/// The beta-geometric/NBD model of Fader, Hardie &amp; Lee (2005), "Counting your customers the
+/// easy way", Marketing Science 24(2): its log-likelihood (computed in logs, so it stays finite for
+/// long histories), the maximum-likelihood fit, and the per-customer predictions.
+/// </summary>
+public static class BgNbd
+{
+    /// <summary>ln L for one customer.</summary>
+    public static double LogLikelihood(BgNbdParameters p, RepeatSummary c)
+    {
+        var (r, alpha, a, b) = (p.R, p.Alpha, p.A, p.B);
+        var x = c.Frequency;
+        var lnA1 = SpecialFunctions.LogGamma(r + x) - SpecialFunctions.LogGamma(r) + r * Math.Log(alpha);
+        var lnA2 = SpecialFunctions.LogGamma(a + b) + SpecialFunctions.LogGamma(b + x) - SpecialFunctions.LogGamma(b) - SpecialFunctions.LogGamma(a + b + x);
+        var lnA3 = -(r + x) * Math.Log(alpha + c.Age);
+        if (x <= 0) return lnA1 + lnA2 + lnA3;
+        var lnA4 = Math.Log(a) - Math.Log(b + x - 1) - (r + x) * Math.Log(alpha + c.Recency);
+        return lnA1 + lnA2 + SpecialFunctions.LogSumExp(lnA3, lnA4);
+    }
+
+    /// <summary>ln L of a population (customers with identical histories may be given once with a weight).</summary>
+    public static double LogLikelihood(BgNbdParameters p, IReadOnlyList<(RepeatSummary Summary, int Count)> customers)
+    {
+        var sum = 0.0;
+        foreach (var (summary, count) in customers) sum += count * LogLikelihood(p, summary);
+        return sum;
+    }
+
+    /// <summary>Maximum-likelihood fit (Nelder-Mead on the logs of the parameters, so they stay positive).</summary>
+    public static BgNbdFit Fit(IEnumerable<RepeatSummary> customers)
+    {
+        var clock = Stopwatch.StartNew();
+        var grouped = customers.GroupBy(c => c).Select(g => (g.Key, g.Count())).ToList();
+        var n = grouped.Sum(g => g.Item2);
+        if (n == 0) throw new ArgumentException("There are no customers to fit.", nameof(customers));
+
+        double Objective(double[] logs)
+        {
+            if (logs.Any(v => v is < -12 or > 12)) return double.MaxValue; // outside any plausible range
+            var ll = LogLikelihood(FromLogs(logs), grouped);
+            return double.IsFinite(ll) ? -ll : double.MaxValue;
+        }
+
+        var result = NelderMead.Minimize(Objective, [0, 0, 0, 0]);
+        return new BgNbdFit(FromLogs(result.Minimum), -result.Value, n, result.Evaluations, clock.Elapsed);
+    }
+
+    /// <summary>P(alive): the probability the customer has not dropped out by the end of the calibration period.</summary>
+    public static double ProbabilityAlive(BgNbdParameters p, RepeatSummary c)
+    {
+        if (c.Frequency <= 0) return 1.0;
+        var ratio = p.A / (p.B + c.Frequency - 1) * Math.Pow((p.Alpha + c.Age) / (p.Alpha + c.Recency), p.R + c.Frequency);
+        return 1.0 / (1.0 + ratio);
+    }
+
+    /// <summary>Expected number of purchases in the next <paramref name="t"/> time units, given the history.</summary>
+    public static double ExpectedPurchases(BgNbdParameters p, RepeatSummary c, double t)
+    {
+        var (r, alpha, a, b) = (p.R, p.Alpha, p.A, p.B);
+        var x = c.Frequency;
+        var z = t / (alpha + c.Age + t);
+        var hyper = SpecialFunctions.Hypergeometric2F1(r + x, b + x, a + b + x - 1, z);
+        var numerator = (a + b + x - 1) / (a - 1) * (1 - Math.Pow((alpha + c.Age) / (alpha + c.Age + t), r + x) * hyper);
+        var denominator = x > 0 ? 1 + a / (b + x - 1) * Math.Pow((alpha + c.Age) / (alpha + c.Recency), r + x) : 1;
+        return numerator / denominator;
+    }
+
+    private static BgNbdParameters FromLogs(double[] logs) => new(Math.Exp(logs[0]), Math.Exp(logs[1]), Math.Exp(logs[2]), Math.Exp(logs[3]));
+}

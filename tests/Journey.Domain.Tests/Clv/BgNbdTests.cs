@@ -1,0 +1,73 @@
+using System.Globalization;
+using Journey.Domain.Clv;
+
+namespace Journey.Domain.Tests.Clv;
+
+/// <summary>
+/// BG/NBD against the published CDNOW results: Fader, Hardie &amp; Lee (2005), Marketing Science
+/// 24(2), on the 2,357-customer CDNOW sample with a 39-week calibration period. Data:
+/// ../shared/data/cdnow/lifetimes_cdnow_customers_summary.csv (x, t_x, T in weeks).
+/// </summary>
+public sealed class BgNbdTests
+{
+    private static readonly BgNbdParameters Published = new(0.243, 4.414, 0.793, 2.426);
+
+    private static List<RepeatSummary> CdnowSummary()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Journey.Functions.sln"))) root = root.Parent;
+        var path = Path.GetFullPath(Path.Combine(root!.FullName, "..", "shared", "data", "cdnow", "lifetimes_cdnow_customers_summary.csv"));
+        Assert.True(File.Exists(path), $"This test needs the CDNOW summary file at {path} (shared/data/cdnow).");
+        return [.. File.ReadLines(path).Skip(1).Select(line => line.Split(','))
+            .Select(f => new RepeatSummary(double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture)))];
+    }
+
+    [Fact]
+    public void Fit_OnCdnow_MatchesFaderHardieLee2005()
+    {
+        var customers = CdnowSummary();
+        Assert.Equal(2357, customers.Count);
+        var fit = BgNbd.Fit(customers);
+        var p = fit.Parameters;
+        Assert.InRange(p.R, 0.243 * 0.99, 0.243 * 1.01);
+        Assert.InRange(p.Alpha, 4.414 * 0.99, 4.414 * 1.01);
+        Assert.InRange(p.A, 0.793 * 0.99, 0.793 * 1.01);
+        Assert.InRange(p.B, 2.426 * 0.99, 2.426 * 1.01);
+        Assert.InRange(fit.LogLikelihood, -9582.5, -9582.3);
+    }
+
+    [Fact]
+    public void LogLikelihood_AtThePublishedParameters_IsThePublishedValue()
+    {
+        var grouped = CdnowSummary().Select(c => (c, 1)).ToList();
+        Assert.InRange(BgNbd.LogLikelihood(Published, grouped), -9582.5, -9582.3);
+    }
+
+    [Fact]
+    public void ExpectedPurchases_ForHardiesExampleCustomer_Is1226()
+    {
+        // x = 2, t_x = 30.43, T = 38.86 weeks: 1.226 purchases expected in the next 39 weeks.
+        var expected = BgNbd.ExpectedPurchases(Published, new RepeatSummary(2, 30.43, 38.86), 39);
+        Assert.Equal(1.226, Math.Round(expected, 3));
+    }
+
+    [Fact]
+    public void ProbabilityAlive_IsOneWithoutRepeats_AndFallsWithTimeSinceTheLastPurchase()
+    {
+        Assert.Equal(1.0, BgNbd.ProbabilityAlive(Published, new RepeatSummary(0, 0, 38.86)));
+        var recent = BgNbd.ProbabilityAlive(Published, new RepeatSummary(2, 38, 38.86));
+        var lapsed = BgNbd.ProbabilityAlive(Published, new RepeatSummary(2, 5, 38.86));
+        Assert.True(recent > lapsed, $"{recent} should exceed {lapsed}");
+        Assert.InRange(lapsed, 0, 1);
+    }
+
+    [Fact]
+    public void DaysInsteadOfWeeks_ScaleAlphaBySeven()
+    {
+        var weeks = CdnowSummary();
+        var days = weeks.Select(c => new RepeatSummary(c.Frequency, c.Recency * 7, c.Age * 7)).ToList();
+        var fit = BgNbd.Fit(days).Parameters;
+        Assert.InRange(fit.Alpha / 7, 4.414 * 0.99, 4.414 * 1.01);
+        Assert.InRange(fit.R, 0.243 * 0.99, 0.243 * 1.01);
+    }
+}
