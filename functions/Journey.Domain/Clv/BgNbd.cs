@@ -36,6 +36,46 @@ public static class BgNbd
         return lnA1 + lnA2 + SpecialFunctions.LogSumExp(lnA3, lnA4);
     }
 
+    /// <summary>The gradient of ln L for one customer with respect to (r, α, a, b).</summary>
+    public static (double R, double Alpha, double A, double B) Gradient(BgNbdParameters p, RepeatSummary c)
+    {
+        var (r, alpha, a, b) = (p.R, p.Alpha, p.A, p.B);
+        var x = c.Frequency;
+        var dr = SpecialFunctions.Digamma(r + x) - SpecialFunctions.Digamma(r) + Math.Log(alpha);
+        var dalpha = r / alpha;
+        var da = SpecialFunctions.Digamma(a + b) - SpecialFunctions.Digamma(a + b + x);
+        var db = SpecialFunctions.Digamma(a + b) + SpecialFunctions.Digamma(b + x) - SpecialFunctions.Digamma(b) - SpecialFunctions.Digamma(a + b + x);
+
+        var lnA3 = -(r + x) * Math.Log(alpha + c.Age);
+        if (x <= 0) return (dr - Math.Log(alpha + c.Age), dalpha - (r + x) / (alpha + c.Age), da, db);
+
+        // ln(A3 + A4): each term's derivative weighted by its share of the sum.
+        var lnA4 = Math.Log(a) - Math.Log(b + x - 1) - (r + x) * Math.Log(alpha + c.Recency);
+        var total = SpecialFunctions.LogSumExp(lnA3, lnA4);
+        var w3 = Math.Exp(lnA3 - total);
+        var w4 = Math.Exp(lnA4 - total);
+        dr += w3 * -Math.Log(alpha + c.Age) + w4 * -Math.Log(alpha + c.Recency);
+        dalpha += w3 * -(r + x) / (alpha + c.Age) + w4 * -(r + x) / (alpha + c.Recency);
+        da += w4 / a;
+        db += w4 * -1 / (b + x - 1);
+        return (dr, dalpha, da, db);
+    }
+
+    /// <summary>The gradient of a population's ln L with respect to (r, α, a, b).</summary>
+    public static double[] Gradient(BgNbdParameters p, IReadOnlyList<(RepeatSummary Summary, int Count)> customers)
+    {
+        var g = new double[4];
+        foreach (var (summary, count) in customers)
+        {
+            var (dr, dalpha, da, db) = Gradient(p, summary);
+            g[0] += count * dr;
+            g[1] += count * dalpha;
+            g[2] += count * da;
+            g[3] += count * db;
+        }
+        return g;
+    }
+
     /// <summary>ln L of a population (customers with identical histories may be given once with a weight).</summary>
     public static double LogLikelihood(BgNbdParameters p, IReadOnlyList<(RepeatSummary Summary, int Count)> customers)
     {

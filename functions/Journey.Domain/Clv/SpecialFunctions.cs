@@ -21,6 +21,20 @@ public static class SpecialFunctions
         return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(a);
     }
 
+    /// <summary>The digamma function ψ(x) = d ln Γ(x) / dx for x &gt; 0 (recurrence up to 6, then the asymptotic series).</summary>
+    public static double Digamma(double x)
+    {
+        if (x <= 0) throw new ArgumentOutOfRangeException(nameof(x), x, "Digamma needs x > 0.");
+        var result = 0.0;
+        while (x < 6)
+        {
+            result -= 1 / x;
+            x += 1;
+        }
+        var f = 1 / (x * x);
+        return result + Math.Log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+    }
+
     /// <summary>ln(e^a + e^b) without overflow.</summary>
     public static double LogSumExp(double a, double b)
     {

@@ -62,6 +62,31 @@ public sealed class BgNbdTests
     }
 
     [Fact]
+    public void Gradient_AgreesWithFiniteDifferences_AndVanishesAtTheFittedOptimum()
+    {
+        var grouped = CdnowSummary().GroupBy(c => c).Select(g => (g.Key, g.Count())).ToList();
+        var at = new BgNbdParameters(0.5, 3.0, 1.2, 2.0);
+        var analytic = BgNbd.Gradient(at, grouped);
+        double[] values = [at.R, at.Alpha, at.A, at.B];
+        for (var i = 0; i < 4; i++)
+        {
+            var h = 1e-6 * values[i];
+            double[] up = [.. values], down = [.. values];
+            up[i] += h;
+            down[i] -= h;
+            var numeric = (BgNbd.LogLikelihood(new BgNbdParameters(up[0], up[1], up[2], up[3]), grouped)
+                         - BgNbd.LogLikelihood(new BgNbdParameters(down[0], down[1], down[2], down[3]), grouped)) / (2 * h);
+            Assert.True(Math.Abs(analytic[i] - numeric) <= 1e-5 * Math.Max(1, Math.Abs(numeric)), $"parameter {i}: analytic {analytic[i]}, numeric {numeric}");
+        }
+
+        var fitted = BgNbd.Fit(CdnowSummary()).Parameters;
+        var atOptimum = BgNbd.Gradient(fitted, grouped);
+        // the score, scaled by each parameter (the gradient in log-parameters), is ~0 at the maximum
+        double[] scaled = [atOptimum[0] * fitted.R, atOptimum[1] * fitted.Alpha, atOptimum[2] * fitted.A, atOptimum[3] * fitted.B];
+        Assert.All(scaled, g => Assert.InRange(g, -0.05, 0.05));
+    }
+
+    [Fact]
     public void DaysInsteadOfWeeks_ScaleAlphaBySeven()
     {
         var weeks = CdnowSummary();
