@@ -1,5 +1,6 @@
 using System.Globalization;
 using Journey.Domain.Clv;
+using Journey.Domain.Tests.Support;
 
 namespace Journey.Domain.Tests.Clv;
 
@@ -14,10 +15,7 @@ public sealed class BgNbdTests
 
     private static List<RepeatSummary> CdnowSummary()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Journey.Functions.sln"))) root = root.Parent;
-        var path = Path.GetFullPath(Path.Combine(root!.FullName, "..", "shared", "data", "cdnow", "lifetimes_cdnow_customers_summary.csv"));
-        Assert.True(File.Exists(path), $"This test needs the CDNOW summary file at {path} (shared/data/cdnow).");
+        var path = SharedData.Require("cdnow/lifetimes_cdnow_customers_summary.csv");
         return [.. File.ReadLines(path).Skip(1).Select(line => line.Split(','))
             .Select(f => new RepeatSummary(double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture)))];
     }

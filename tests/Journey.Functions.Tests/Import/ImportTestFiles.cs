@@ -53,29 +53,3 @@ public static class ImportRun
         return (summary, stream.Events, output.ToString());
     }
 }
-
-/// <summary>Locates the shared data sets (<c>../shared/data</c> beside the folder that holds Journey.Functions.sln).</summary>
-public static class SharedDataFile
-{
-    public static string? RepoRoot { get; } = FindRoot();
-
-    public static string PathOf(string relative) =>
-        Path.GetFullPath(Path.Combine(RepoRoot ?? ".", "..", "shared", "data", relative));
-
-    private static string? FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Journey.Functions.sln"))) dir = dir.Parent;
-        return dir?.FullName;
-    }
-}
-
-/// <summary>A fact that needs a file of the shared data sets, skipped with a message naming it when the file is absent.</summary>
-public sealed class SharedDataFactAttribute : FactAttribute
-{
-    public SharedDataFactAttribute(string relativePath)
-    {
-        if (!File.Exists(SharedDataFile.PathOf(relativePath)))
-            Skip = $"needs the shared data file ../shared/data/{relativePath} (beside the repository root); it is not there: {SharedDataFile.PathOf(relativePath)}";
-    }
-}

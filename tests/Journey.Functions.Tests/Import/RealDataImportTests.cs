@@ -1,5 +1,6 @@
 using Journey.Domain.Events;
 using Journey.Functions.Import;
+using Journey.Functions.Tests.Support;
 
 namespace Journey.Functions.Tests.Import;
 
@@ -15,12 +16,14 @@ public sealed class RealDataImportTests
     private const long Favourites = 2_351; // fav
     private const long Purchases = 1_749;  // buy
 
-    [SharedDataFact(TaobaoFile)]
+    [Fact]
     public async Task Taobao_First814Users_AllRowsBecomeEvents()
     {
+        var path = Path.Combine(RepoPaths.SharedData, TaobaoFile);
+        Assert.True(File.Exists(path), $"This test needs the shared data file {path} (../shared/data beside the repository).");
         var stream = new RecordingEventStream();
         var summary = await new ImportCommand(stream, new FixedClock(), TextWriter.Null)
-            .RunAsync(ImportArguments.Parse([SharedDataFile.PathOf(TaobaoFile), "--preset", "taobao"]), CancellationToken.None);
+            .RunAsync(ImportArguments.Parse([path, "--preset", "taobao"]), CancellationToken.None);
 
         Assert.Equal(Rows, summary.RowsRead);
         Assert.Equal(Rows, summary.EventsSent);
