@@ -41,6 +41,10 @@ public sealed class FoldState
     public bool AdvocacyAction { get; set; }
     public HashSet<string> OrderIds { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The UTC day last added to <see cref="ActiveDays"/> (working value, not stored).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTime? LastActiveDay { get; set; }
+
     /// <summary>Micro-conversions counted since the customer entered the current stage.</summary>
     public SortedDictionary<string, long> MicroConversionsInStage { get; set; } = new(StringComparer.Ordinal);
 }

@@ -41,31 +41,37 @@ public sealed class JourneyFold
         var t = e.T;
         var late = s.LastEventAt is { } last && t < last;
         var isIdentity = e.N is EventNames.Identified or EventNames.Aliased or EventNames.Grouped;
-        var micro = new List<string>(2);
 
         if (late) s.LateBeyondHorizon++;
-        else if (!isIdentity) ApplySession(s, e, micro);
+        else if (!isIdentity) ApplySession(s, e);
 
         s.Counters[e.N] = s.Counters.GetValueOrDefault(e.N) + 1;
         if (s.FirstSeen is null || t < s.FirstSeen) s.FirstSeen = t;
         if (s.LastSeen is null || t > s.LastSeen) s.LastSeen = t;
-        if (!isIdentity) s.ActiveDays.Add(TimelineEntries.Day(t));
+        if (!isIdentity && s.LastActiveDay != t.UtcDateTime.Date)
+        {
+            // Formatting the day costs more than the rest of the step; consecutive events mostly share one.
+            s.ActiveDays.Add(TimelineEntries.Day(t));
+            s.LastActiveDay = t.UtcDateTime.Date;
+        }
 
         ApplyCart(s, e, late);
-        ApplyEvent(s, e, micro);
+        ApplyEvent(s, e);
 
-        if (_microConversions.Contains(e.N)) micro.Add(e.N);
-        foreach (var m in micro)
-        {
-            if (_microConversions.Contains(m))
-                s.MicroConversionsInStage[m] = s.MicroConversionsInStage.GetValueOrDefault(m) + 1;
-        }
+        CountMicroConversion(s, e.N);
 
         AdvanceStage(s, e);
         if (!late) s.LastEventAt = t;
     }
 
-    private void ApplySession(FoldState s, TimelineEntry e, List<string> micro)
+    /// <summary>Counts a micro-conversion (an event name, or a derived one such as "Repeat Visit") toward the current stage.</summary>
+    private void CountMicroConversion(FoldState s, string name)
+    {
+        if (_microConversions.Contains(name))
+            s.MicroConversionsInStage[name] = s.MicroConversionsInStage.GetValueOrDefault(name) + 1;
+    }
+
+    private void ApplySession(FoldState s, TimelineEntry e)
     {
         var t = e.T;
         var isPage = e.N is EventNames.PageViewed or EventNames.ScreenViewed;
@@ -81,7 +87,7 @@ public sealed class JourneyFold
             s.Sessions.LastStart = t;
             s.Sessions.LastChannel = channel;
             s.Sessions.ByChannel[channel] = s.Sessions.ByChannel.GetValueOrDefault(channel) + 1;
-            if (s.Sessions.Count > 1) micro.Add(RepeatVisit);
+            if (s.Sessions.Count > 1) CountMicroConversion(s, RepeatVisit);
             if (s.Orders.Count > 0) s.PostPurchaseEngaged = true;
         }
         else
@@ -173,7 +179,7 @@ public sealed class JourneyFold
         cart.OpenSince = null;
     }
 
-    private void ApplyEvent(FoldState s, TimelineEntry e, List<string> micro)
+    private void ApplyEvent(FoldState s, TimelineEntry e)
     {
         var converted = s.Orders.Count > 0;
         switch (e.N)
@@ -194,7 +200,7 @@ public sealed class JourneyFold
                 if (e.Pk == TimelineEntries.PolicyPage)
                 {
                     s.PolicyPageViewed = true;
-                    micro.Add(PolicyPageViewed);
+                    CountMicroConversion(s, PolicyPageViewed);
                 }
                 break;
             case EventNames.OrderCompleted:
@@ -213,7 +219,7 @@ public sealed class JourneyFold
                     s.Ratings.ReviewRatingSum += (double)rating;
                     if (rating >= 4)
                     {
-                        micro.Add(PositiveReview);
+                        CountMicroConversion(s, PositiveReview);
                         if (converted) s.AdvocacyAction = true;
                     }
                 }

@@ -69,7 +69,18 @@ public sealed class JourneyProcessor : IJourneyProcessor
         }
 
         foreach (var link in IdentityLinks(events))
-            await _identity.LinkAsync(link.Source, link.Target, link.AllowUserMerge, cancellationToken);
+        {
+            try
+            {
+                await _identity.LinkAsync(link.Source, link.Target, link.AllowUserMerge, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not StoreUnavailableException and not OperationCanceledException and not TimeoutException)
+            {
+                // A link that can never succeed (say, an id the store cannot hold) must not stop the partition;
+                // the events that carry it are applied, or dead-lettered, with their group below.
+                _logger.LogError(ex, "Could not link {Source} to {Target}; the profiles stay apart", link.Source, link.Target);
+            }
+        }
 
         // Customers are independent: their writes go out together, so the store can commit them as a group.
         var groups = events.GroupBy(e => e.Event.ProfileKey, StringComparer.Ordinal).Select(g => (Key: g.Key, Events: g.ToList())).ToList();
@@ -120,8 +131,11 @@ public sealed class JourneyProcessor : IJourneyProcessor
                 counts.Add(ref counts.CustomerWrites, 1);
                 return;
             }
-            catch (ConcurrencyConflictException) when (attempt < MaxConflictRetries)
+            catch (ConcurrencyConflictException ex)
             {
+                // Losing the race this often is contention, not a bad event: fail the batch so it is retried.
+                if (attempt >= MaxConflictRetries)
+                    throw new StoreUnavailableException($"Customer {id} kept changing under concurrent writers ({attempt + 1} attempts).", ex);
                 _logger.LogDebug("Concurrent update of customer {CustomerId}; retrying (attempt {Attempt})", id, attempt + 1);
             }
         }

@@ -1,5 +1,6 @@
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
+using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 using Journey.Domain.Stages;
 using Journey.Domain.Tests.Support;
@@ -237,6 +238,32 @@ public sealed class JourneyProcessorTests
 
         await h.Processor.ProcessAsync(batch, CancellationToken.None);
         Assert.Equal(2, h.Store.DeadLetters.Count);
+    }
+
+    [Fact]
+    public async Task IdTheStoreCannotHold_IsDeadLettered_AndDoesNotStopTheBatch()
+    {
+        var store = new InMemoryJourneyStore();
+        var picky = new RejectingSlashStore(store);
+        var processor = new Journey.Domain.Processing.JourneyProcessor(picky, store, store, new JourneyRulesOptions(), new FixedClock(T0), Microsoft.Extensions.Logging.Abstractions.NullLogger<Journey.Domain.Processing.JourneyProcessor>.Instance);
+        var batch = Records([Identify("bad/id", "anon-1", at: At(0)), Track(EventNames.ProductViewed, "fine", at: At(1))]);
+
+        var result = await processor.ProcessAsync(batch, CancellationToken.None);
+
+        Assert.Equal((1, 1), (result.Applied, result.DeadLettered));
+        Assert.StartsWith("could not be applied: ArgumentException", Assert.Single(store.DeadLetters).Reason);
+    }
+
+    /// <summary>A store that, like Cosmos DB, cannot hold ids with '/'.</summary>
+    private sealed class RejectingSlashStore(ICustomerStore inner) : ICustomerStore
+    {
+        private static string Check(string id) => id.Contains('/') ? throw new ArgumentException($"id '{id}' has a '/'") : id;
+
+        public Task<Versioned<CustomerDocument>?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(Check(id), cancellationToken);
+        public Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken) => inner.CreateAsync(document, cancellationToken);
+        public Task<string> ReplaceAsync(CustomerDocument document, string ifMatch, CancellationToken cancellationToken) => inner.ReplaceAsync(document, ifMatch, cancellationToken);
+        public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
+        public IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken) => inner.ScanAsync(cancellationToken);
     }
 
     [Fact]
