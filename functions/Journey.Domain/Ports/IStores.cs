@@ -1,4 +1,5 @@
 using Journey.Domain.Customers;
+using Journey.Domain.Metrics;
 
 namespace Journey.Domain.Ports;
 
@@ -57,4 +58,33 @@ public interface IDeadLetterStore
 public interface IStoreHealth
 {
     Task<bool> IsReachableAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The <c>metrics</c> container: the daily job's documents, one per kind per as-of date.</summary>
+public interface IMetricsStore
+{
+    /// <summary>Inserts or overwrites the document by id (idempotent).</summary>
+    Task UpsertAsync(MetricsDocument document, CancellationToken cancellationToken);
+
+    /// <summary>The document of this kind for this as-of date (yyyy-MM-dd), or null.</summary>
+    Task<MetricsDocument?> GetAsync(string kind, string date, CancellationToken cancellationToken);
+
+    /// <summary>Every document of one as-of date, ordered by kind.</summary>
+    Task<IReadOnlyList<MetricsDocument>> ListAsync(string date, CancellationToken cancellationToken);
+
+    /// <summary>The latest as-of date with any document, or null when the job never ran.</summary>
+    Task<string?> LatestDateAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A customer's new <see cref="Predictions"/>, written by the daily job.</summary>
+public sealed record PredictionUpdate(string CustomerId, Predictions Predictions);
+
+/// <summary>
+/// Writes the <c>predictions</c> part of customer documents without touching the rest (a patch:
+/// the processor may be replacing the same documents concurrently and must not lose either write).
+/// </summary>
+public interface IPredictionStore
+{
+    /// <summary>Sets <c>predictions</c> on each existing customer; ids that no longer exist are skipped.</summary>
+    Task PatchPredictionsAsync(IReadOnlyCollection<PredictionUpdate> updates, CancellationToken cancellationToken);
 }
