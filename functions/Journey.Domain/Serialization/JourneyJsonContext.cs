@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
+using Journey.Domain.Metrics;
 
 namespace Journey.Domain.Serialization;
 
@@ -15,4 +16,6 @@ namespace Journey.Domain.Serialization;
 [JsonSerializable(typeof(TransitionDocument))]
 [JsonSerializable(typeof(List<TransitionDocument>))]
 [JsonSerializable(typeof(DeadLetterDocument))]
+[JsonSerializable(typeof(MetricsDocument))]
+[JsonSerializable(typeof(Predictions))]
 internal sealed partial class JourneyJsonContext : JsonSerializerContext;
