@@ -26,7 +26,7 @@ namespace Journey.Adapters.Store.Cosmos;
 /// <see cref="RequestCharges"/>, logged at Debug and published on the meter <see cref="MeterName"/>.
 /// Thread-safe.
 /// </remarks>
-public sealed class CosmosJourneyStore : ICustomerStore, ITransitionStore, IDeadLetterStore, IStoreHealth, IDisposable
+public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStore, IDeadLetterStore, IStoreHealth, IDisposable
 {
     /// <summary>The <see cref="Meter"/> publishing the request units the store consumes.</summary>
     public const string MeterName = "Journey.Store.Cosmos";

@@ -22,7 +22,7 @@ namespace Journey.Adapters.Store.Sqlite;
 /// <see cref="InitializeAsync"/>); transient SQLite errors surface as
 /// <see cref="StoreUnavailableException"/>. Thread-safe.
 /// </remarks>
-public sealed class SqliteJourneyStore : ICustomerStore, ITransitionStore, IDeadLetterStore, IStoreHealth, IAsyncDisposable, IDisposable
+public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStore, IDeadLetterStore, IStoreHealth, IAsyncDisposable, IDisposable
 {
     private const int ScanPageSize = 256;
 
@@ -78,6 +78,7 @@ public sealed class SqliteJourneyStore : ICustomerStore, ITransitionStore, IDead
             EnsureOpen();
             string etag;
             byte[] doc;
+            byte[]? predictions;
             var reader = _readers.Rent();
             var healthy = false;
             try
@@ -93,6 +94,7 @@ public sealed class SqliteJourneyStore : ICustomerStore, ITransitionStore, IDead
                     }
                     etag = row.GetString(0);
                     doc = row.GetUtf8(1);
+                    predictions = row.IsDBNull(2) ? null : row.GetUtf8(2);
                 }
                 healthy = true;
             }
@@ -100,7 +102,7 @@ public sealed class SqliteJourneyStore : ICustomerStore, ITransitionStore, IDead
             {
                 _readers.Return(reader, healthy);
             }
-            return Task.FromResult<Versioned<CustomerDocument>?>(new(JourneyJson.Deserialize<CustomerDocument>(doc), etag));
+            return Task.FromResult<Versioned<CustomerDocument>?>(new(ReadCustomer(doc, predictions), etag));
         }
         catch (Exception ex)
         {
@@ -173,7 +175,7 @@ public sealed class SqliteJourneyStore : ICustomerStore, ITransitionStore, IDead
     {
         await Task.Yield();
         EnsureOpen();
-        var page = new List<(string Id, byte[] Doc)>(ScanPageSize);
+        var page = new List<(string Id, byte[] Doc, byte[]? Predictions)>(ScanPageSize);
         var after = "";
         while (true)
         {
@@ -185,13 +187,21 @@ public sealed class SqliteJourneyStore : ICustomerStore, ITransitionStore, IDead
                 command.Parameters[0].Value = after;
                 command.Parameters[1].Value = ScanPageSize;
                 using var rows = command.ExecuteReader();
-                while (rows.Read()) page.Add((rows.GetString(0), rows.GetUtf8(1)));
+                while (rows.Read()) page.Add((rows.GetString(0), rows.GetUtf8(1), rows.IsDBNull(2) ? null : rows.GetUtf8(2)));
                 return 0;
             });
-            foreach (var (_, doc) in page) yield return JourneyJson.Deserialize<CustomerDocument>(doc);
+            foreach (var (_, doc, predictions) in page) yield return ReadCustomer(doc, predictions);
             if (page.Count < ScanPageSize) yield break;
             after = page[^1].Id;
         }
+    }
+
+    /// <summary>The document with the predictions column (the daily job's patch) in place of whatever the document JSON carries.</summary>
+    private static CustomerDocument ReadCustomer(byte[] doc, byte[]? predictions)
+    {
+        var document = JourneyJson.Deserialize<CustomerDocument>(doc);
+        if (predictions is not null) document.Predictions = JourneyJson.Deserialize<Predictions>(predictions);
+        return document;
     }
 
     // ---- transitions ----

@@ -61,14 +61,17 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     private SqliteCommand? _listTransitions;
     private SqliteCommand? _listDeadLetters;
     private SqliteCommand? _ping;
+    private SqliteCommand? _getMetrics;
+    private SqliteCommand? _listMetrics;
+    private SqliteCommand? _latestMetricsDate;
 
     public SqliteConnection Connection => connection;
 
-    /// <summary>(etag, doc) of one customer.</summary>
+    /// <summary>(etag, doc, predictions) of one customer.</summary>
     public SqliteCommand GetCustomer => _getCustomer ??=
-        SqliteConnections.Prepare(connection, "SELECT etag, doc FROM customers WHERE id = $id", "$id");
+        SqliteConnections.Prepare(connection, "SELECT etag, doc, predictions FROM customers WHERE id = $id", "$id");
 
-    /// <summary>(id, doc) of the next page of customers by id (keyset paging: no read transaction spans the scan).</summary>
+    /// <summary>(id, doc, predictions) of the next page of customers by id (keyset paging: no read transaction spans the scan).</summary>
     public SqliteCommand ScanCustomers => _scanCustomers ??= PrepareScan();
 
     public SqliteCommand ListTransitions => _listTransitions ??=
@@ -77,13 +80,22 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     public SqliteCommand ListDeadLetters => _listDeadLetters ??=
         SqliteConnections.Prepare(connection, "SELECT doc FROM deadletter WHERE day = $day ORDER BY rowid", "$day");
 
+    public SqliteCommand GetMetrics => _getMetrics ??=
+        SqliteConnections.Prepare(connection, "SELECT doc FROM metrics WHERE id = $id", "$id");
+
+    public SqliteCommand ListMetrics => _listMetrics ??=
+        SqliteConnections.Prepare(connection, "SELECT doc FROM metrics WHERE date = $date ORDER BY kind", "$date");
+
+    public SqliteCommand LatestMetricsDate => _latestMetricsDate ??=
+        SqliteConnections.Prepare(connection, "SELECT max(date) FROM metrics");
+
     public SqliteCommand Ping => _ping ??=
         SqliteConnections.Prepare(connection, "SELECT max(version) FROM schema_version");
 
     private SqliteCommand PrepareScan()
     {
         var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, doc FROM customers WHERE id > $after ORDER BY id LIMIT $limit";
+        command.CommandText = "SELECT id, doc, predictions FROM customers WHERE id > $after ORDER BY id LIMIT $limit";
         command.Parameters.Add("$after", SqliteType.Text);
         command.Parameters.Add("$limit", SqliteType.Integer);
         command.Prepare();
@@ -97,6 +109,9 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
         _listTransitions?.Dispose();
         _listDeadLetters?.Dispose();
         _ping?.Dispose();
+        _getMetrics?.Dispose();
+        _listMetrics?.Dispose();
+        _latestMetricsDate?.Dispose();
         connection.Dispose();
     }
 }

@@ -100,6 +100,49 @@ internal static class SqliteSchema
             strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(doc, '$.at')) AS at
         FROM deadletter;
         """,
+        // 2: predictions in their own column (the daily job patches them without rewriting the
+        // document, as Cosmos DB's Patch does); the views read them from there; metrics view
+        """
+        ALTER TABLE customers ADD COLUMN predictions TEXT;
+
+        DROP VIEW customers_v;
+        CREATE VIEW customers_v AS
+        SELECT
+            id,
+            json_extract(doc, '$.userId') AS user_id,
+            json_extract(doc, '$.stage') AS stage,
+            json_extract(doc, '$.acquisition.channel') AS acquisition_channel,
+            json_extract(doc, '$.acquisition.source') AS acquisition_source,
+            json_extract(doc, '$.acquisition.medium') AS acquisition_medium,
+            json_extract(doc, '$.acquisition.campaign') AS acquisition_campaign,
+            json_extract(doc, '$.acquisition.firstDevice') AS first_device,
+            strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(doc, '$.firstSeen')) AS first_seen,
+            strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(doc, '$.lastSeen')) AS last_seen,
+            coalesce(json_extract(doc, '$.orders.count'), 0) AS orders_count,
+            coalesce(json_extract(doc, '$.orders.revenue'), 0) AS revenue,
+            coalesce(json_extract(doc, '$.sessions.count'), 0) AS sessions_count,
+            coalesce(json_extract(doc, '$.sessions.bounces'), 0) AS bounces,
+            json_extract(doc, '$.lifecycle.status') AS lifecycle_status,
+            json_extract(predictions, '$.probabilityAlive') AS probability_alive,
+            json_extract(predictions, '$.expectedPurchases90') AS expected_purchases_90,
+            json_extract(predictions, '$.predictedClv') AS predicted_clv,
+            json_extract(predictions, '$.historicalClv') AS historical_clv,
+            json_extract(predictions, '$.rfmSegment') AS rfm_segment,
+            json_extract(predictions, '$.asOf') AS predictions_as_of,
+            updated_at
+        FROM customers
+        WHERE json_extract(doc, '$.mergedInto') IS NULL;
+
+        CREATE VIEW metrics_v AS
+        SELECT
+            id,
+            kind,
+            date,
+            json_extract(doc, '$.run.computedAt') AS computed_at,
+            json_extract(doc, '$.run.seconds') AS seconds,
+            json_extract(doc, '$.data') AS data
+        FROM metrics;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Count;

@@ -40,6 +40,8 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _upsertTransition;
     private readonly SqliteCommand _deleteTransitions;
     private readonly SqliteCommand _upsertDeadLetter;
+    private readonly SqliteCommand _patchPredictions;
+    private readonly SqliteCommand _upsertMetrics;
 
     private SqliteWriter(SqliteConnection connection, string databasePath, int maxPerCommit, ILogger logger)
     {
@@ -71,6 +73,11 @@ internal sealed class SqliteWriter : IDisposable
         _upsertDeadLetter = SqliteConnections.Prepare(connection,
             "INSERT INTO deadletter(id, day, doc) VALUES ($id, $day, $doc) ON CONFLICT(id) DO UPDATE SET day = excluded.day, doc = excluded.doc",
             "$id", "$day", "$doc");
+
+        _patchPredictions = SqliteConnections.Prepare(connection, "UPDATE customers SET predictions = $predictions WHERE id = $id", "$id", "$predictions");
+        _upsertMetrics = SqliteConnections.Prepare(connection,
+            "INSERT INTO metrics(id, kind, date, doc) VALUES ($id, $kind, $date, $doc) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, date = excluded.date, doc = excluded.doc",
+            "$id", "$kind", "$date", "$doc");
 
         _thread = new Thread(Run) { IsBackground = true, Name = "journey-sqlite-writer" };
     }
@@ -156,6 +163,30 @@ internal sealed class SqliteWriter : IDisposable
         p[1].Value = day;
         p[2].Value = doc;
         _upsertDeadLetter.ExecuteNonQuery();
+    }
+
+    /// <summary>Sets the predictions column of the customers that exist; returns how many did.</summary>
+    public int PatchPredictions(IReadOnlyList<(string Id, string Predictions)> rows)
+    {
+        var p = _patchPredictions.Parameters;
+        var patched = 0;
+        foreach (var (id, predictions) in rows)
+        {
+            p[0].Value = id;
+            p[1].Value = predictions;
+            patched += _patchPredictions.ExecuteNonQuery();
+        }
+        return patched;
+    }
+
+    public void UpsertMetrics(string id, string kind, string date, string doc)
+    {
+        var p = _upsertMetrics.Parameters;
+        p[0].Value = id;
+        p[1].Value = kind;
+        p[2].Value = date;
+        p[3].Value = doc;
+        _upsertMetrics.ExecuteNonQuery();
     }
 
     /// <summary>All rows or none: the rows go in under a savepoint, so a failure leaves the rest of the group's transaction intact.</summary>
@@ -328,7 +359,7 @@ internal sealed class SqliteWriter : IDisposable
         foreach (var command in new[]
         {
             _begin, _commit, _rollback, _savepoint, _release, _rollbackToSavepoint, _insertCustomer, _replaceCustomer,
-            _deleteCustomer, _upsertTransition, _deleteTransitions, _upsertDeadLetter,
+            _deleteCustomer, _upsertTransition, _deleteTransitions, _upsertDeadLetter, _patchPredictions, _upsertMetrics,
         })
         {
             command.Dispose();

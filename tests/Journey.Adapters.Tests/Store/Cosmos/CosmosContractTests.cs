@@ -30,3 +30,19 @@ public sealed class CosmosStoreHealthTests(CosmosTestServer server) : StoreHealt
 {
     protected override async Task<IStoreHealth> CreateHealthAsync() => await server.GetSharedStoreAsync();
 }
+
+[Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosMetricsStoreTests(CosmosTestServer server) : MetricsStoreContract
+{
+    protected override async Task<IMetricsStore> CreateStoreAsync() => await server.GetSharedStoreAsync();
+}
+
+[Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosPredictionStoreTests(CosmosTestServer server) : PredictionStoreContract
+{
+    protected override async Task<(ICustomerStore Customers, IPredictionStore Predictions)> CreateStoreAsync()
+    {
+        var store = await server.GetSharedStoreAsync();
+        return (store, store);
+    }
+}

@@ -29,8 +29,9 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
                 "c-2", Stage.Awareness, "organic_search", "desktop", sessions: 1, bounces: 1, status: "lapsed", firstSeen: T0.AddDays(40)), Ct);
             await store.CreateAsync(StoreTestData.Customer("c-3", Stage.Awareness, "email", mergedInto: "c-1"), Ct);
             var withPredictions = StoreTestData.Customer("c-4", Stage.Retention, "email", "tablet", orders: 3, revenue: 99.99m, sessions: 6);
-            withPredictions.Predictions = new Predictions { ProbabilityAlive = 0.75, PredictedClv = 210.5, RfmSegment = "champions" };
             await store.CreateAsync(withPredictions, Ct);
+            await store.PatchPredictionsAsync(
+                [new("c-4", new Predictions { ProbabilityAlive = 0.75, PredictedClv = 210.5, RfmSegment = "champions", AsOf = "2026-03-01" })], Ct);
 
             await store.UpsertAsync(
             [
@@ -58,7 +59,7 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
         [
             "id", "user_id", "stage", "acquisition_channel", "acquisition_source", "acquisition_medium", "acquisition_campaign",
             "first_device", "first_seen", "last_seen", "orders_count", "revenue", "sessions_count", "bounces", "lifecycle_status",
-            "probability_alive", "predicted_clv", "rfm_segment", "updated_at",
+            "probability_alive", "expected_purchases_90", "predicted_clv", "historical_clv", "rfm_segment", "predictions_as_of", "updated_at",
         ], Columns("customers_v"));
 
         var rows = Query("SELECT * FROM customers_v ORDER BY id");
@@ -90,6 +91,7 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
         Assert.Equal(0.75, c4["probability_alive"]);
         Assert.Equal(210.5, c4["predicted_clv"]);
         Assert.Equal("champions", c4["rfm_segment"]);
+        Assert.Equal("2026-03-01", c4["predictions_as_of"]);
     }
 
     [Fact]
@@ -141,18 +143,21 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
     public void Every_document_path_the_views_read_exists_in_the_JourneyJson_documents()
     {
         var sample = StoreTestData.PopulatedCustomer("c-1");
-        var documents = new Dictionary<string, string>
+        // (view, column the JSON is read from) → a document of that column
+        var documents = new Dictionary<(string View, string Column), string>
         {
-            ["customers_v"] = JourneyJson.Serialize(sample),
-            ["transitions_v"] = JourneyJson.Serialize(StoreTestData.Transition("c-1", Stage.None, Stage.Awareness, T0)),
-            ["deadletter_v"] = JourneyJson.Serialize(StoreTestData.DeadLetter("0", 1, "2026-03-02")),
+            [("customers_v", "doc")] = JourneyJson.Serialize(sample),
+            [("customers_v", "predictions")] = JourneyJson.Serialize(PredictionStoreContract.Sample()),
+            [("transitions_v", "doc")] = JourneyJson.Serialize(StoreTestData.Transition("c-1", Stage.None, Stage.Awareness, T0)),
+            [("deadletter_v", "doc")] = JourneyJson.Serialize(StoreTestData.DeadLetter("0", 1, "2026-03-02")),
+            [("metrics_v", "doc")] = JourneyJson.Serialize(MetricsStoreContract.Document("retention", "2026-03-02")),
         };
         var views = Query("SELECT name, sql FROM sqlite_schema WHERE type = 'view'").ToDictionary(r => (string)r["name"]!, r => (string)r["sql"]!);
 
-        Assert.Equal(documents.Keys.Order(), views.Keys.Order());
-        foreach (var (view, json) in documents)
+        Assert.Equal(documents.Keys.Select(k => k.View).Distinct().Order(), views.Keys.Order());
+        foreach (var ((view, column), json) in documents)
         {
-            var paths = JsonPath().Matches(views[view]).Select(m => m.Groups[1].Value).Distinct().ToList();
+            var paths = JsonPath().Matches(views[view]).Where(m => m.Groups[1].Value == column).Select(m => m.Groups[2].Value).Distinct().ToList();
             Assert.NotEmpty(paths);
             using var doc = JsonDocument.Parse(json);
             foreach (var path in paths)
@@ -206,7 +211,7 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
         throw new FileNotFoundException($"{relativePath} was not found above {AppContext.BaseDirectory}.");
     }
 
-    [GeneratedRegex(@"json_extract\(doc, '\$\.([A-Za-z0-9_.]+)'\)")]
+    [GeneratedRegex(@"json_extract\((doc|predictions), '\$\.([A-Za-z0-9_.]+)'\)")]
     private static partial Regex JsonPath();
 
     [GeneratedRegex(@"```sql\n(.*?)```", RegexOptions.Singleline)]

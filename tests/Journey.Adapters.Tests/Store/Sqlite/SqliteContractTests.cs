@@ -56,3 +56,39 @@ public sealed class SqliteStoreHealthTests : StoreHealthContract
         return Task.CompletedTask;
     }
 }
+
+public sealed class SqliteMetricsStoreTests : MetricsStoreContract
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<IMetricsStore> CreateStoreAsync() => Task.FromResult<IMetricsStore>(_database.Open());
+
+    protected override Task DisposeStoreAsync()
+    {
+        _database.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task LatestDate_is_null_before_the_job_ever_ran()
+    {
+        Assert.Null(await Store.LatestDateAsync(CancellationToken.None));
+    }
+}
+
+public sealed class SqlitePredictionStoreTests : PredictionStoreContract
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<(ICustomerStore Customers, IPredictionStore Predictions)> CreateStoreAsync()
+    {
+        var store = _database.Open();
+        return Task.FromResult<(ICustomerStore, IPredictionStore)>((store, store));
+    }
+
+    protected override Task DisposeStoreAsync()
+    {
+        _database.Dispose();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,101 @@
+using Journey.Domain.Metrics;
+using Journey.Domain.Ports;
+using Journey.Domain.Serialization;
+
+namespace Journey.Adapters.Store.Sqlite;
+
+/// <summary>
+/// The daily job's side of the SQLite store: the <c>metrics</c> table (one row per kind per date)
+/// and the customers' <c>predictions</c> column. Predictions live in their own column, as a Cosmos
+/// DB Patch touches only <c>/predictions</c>: the job sets them without rewriting (or racing) the
+/// processor's documents, and reads merge the column into the document.
+/// </summary>
+public sealed partial class SqliteJourneyStore : IMetricsStore, IPredictionStore
+{
+    public Task UpsertAsync(MetricsDocument document, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(document);
+            ArgumentException.ThrowIfNullOrEmpty(document.Id, nameof(document) + ".Id");
+            var writer = EnsureOpen();
+            var (id, kind, date) = (document.Id, document.Kind, document.Date);
+            var json = JourneyJson.Serialize(document);
+            return writer.EnqueueAsync(w =>
+            {
+                w.UpsertMetrics(id, kind, date, json);
+                return true;
+            }, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Failed(ex);
+        }
+    }
+
+    public Task<MetricsDocument?> GetAsync(string kind, string date, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentException.ThrowIfNullOrEmpty(kind);
+            ArgumentException.ThrowIfNullOrEmpty(date);
+            EnsureOpen();
+            var doc = Read(reader =>
+            {
+                var command = reader.GetMetrics;
+                command.Parameters[0].Value = MetricsDocument.IdFor(kind, date);
+                using var row = command.ExecuteReader();
+                return row.Read() ? row.GetUtf8(0) : null;
+            });
+            return Task.FromResult(doc is null ? null : JourneyJson.Deserialize<MetricsDocument>(doc));
+        }
+        catch (Exception ex)
+        {
+            return Failed<MetricsDocument?>(ex);
+        }
+    }
+
+    public Task<IReadOnlyList<MetricsDocument>> ListAsync(string date, CancellationToken cancellationToken) =>
+        ReadList<MetricsDocument>(reader => reader.ListMetrics, date, cancellationToken);
+
+    public Task<string?> LatestDateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            EnsureOpen();
+            return Task.FromResult(Read(reader => reader.LatestMetricsDate.ExecuteScalar() as string));
+        }
+        catch (Exception ex)
+        {
+            return Failed<string?>(ex);
+        }
+    }
+
+    /// <summary>All the updates in one queued write (one transaction unless the writer splits the group); ids that do not exist are skipped.</summary>
+    public Task PatchPredictionsAsync(IReadOnlyCollection<PredictionUpdate> updates, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(updates);
+            if (updates.Count == 0) return Task.CompletedTask;
+            var writer = EnsureOpen();
+            var rows = new (string Id, string Predictions)[updates.Count];
+            var i = 0;
+            foreach (var update in updates)
+            {
+                ArgumentNullException.ThrowIfNull(update, nameof(updates));
+                ArgumentException.ThrowIfNullOrEmpty(update.CustomerId, "update.CustomerId");
+                rows[i++] = (update.CustomerId, JourneyJson.Serialize(update.Predictions));
+            }
+            return writer.EnqueueAsync(w => w.PatchPredictions(rows), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Failed(ex);
+        }
+    }
+}
