@@ -17,5 +17,6 @@ namespace Journey.Domain.Serialization;
 [JsonSerializable(typeof(List<TransitionDocument>))]
 [JsonSerializable(typeof(DeadLetterDocument))]
 [JsonSerializable(typeof(MetricsDocument))]
+[JsonSerializable(typeof(List<MetricsDocument>))]
 [JsonSerializable(typeof(Predictions))]
 internal sealed partial class JourneyJsonContext : JsonSerializerContext;

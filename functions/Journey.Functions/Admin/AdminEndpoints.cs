@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Journey.Domain.Customers;
+using Journey.Domain.Metrics;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
 using Journey.Domain.Serialization;
@@ -23,6 +24,33 @@ public static class AdminEndpoints
         var admin = app.MapGroup("/api").AddEndpointFilter(RequireAdmin);
         admin.MapGet("/customers/{id}", GetCustomerAsync);
         admin.MapGet("/customers/{id}/transitions", GetTransitionsAsync);
+        admin.MapGet("/metrics/latest", GetLatestMetricsAsync);
+        admin.MapGet("/metrics/{date}", GetMetricsAsync);
+    }
+
+    private static async Task<IResult> GetLatestMetricsAsync(string? kind, IMetricsStore metrics, CancellationToken ct)
+    {
+        var date = await metrics.LatestDateAsync(ct);
+        if (date is null)
+            return Results.Json(new ErrorBody("There are no metrics yet: the daily job has not run (POST /api/jobs/daily, or the daily command).", "date"), statusCode: StatusCodes.Status404NotFound);
+        return await MetricsOfAsync(date, kind, metrics, ct);
+    }
+
+    private static async Task<IResult> GetMetricsAsync(string date, string? kind, IMetricsStore metrics, CancellationToken ct)
+    {
+        if (!AsOfDates.TryParse(date, out _))
+            return Results.Json(new ErrorBody($"'{date}' is not a date: use yyyy-MM-dd (or 'latest').", "date"), statusCode: StatusCodes.Status400BadRequest);
+        return await MetricsOfAsync(date, kind, metrics, ct);
+    }
+
+    /// <summary>The documents of one as-of date (optionally one kind), as a JSON array.</summary>
+    private static async Task<IResult> MetricsOfAsync(string date, string? kind, IMetricsStore metrics, CancellationToken ct)
+    {
+        var documents = await metrics.ListAsync(date, ct);
+        if (kind is not null) documents = [.. documents.Where(d => d.Kind == kind)];
+        if (documents.Count == 0)
+            return Results.Json(new ErrorBody(kind is null ? $"There are no metrics as of {date}." : $"There is no '{kind}' metrics document as of {date}.", kind is null ? "date" : "kind"), statusCode: StatusCodes.Status404NotFound);
+        return Results.Text(JourneyJson.Serialize(documents.ToList()), "application/json", Encoding.UTF8);
     }
 
     private static async Task<IResult> GetCustomerAsync(string id, bool? journey, CustomerLookup lookup, CancellationToken ct)

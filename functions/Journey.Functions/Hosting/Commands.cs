@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using Journey.Adapters.Stream.Embedded;
 using Journey.Domain.Ports;
+using Journey.Domain.Metrics;
+using Journey.Domain.Serialization;
 using Journey.Functions.Import;
+using Journey.Functions.Jobs;
+using System.Text.Json;
 
 namespace Journey.Functions.Hosting;
 
@@ -19,7 +23,10 @@ public static class Commands
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         if (commandLine.DataDirectory is not null) builder.Configuration[JourneyComposition.DataDirectoryKey] = commandLine.DataDirectory;
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The commands' output is on stdout (metrics prints JSON): logs go to stderr, warnings and worse only.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         builder.Services.AddJourney(builder.Configuration);
         using var host = builder.Build();
         using var cancel = new CancellationTokenSource();
@@ -32,6 +39,7 @@ public static class Commands
         return commandLine.Command switch
         {
             "import" => await ImportAsync(host, commandLine, cancel.Token),
+            "metrics" => await MetricsAsync(host, commandLine, cancel.Token),
             _ => throw new CommandLineException($"unknown command '{commandLine.Command}'"),
         };
     }
@@ -88,4 +96,39 @@ public static class Commands
             await host.StopAsync(CancellationToken.None);
         }
     }
+
+    /// <summary><c>metrics [--date yyyy-MM-dd] [--kind k]</c>: prints the documents (of the latest date by default) as a JSON array.</summary>
+    private static async Task<int> MetricsAsync(IHost host, CommandLine commandLine, CancellationToken ct)
+    {
+        JobArguments arguments;
+        try
+        {
+            arguments = JobArguments.Parse("metrics", commandLine.CommandArguments, allowKind: true);
+        }
+        catch (JobArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"journey metrics: {ex.Message}");
+            return BadInput;
+        }
+
+        var metrics = host.Services.GetRequiredService<IMetricsStore>();
+        var date = arguments.Date is { } d ? AsOfDates.ToText(d) : await metrics.LatestDateAsync(ct);
+        if (date is null)
+        {
+            await Console.Error.WriteLineAsync("journey metrics: there are no metrics yet; run the daily job first (journey daily [--date yyyy-MM-dd]).");
+            return Failure;
+        }
+        var documents = (await metrics.ListAsync(date, ct)).Where(m => arguments.Kind is null || m.Kind == arguments.Kind).ToList();
+        if (documents.Count == 0)
+        {
+            await Console.Error.WriteLineAsync(arguments.Kind is null
+                ? $"journey metrics: there are no metrics as of {date}; run: journey daily --date {date}"
+                : $"journey metrics: there is no '{arguments.Kind}' document as of {date}.");
+            return Failure;
+        }
+        Console.WriteLine(JsonSerializer.Serialize(documents, IndentedJson));
+        return Success;
+    }
+
+    private static readonly JsonSerializerOptions IndentedJson = new(JourneyJson.Options) { WriteIndented = true };
 }

@@ -75,12 +75,14 @@ public static class JourneyComposition
     }
 
     private static void AddStorePorts<TStore>(IServiceCollection services)
-        where TStore : class, ICustomerStore, ITransitionStore, IDeadLetterStore, IStoreHealth
+        where TStore : class, ICustomerStore, ITransitionStore, IDeadLetterStore, IMetricsStore, IPredictionStore, IStoreHealth
     {
         services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ITransitionStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IMetricsStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IPredictionStore>(sp => sp.GetRequiredService<TStore>());
     }
 
     private static void AddEmbeddedStream(IServiceCollection services, IConfiguration configuration)

@@ -1,0 +1,46 @@
+using Journey.Domain.Metrics;
+
+namespace Journey.Functions.Jobs;
+
+/// <summary>Bad arguments of the <c>daily</c> or <c>metrics</c> command (exit code 2).</summary>
+public sealed class JobArgumentException(string message) : Exception(message);
+
+/// <summary>The options of <c>daily [--date yyyy-MM-dd]</c> and <c>metrics [--date yyyy-MM-dd] [--kind k]</c>.</summary>
+public sealed record JobArguments(DateOnly? Date, string? Kind)
+{
+    public static JobArguments Parse(string command, IReadOnlyList<string> args, bool allowKind)
+    {
+        DateOnly? date = null;
+        string? kind = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var (name, value) = Split(args, ref i);
+            switch (name)
+            {
+                case "--date":
+                    if (value is null) throw new JobArgumentException("--date needs a value: --date yyyy-MM-dd");
+                    if (!AsOfDates.TryParse(value, out var parsed))
+                        throw new JobArgumentException($"--date '{value}' is not a date: use yyyy-MM-dd, e.g. --date 2026-11-29");
+                    date = parsed;
+                    break;
+                case "--kind" when allowKind:
+                    if (string.IsNullOrWhiteSpace(value)) throw new JobArgumentException("--kind needs a value, e.g. --kind retention");
+                    kind = value.Trim();
+                    break;
+                default:
+                    throw new JobArgumentException($"unknown option '{args[i]}' for {command}; it takes {(allowKind ? "--date yyyy-MM-dd and --kind <kind>" : "--date yyyy-MM-dd")}");
+            }
+        }
+        return new JobArguments(date, kind);
+    }
+
+    /// <summary>"--name value" or "--name=value".</summary>
+    private static (string Name, string? Value) Split(IReadOnlyList<string> args, ref int i)
+    {
+        var arg = args[i];
+        var equals = arg.IndexOf('=', StringComparison.Ordinal);
+        if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0) return (arg[..equals], arg[(equals + 1)..]);
+        if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) return (arg, args[++i]);
+        return (arg, null);
+    }
+}
