@@ -159,20 +159,32 @@ public static class BgNbd
 
     /// <summary>
     /// Expected numbers of purchases in the next t time units for each t in <paramref name="horizons"/>
-    /// (Fader, Hardie &amp; Lee 2005, eq. 10), with one pass of the hypergeometric series for all of them.
+    /// (Fader, Hardie &amp; Lee 2005, eq. 10): P(alive) × <see cref="ExpectedPurchasesIfAlive"/>.
     /// </summary>
     public static void ExpectedPurchases(BgNbdParameters p, RepeatSummary c, ReadOnlySpan<double> horizons, Span<double> expected)
     {
+        ExpectedPurchasesIfAlive(p, c.Frequency, c.Age, horizons, expected);
+        var alive = ProbabilityAlive(p, c);
+        for (var j = 0; j < horizons.Length; j++) expected[j] *= alive;
+    }
+
+    /// <summary>
+    /// Expected purchases in the next t time units for each t in <paramref name="horizons"/> of a
+    /// customer still alive after x repeat purchases at age T: (a + b + x − 1)/(a − 1) ×
+    /// [1 − ((α + T)/(α + T + t))^(r+x) ₂F₁(r + x, b + x; a + b + x − 1; t/(α + T + t))], with one
+    /// pass of the series for all horizons. It depends on x and T only, not on t_x.
+    /// </summary>
+    public static void ExpectedPurchasesIfAlive(BgNbdParameters p, double frequency, double age, ReadOnlySpan<double> horizons, Span<double> expected)
+    {
         var (r, alpha, a, b) = (p.R, p.Alpha, p.A, p.B);
-        var x = c.Frequency;
+        var x = frequency;
         var k = horizons.Length;
         Span<double> z = k <= 64 ? stackalloc double[k] : new double[k];
-        for (var j = 0; j < k; j++) z[j] = horizons[j] / (alpha + c.Age + horizons[j]);
+        for (var j = 0; j < k; j++) z[j] = horizons[j] / (alpha + age + horizons[j]);
         SpecialFunctions.Hypergeometric2F1(r + x, b + x, a + b + x - 1, z, expected);
         var lead = (a + b + x - 1) / (a - 1);
-        var denominator = x > 0 ? 1 + a / (b + x - 1) * Math.Pow((alpha + c.Age) / (alpha + c.Recency), r + x) : 1;
         for (var j = 0; j < k; j++)
-            expected[j] = lead * (1 - Math.Pow(1 - z[j], r + x) * expected[j]) / denominator;
+            expected[j] = lead * (1 - Math.Pow((alpha + age) / (alpha + age + horizons[j]), r + x) * expected[j]);
     }
 
     private static BgNbdParameters FromLogs(double[] logs) => new(Math.Exp(logs[0]), Math.Exp(logs[1]), Math.Exp(logs[2]), Math.Exp(logs[3]));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Journey.Domain.Clv;
@@ -44,6 +45,12 @@ public sealed class ClvModel
     // 30, 90 and 365 days, then the ends of months 1..12; scored in one pass of the series
     private static readonly double[] Horizons = [30, 90, 365, .. Enumerable.Range(1, 12).Select(m => DaysPerMonth * m)];
     private const int FirstMonth = 3;
+
+    // E[purchases by each horizon | alive] depends on (x, T) alone, and with ages in whole days
+    // a million customers share a few thousand of them: remembered up to a bound
+    private const int MaxRemembered = 200_000;
+    private readonly ConcurrentDictionary<(double X, double T), double[]> ifAlive = new();
+    private int remembered;
 
     private readonly double[] monthlyDiscount; // 1 / (1 + rate)^m, m = 1..12
     private readonly double populationOrderValue; // for customers without repeat purchases
@@ -154,12 +161,23 @@ public sealed class ClvModel
     /// <summary>Expected purchases in the next <paramref name="days"/> days, given the customer's history (BG/NBD).</summary>
     public double ExpectedPurchases(RepeatSummary summary, double days) => Clv.BgNbd.ExpectedPurchases(BgNbd.Parameters, summary, days);
 
-    /// <summary>A customer's predictions. Thread-safe; the customer is not validated (fit-time rules apply).</summary>
+    /// <summary>
+    /// A customer's predictions. Thread-safe. The part that depends on (x, T) alone is computed once
+    /// per distinct pair (up to 200,000 pairs are remembered), so customers with ages in whole days
+    /// cost little more than P(alive). The customer is not validated (the fit's rules apply).
+    /// </summary>
     public ClvScore Score(ClvCustomer customer)
     {
-        Span<double> expected = stackalloc double[Horizons.Length];
         var p = BgNbd.Parameters;
-        Clv.BgNbd.ExpectedPurchases(p, customer.Summary, Horizons, expected);
+        var summary = customer.Summary;
+        var key = (summary.Frequency, summary.Age);
+        if (!ifAlive.TryGetValue(key, out var expected))
+        {
+            expected = new double[Horizons.Length];
+            Clv.BgNbd.ExpectedPurchasesIfAlive(p, summary.Frequency, summary.Age, Horizons, expected);
+            if (Volatile.Read(ref remembered) < MaxRemembered && ifAlive.TryAdd(key, expected)) Interlocked.Increment(ref remembered);
+        }
+        var alive = Clv.BgNbd.ProbabilityAlive(p, summary);
         var orderValue = ExpectedOrderValue(customer);
         var clv = 0.0;
         var previous = 0.0;
@@ -169,7 +187,7 @@ public sealed class ClvModel
             clv += (byMonthEnd - previous) * monthlyDiscount[m];
             previous = byMonthEnd;
         }
-        return new ClvScore(Clv.BgNbd.ProbabilityAlive(p, customer.Summary), expected[0], expected[1], expected[2], orderValue, clv * orderValue);
+        return new ClvScore(alive, alive * expected[0], alive * expected[1], alive * expected[2], orderValue, alive * clv * orderValue);
     }
 
     /// <summary>Scores every customer, in parallel; result i belongs to customer i.</summary>
