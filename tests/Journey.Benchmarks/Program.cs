@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "bare" => await BareServer.RunAsync(args[1..]),
     "processor" => await ProcessorBenchmark.RunAsync(args[1..]),
     "synthetic" => await SyntheticShop.RunAsync(args[1..]),
+    "clv" => await ClvBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -14,5 +15,6 @@ static int Usage()
     Console.Error.WriteLine("usage: Journey.Benchmarks bare --urls <url>");
     Console.Error.WriteLine("       Journey.Benchmarks processor --file <taobao csv> [--batch 100] [--data <folder>]");
     Console.Error.WriteLine("       Journey.Benchmarks synthetic --data <folder> [--customers 1000000] [--as-of 2026-06-30] [--seed n]");
+    Console.Error.WriteLine("       Journey.Benchmarks clv [--customers 1000000] [--seed 1]");
     return 2;
 }
