@@ -10,6 +10,9 @@ public enum ImportFormat
 
     /// <summary>One Segment message per line, as the HTTP Tracking API takes it.</summary>
     SegmentJsonl,
+
+    /// <summary>Orders: CSV with a header, one order line per row (or the CDNOW logs, one order per row).</summary>
+    OrdersCsv,
 }
 
 /// <summary>
@@ -21,17 +24,17 @@ public sealed record ImportArguments
     public const int DefaultBatchSize = 1000;
     public const int MaxBatchSize = 10_000;
 
-    /// <summary>The presets this version reads, each a clickstream CSV layout.</summary>
-    public static readonly IReadOnlyList<string> SupportedPresets = ["taobao", "rees46"];
+    /// <summary>The presets this version reads: clickstream CSV layouts (taobao, rees46) and orders layouts (cdnow, online-retail).</summary>
+    public static readonly IReadOnlyList<string> SupportedPresets = ["taobao", "rees46", "cdnow", "online-retail"];
 
     /// <summary>Presets that are part of the product but not of this version yet.</summary>
-    public static readonly IReadOnlyList<string> ReservedPresets = ["cdnow", "online-retail", "clothing-reviews"];
+    public static readonly IReadOnlyList<string> ReservedPresets = ["clothing-reviews"];
 
-    public static readonly IReadOnlyList<string> SupportedFormats = ["clickstream-csv", "segment-jsonl"];
+    public static readonly IReadOnlyList<string> SupportedFormats = ["clickstream-csv", "segment-jsonl", "orders-csv"];
 
-    public static readonly IReadOnlyList<string> ReservedFormats = ["orders-csv", "reviews-csv"];
+    public static readonly IReadOnlyList<string> ReservedFormats = ["reviews-csv"];
 
-    private const string Usage = "usage: import <file> --preset taobao|rees46 | --format clickstream-csv|segment-jsonl [--map key=column,...] [--batch N] [--data folder]";
+    private const string Usage = "usage: import <file> --preset taobao|rees46|cdnow|online-retail | --format clickstream-csv|segment-jsonl|orders-csv [--map key=column,...] [--batch N] [--data folder]";
 
     /// <summary>The file to read; a name ending in .gz is decompressed while reading.</summary>
     public required string FilePath { get; init; }
@@ -57,6 +60,7 @@ public sealed record ImportArguments
     {
         ImportFormat.ClickstreamCsv => "clickstream-csv",
         ImportFormat.SegmentJsonl => "segment-jsonl",
+        ImportFormat.OrdersCsv => "orders-csv",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
@@ -112,15 +116,25 @@ public sealed record ImportArguments
             throw new ImportArgumentException($"missing file: import needs the file to read. {Usage}");
 
         var (resolvedFormat, resolvedPreset) = ResolveFormat(preset?.Trim().ToLowerInvariant(), format?.Trim().ToLowerInvariant());
-        var map = ParseMap(mapSpecs);
-        if (map.Count > 0 && resolvedFormat != ImportFormat.ClickstreamCsv)
-            throw new ImportArgumentException($"--map applies to --format clickstream-csv only, not to {FormatName(resolvedFormat)}.");
-        if (resolvedFormat == ImportFormat.ClickstreamCsv && resolvedPreset is null)
+        if (mapSpecs.Count > 0 && resolvedFormat == ImportFormat.SegmentJsonl)
+            throw new ImportArgumentException($"--map applies to --format clickstream-csv and orders-csv only, not to {FormatName(resolvedFormat)}.");
+        if (mapSpecs.Count > 0 && resolvedFormat == ImportFormat.OrdersCsv && resolvedPreset is not null)
+            throw new ImportArgumentException($"preset {resolvedPreset} has fixed columns: --map applies to --format orders-csv without a preset.");
+        var map = resolvedFormat == ImportFormat.OrdersCsv
+            ? ParseMap(mapSpecs, OrdersLayout.Keys, "customer=buyer,order=order_no,time=date,revenue=amount")
+            : ParseMap(mapSpecs, ClickstreamLayout.Keys, "user=customer_id,event=action,time=ts");
+        if (resolvedPreset is null)
         {
-            var missing = ClickstreamLayout.RequiredKeys.Where(k => !map.ContainsKey(k)).ToList();
+            var (required, example) = resolvedFormat switch
+            {
+                ImportFormat.ClickstreamCsv => (ClickstreamLayout.RequiredKeys, "user=customer_id,event=action,time=ts"),
+                ImportFormat.OrdersCsv => (OrdersLayout.RequiredKeys, "customer=buyer,order=order_no,time=date,revenue=amount"),
+                _ => ((IReadOnlyList<string>)[], ""),
+            };
+            var missing = required.Where(k => !map.ContainsKey(k)).ToList();
             if (missing.Count > 0)
                 throw new ImportArgumentException(
-                    $"--format clickstream-csv needs --map with the columns of {string.Join(", ", ClickstreamLayout.RequiredKeys)} (missing: {string.Join(", ", missing)}), e.g. --map user=customer_id,event=action,time=ts.");
+                    $"--format {FormatName(resolvedFormat)} needs --map with the columns of {string.Join(", ", required)} (missing: {string.Join(", ", missing)}), e.g. --map {example}.");
         }
 
         var batchSize = DefaultBatchSize;
@@ -158,6 +172,7 @@ public sealed record ImportArguments
             {
                 "clickstream-csv" => ImportFormat.ClickstreamCsv,
                 "segment-jsonl" => ImportFormat.SegmentJsonl,
+                "orders-csv" => ImportFormat.OrdersCsv,
                 _ => throw new ImportArgumentException($"unknown format \"{format}\" (valid: {string.Join(", ", SupportedFormats)})."),
             };
         }
@@ -168,12 +183,13 @@ public sealed record ImportArguments
             throw new ImportArgumentException($"preset {preset} is not supported by this version yet (supported: {string.Join(", ", SupportedPresets)}).");
         if (!SupportedPresets.Contains(preset))
             throw new ImportArgumentException($"unknown preset \"{preset}\" (valid: {string.Join(", ", SupportedPresets)}).");
-        if (fromFormat is not null and not ImportFormat.ClickstreamCsv)
-            throw new ImportArgumentException($"preset {preset} reads clickstream-csv, not {FormatName(fromFormat.Value)}: give one of --preset and --format.");
-        return (ImportFormat.ClickstreamCsv, preset);
+        var presetFormat = preset is "cdnow" or "online-retail" ? ImportFormat.OrdersCsv : ImportFormat.ClickstreamCsv;
+        if (fromFormat is not null && fromFormat != presetFormat)
+            throw new ImportArgumentException($"preset {preset} reads {FormatName(presetFormat)}, not {FormatName(fromFormat.Value)}: give one of --preset and --format.");
+        return (presetFormat, preset);
     }
 
-    private static Dictionary<string, string> ParseMap(List<string> specs)
+    private static Dictionary<string, string> ParseMap(List<string> specs, IReadOnlyList<string> keys, string example)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var spec in specs)
@@ -184,9 +200,9 @@ public sealed record ImportArguments
                 var key = eq > 0 ? entry[..eq].Trim().ToLowerInvariant() : "";
                 var column = eq > 0 ? entry[(eq + 1)..].Trim() : "";
                 if (key.Length == 0 || column.Length == 0)
-                    throw new ImportArgumentException($"bad --map entry '{entry}': expected key=column, e.g. --map user=customer_id,event=action,time=ts.");
-                if (!ClickstreamLayout.Keys.Contains(key))
-                    throw new ImportArgumentException($"unknown --map key '{key}' (valid: {string.Join(", ", ClickstreamLayout.Keys)}).");
+                    throw new ImportArgumentException($"bad --map entry '{entry}': expected key=column, e.g. --map {example}.");
+                if (!keys.Contains(key))
+                    throw new ImportArgumentException($"unknown --map key '{key}' (valid: {string.Join(", ", keys)}).");
                 if (!map.TryAdd(key, column))
                     throw new ImportArgumentException($"--map key '{key}' is given twice ('{map[key]}' and '{column}').");
             }

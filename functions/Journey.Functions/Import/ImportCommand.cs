@@ -83,6 +83,8 @@ public sealed class ImportCommand
     {
         ImportFormat.ClickstreamCsv => new ClickstreamCsvReader(ClickstreamLayout.For(args), clock, Path.GetFileName(args.FilePath)),
         ImportFormat.SegmentJsonl => new SegmentJsonlReader(args.SourceName, clock),
+        ImportFormat.OrdersCsv when args.Preset == CdnowReader.SourceName => new CdnowReader(clock, Path.GetFileName(args.FilePath), note => output.WriteLine(note)),
+        ImportFormat.OrdersCsv => new OrdersCsvReader(OrdersLayout.For(args), clock, Path.GetFileName(args.FilePath)),
         _ => throw new ImportArgumentException($"format {args.Format} cannot be imported."),
     };
 
@@ -103,6 +105,8 @@ public sealed class ImportCommand
         text.AppendLine(c, $"  rows read:     {s.RowsRead,12:N0}");
         text.AppendLine(c, $"  events sent:   {s.EventsSent,12:N0}");
         text.AppendLine(c, $"  rows rejected: {s.RowsRejected,12:N0}");
+        if (s.RowsRead - s.RowsRejected != s.EventsSent)
+            text.AppendLine(c, $"  rows in events:{s.RowsRead - s.RowsRejected,12:N0} (the lines of one order make one event)");
         if (s.EventsByName.Count > 0)
         {
             text.AppendLine("  events by name:");
@@ -141,7 +145,7 @@ public sealed class ImportCommand
 
         public async ValueTask AddAsync(ImportRecord record, CancellationToken ct)
         {
-            rowsRead++;
+            rowsRead += record.Rows;
             if (record.Event is { } e)
                 chunk.Add(e);
             else

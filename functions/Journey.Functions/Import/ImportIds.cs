@@ -48,6 +48,22 @@ internal sealed class ImportIds : IDisposable
         return Encoding.UTF8.GetString(source) + "-" + Hex();
     }
 
+    /// <summary>
+    /// "import-" and 32 hex digits of the hash of the source and <paramref name="parts"/>: the
+    /// message id of an event that stands for a thing rather than a line (an order by its id), so
+    /// the same order read from another layout of the same data set gets the same id.
+    /// </summary>
+    public string MessageIdOf(params ReadOnlySpan<string> parts)
+    {
+        hash.AppendData(source);
+        foreach (var part in parts)
+        {
+            hash.AppendData([0]);
+            hash.AppendData(Encoding.UTF8.GetBytes(part));
+        }
+        return MessageIdPrefix + Hex();
+    }
+
     private string Hex()
     {
         Span<byte> digest = stackalloc byte[32];

@@ -1,8 +1,10 @@
 namespace Journey.Functions.Import;
 
 /// <summary>
-/// The outcome of an import: every row read became an event sent to the stream or a rejected
-/// row (<see cref="RowsRead"/> = <see cref="EventsSent"/> + <see cref="RowsRejected"/> once the import completes).
+/// The outcome of an import: every row read went into an event sent to the stream or was
+/// rejected. One row is one event (<see cref="RowsRead"/> = <see cref="EventsSent"/> +
+/// <see cref="RowsRejected"/> once the import completes), except in orders files, where the lines
+/// of one invoice make one order event.
 /// </summary>
 /// <param name="Source">The events' source, <c>import:{preset or format}</c>.</param>
 /// <param name="EventsByName">Events sent per event name.</param>

@@ -74,28 +74,95 @@ public sealed class ImportArgumentsTests : IDisposable
 
     [Fact]
     public void Parse_UnknownPreset_ListsTheValidOnes() =>
-        Assert.Equal("unknown preset \"x\" (valid: taobao, rees46).", Error(csv, "--preset", "x"));
+        Assert.Equal("unknown preset \"x\" (valid: taobao, rees46, cdnow, online-retail).", Error(csv, "--preset", "x"));
 
-    [Theory]
-    [InlineData("cdnow")]
-    [InlineData("online-retail")]
-    [InlineData("clothing-reviews")]
-    public void Parse_ReservedPreset_IsNotSupportedYet(string preset) =>
-        Assert.Equal($"preset {preset} is not supported by this version yet (supported: taobao, rees46).", Error(csv, "--preset", preset));
+    [Fact]
+    public void Parse_ReservedPreset_IsNotSupportedYet() =>
+        Assert.Equal("preset clothing-reviews is not supported by this version yet (supported: taobao, rees46, cdnow, online-retail).", Error(csv, "--preset", "clothing-reviews"));
 
     [Fact]
     public void Parse_UnknownFormat() =>
-        Assert.Equal("unknown format \"xml\" (valid: clickstream-csv, segment-jsonl).", Error(csv, "--format", "xml"));
+        Assert.Equal("unknown format \"xml\" (valid: clickstream-csv, segment-jsonl, orders-csv).", Error(csv, "--format", "xml"));
 
     [Fact]
     public void Parse_ReservedFormat_IsNotSupportedYet() =>
-        Assert.Equal("format orders-csv is not supported by this version yet (supported: clickstream-csv, segment-jsonl).", Error(csv, "--format", "orders-csv"));
+        Assert.Equal("format reviews-csv is not supported by this version yet (supported: clickstream-csv, segment-jsonl, orders-csv).", Error(csv, "--format", "reviews-csv"));
 
     [Fact]
     public void Parse_NeitherPresetNorFormat() =>
         Assert.Equal(
-            "import needs --preset or --format to know how to read the file: presets taobao, rees46; formats clickstream-csv, segment-jsonl.",
+            "import needs --preset or --format to know how to read the file: presets taobao, rees46, cdnow, online-retail; formats clickstream-csv, segment-jsonl, orders-csv.",
             Error(csv));
+
+    [Theory]
+    [InlineData("cdnow")]
+    [InlineData("ONLINE-RETAIL")]
+    public void Parse_OrdersPreset_ReadsOrdersCsv(string preset)
+    {
+        var args = ImportArguments.Parse([csv, "--preset", preset]);
+
+        Assert.Equal(ImportFormat.OrdersCsv, args.Format);
+        Assert.Equal(preset.ToLowerInvariant(), args.Preset);
+        Assert.Equal(preset.ToLowerInvariant(), args.SourceName);
+        Assert.Equal(ImportFormat.OrdersCsv, ImportArguments.Parse([csv, "--preset", preset, "--format", "orders-csv"]).Format);
+    }
+
+    [Fact]
+    public void Parse_OrdersCsvWithMap()
+    {
+        var args = ImportArguments.Parse([csv, "--format", "orders-csv", "--map", "Customer=buyer,order=Order No,time=when,revenue=amount", "--map", "status=state,product=sku"]);
+
+        Assert.Equal(ImportFormat.OrdersCsv, args.Format);
+        Assert.Null(args.Preset);
+        Assert.Equal("orders-csv", args.SourceName);
+        Assert.Equal(
+            new Dictionary<string, string> { ["customer"] = "buyer", ["order"] = "Order No", ["time"] = "when", ["revenue"] = "amount", ["status"] = "state", ["product"] = "sku" },
+            args.Map);
+    }
+
+    [Fact]
+    public void Parse_OrdersCsvWithoutTheRequiredColumns() =>
+        Assert.Equal(
+            "--format orders-csv needs --map with the columns of customer, order, time, revenue (missing: order, revenue), e.g. --map customer=buyer,order=order_no,time=date,revenue=amount.",
+            Error(csv, "--format", "orders-csv", "--map", "customer=c,time=t"));
+
+    [Fact]
+    public void Parse_OrdersCsvWithoutMap() =>
+        Assert.Equal(
+            "--format orders-csv needs --map with the columns of customer, order, time, revenue (missing: customer, order, time, revenue), e.g. --map customer=buyer,order=order_no,time=date,revenue=amount.",
+            Error(csv, "--format", "orders-csv"));
+
+    [Fact]
+    public void Parse_OrdersCsvWithAClickstreamKey() =>
+        Assert.Equal(
+            "unknown --map key 'user' (valid: customer, order, time, revenue, quantity, product, category, status).",
+            Error(csv, "--format", "orders-csv", "--map", "customer=c,order=o,time=t,revenue=r,user=u"));
+
+    [Fact]
+    public void Parse_OrdersCsvBadMapEntry() =>
+        Assert.Equal(
+            "bad --map entry 'revenue': expected key=column, e.g. --map customer=buyer,order=order_no,time=date,revenue=amount.",
+            Error(csv, "--format", "orders-csv", "--map", "customer=c,order=o,time=t,revenue"));
+
+    [Theory]
+    [InlineData("cdnow")]
+    [InlineData("online-retail")]
+    public void Parse_OrdersPresetWithMap(string preset) =>
+        Assert.Equal(
+            $"preset {preset} has fixed columns: --map applies to --format orders-csv without a preset.",
+            Error(csv, "--preset", preset, "--map", "customer=c"));
+
+    [Fact]
+    public void Parse_OrdersPresetWithAnotherFormat() =>
+        Assert.Equal(
+            "preset cdnow reads orders-csv, not clickstream-csv: give one of --preset and --format.",
+            Error(csv, "--preset", "cdnow", "--format", "clickstream-csv"));
+
+    [Fact]
+    public void Parse_ClickstreamPresetWithOrdersFormat() =>
+        Assert.Equal(
+            "preset rees46 reads clickstream-csv, not orders-csv: give one of --preset and --format.",
+            Error(csv, "--preset", "rees46", "--format", "orders-csv"));
 
     [Fact]
     public void Parse_PresetWithAnotherFormat() =>
@@ -132,7 +199,7 @@ public sealed class ImportArgumentsTests : IDisposable
 
     [Fact]
     public void Parse_MapWithSegmentJsonl() =>
-        Assert.Equal("--map applies to --format clickstream-csv only, not to segment-jsonl.", Error(csv, "--format", "segment-jsonl", "--map", "user=u"));
+        Assert.Equal("--map applies to --format clickstream-csv and orders-csv only, not to segment-jsonl.", Error(csv, "--format", "segment-jsonl", "--map", "user=u"));
 
     [Theory]
     [InlineData("0")]
