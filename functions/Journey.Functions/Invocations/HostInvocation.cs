@@ -32,6 +32,13 @@ public sealed class HostInvocation
     /// <summary>A metadata value, decoded when it is a string holding JSON.</summary>
     public JsonElement? Meta(string name) => Decode(Get(Metadata, name));
 
+    /// <summary>The host's time of the invocation (<c>Metadata.sys.UtcNow</c>), or null when the payload has none.</summary>
+    public DateTimeOffset? ScheduledTime() =>
+        Meta("sys") is { ValueKind: JsonValueKind.Object } sys && Get(sys, "UtcNow") is { ValueKind: JsonValueKind.String } now
+            && DateTimeOffset.TryParse(now.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : null;
+
     /// <summary>A metadata array (e.g. <c>SequenceNumberArray</c>), in either encoding; null when absent.</summary>
     public IReadOnlyList<JsonElement>? MetaArray(string name) =>
         Meta(name) is { ValueKind: JsonValueKind.Array } array ? [.. array.EnumerateArray()] : null;
