@@ -32,8 +32,8 @@ public static class PredictionsHash
         if (s is null) return Mix(h, 0xFF);
         foreach (var ch in s)
         {
-            h = Mix(h, (byte)ch);
-            h = Mix(h, (byte)(ch >> 8));
+            h = Mix(h, unchecked((byte)ch));
+            h = Mix(h, unchecked((byte)(ch >> 8)));
         }
         return Mix(h, 0xFE);
     }
@@ -41,8 +41,8 @@ public static class PredictionsHash
     private static ulong Add(ulong h, double? d)
     {
         if (d is null) return Mix(h, 0xFD);
-        var bits = (ulong)BitConverter.DoubleToInt64Bits(d.Value == 0 ? 0 : d.Value); // -0 and 0 are the same figure
-        for (var i = 0; i < 8; i++) h = Mix(h, (byte)(bits >> (8 * i)));
+        var bits = unchecked((ulong)BitConverter.DoubleToInt64Bits(d.Value == 0 ? 0 : d.Value)); // -0 and 0 are the same figure
+        for (var i = 0; i < 8; i++) h = Mix(h, unchecked((byte)(bits >> (8 * i))));
         return h;
     }
 
