@@ -156,16 +156,19 @@ public sealed class DailyJobTests
     [Fact]
     public async Task RunAsync_ForAnotherDate_WritesThatDatesDocuments()
     {
-        var s = await SmallShopAsync();
+        var s = new Setup();
+        await s.AddAsync(
+            new CustomerBuilder("x", Day(1, 2)).Order(Day(1, 5), 100m).Order(Day(2, 10), 40m).Build(),
+            new CustomerBuilder("y", Day(3, 1)).Order(Day(3, 2), 25m).Build());
         await s.Job().RunAsync(AsOf, null, CancellationToken.None);
 
         var earlier = await s.Job().RunAsync(new DateOnly(2026, 2, 28), null, CancellationToken.None);
 
-        Assert.Equal((6, 2L, 2L), (earlier.MetricsWritten, earlier.CustomersCounted, earlier.PredictionsPatched));
+        Assert.Equal((6, 1L, 1L), (earlier.MetricsWritten, earlier.CustomersCounted, earlier.PredictionsPatched));
         var rates = await s.DataAsync(MetricKinds.Rates, new DateOnly(2026, 2, 28));
         Assert.Equal((2, 140), (rates.GetProperty("orders").GetInt32(), rates.GetProperty("revenue").GetDecimal()));
-        Assert.Equal("2026-02-28", (await s.PredictionsAsync("a"))!.AsOf);
-        Assert.Equal("2026-03-31", (await s.PredictionsAsync("c"))!.AsOf); // first seen after 28 February: left as it was
+        Assert.Equal("2026-02-28", (await s.PredictionsAsync("x"))!.AsOf);
+        Assert.Equal("2026-03-31", (await s.PredictionsAsync("y"))!.AsOf); // first seen after 28 February: left as it was
         Assert.Equal("2026-03-31", await s.Metrics.LatestDateAsync(CancellationToken.None));
     }
 
