@@ -84,24 +84,62 @@ public static class BgNbd
         return sum;
     }
 
-    /// <summary>Maximum-likelihood fit (Nelder-Mead on the logs of the parameters, so they stay positive).</summary>
-    public static BgNbdFit Fit(IEnumerable<RepeatSummary> customers)
+    /// <summary>
+    /// Maximum-likelihood fit: bounded L-BFGS (<see cref="BoundedLbfgs"/>) on the logs of the
+    /// parameters with the analytic gradient, over the customers compressed to distinct histories
+    /// and evaluated in parallel chunks.
+    /// </summary>
+    /// <exception cref="ArgumentException">No customers, or a summary that is not a history (see <see cref="BgNbdData"/>).</exception>
+    /// <exception cref="InvalidOperationException">The optimizer did not converge.</exception>
+    public static BgNbdFit Fit(IEnumerable<RepeatSummary> customers) => Fit(BgNbdData.Compress(customers));
+
+    internal static BgNbdFit Fit(BgNbdData data)
     {
         var clock = Stopwatch.StartNew();
-        var grouped = customers.GroupBy(c => c).Select(g => (g.Key, g.Count())).ToList();
-        var n = grouped.Sum(g => g.Item2);
-        if (n == 0) throw new ArgumentException("There are no customers to fit.", nameof(customers));
+        if (data.Customers == 0) throw new ArgumentException("There are no customers to fit.", nameof(data));
+        // start at r = a = b = 1 and α = the mean age (the purchase rate's scale follows the time unit)
+        double[] start = [0, Math.Log(Math.Max(data.MeanAge, 1e-3)), 0, 0];
+        double[] lower = [.. start.Select(s => s - LogBound)];
+        double[] upper = [.. start.Select(s => s + LogBound)];
+        var natural = new double[4];
 
-        double Objective(double[] logs)
+        double Objective(double[] logs, double[] gradient)
         {
-            if (logs.Any(v => v is < -12 or > 12)) return double.MaxValue; // outside any plausible range
-            var ll = LogLikelihood(FromLogs(logs), grouped);
-            return double.IsFinite(ll) ? -ll : double.MaxValue;
+            var p = FromLogs(logs);
+            var ll = data.Evaluate(p, natural);
+            if (!double.IsFinite(ll)) return double.PositiveInfinity;
+            // minimise −ln L per customer; d/d ln θ = θ · d/dθ
+            gradient[0] = -natural[0] * p.R / data.Customers;
+            gradient[1] = -natural[1] * p.Alpha / data.Customers;
+            gradient[2] = -natural[2] * p.A / data.Customers;
+            gradient[3] = -natural[3] * p.B / data.Customers;
+            return -ll / data.Customers;
         }
 
-        var result = NelderMead.Minimize(Objective, [0, 0, 0, 0]);
-        return new BgNbdFit(FromLogs(result.Minimum), -result.Value, n, result.Evaluations, clock.Elapsed);
+        var result = BoundedLbfgs.Minimize(Objective, start, lower, upper);
+        if (!result.Converged)
+            throw new InvalidOperationException($"The BG/NBD fit did not converge ({result.Status} after {result.Iterations} iterations, projected gradient {result.ProjectedGradientNorm:G3}).");
+        return new BgNbdFit(FromLogs(result.Minimum), -result.Value * data.Customers, data.Customers, result.Evaluations, clock.Elapsed);
     }
+
+    /// <summary>Standard errors of (r, α, a, b) at <paramref name="at"/> (normally the fit) from the observed information; NaN where it is not positive definite.</summary>
+    public static BgNbdParameters StandardErrors(BgNbdParameters at, IEnumerable<RepeatSummary> customers) => StandardErrors(at, BgNbdData.Compress(customers));
+
+    internal static BgNbdParameters StandardErrors(BgNbdParameters at, BgNbdData data)
+    {
+        var errors = ObservedInformation.StandardErrors(
+            v =>
+            {
+                var g = new double[4];
+                data.Evaluate(new BgNbdParameters(v[0], v[1], v[2], v[3]), g);
+                return g;
+            },
+            [at.R, at.Alpha, at.A, at.B]);
+        return new BgNbdParameters(errors[0], errors[1], errors[2], errors[3]);
+    }
+
+    /// <summary>Bounds on each log-parameter around its start: e^±15 is far beyond any plausible fit.</summary>
+    private const double LogBound = 15;
 
     /// <summary>P(alive): the probability the customer has not dropped out by the end of the calibration period.</summary>
     public static double ProbabilityAlive(BgNbdParameters p, RepeatSummary c)
@@ -114,13 +152,27 @@ public static class BgNbd
     /// <summary>Expected number of purchases in the next <paramref name="t"/> time units, given the history.</summary>
     public static double ExpectedPurchases(BgNbdParameters p, RepeatSummary c, double t)
     {
+        Span<double> expected = stackalloc double[1];
+        ExpectedPurchases(p, c, [t], expected);
+        return expected[0];
+    }
+
+    /// <summary>
+    /// Expected numbers of purchases in the next t time units for each t in <paramref name="horizons"/>
+    /// (Fader, Hardie &amp; Lee 2005, eq. 10), with one pass of the hypergeometric series for all of them.
+    /// </summary>
+    public static void ExpectedPurchases(BgNbdParameters p, RepeatSummary c, ReadOnlySpan<double> horizons, Span<double> expected)
+    {
         var (r, alpha, a, b) = (p.R, p.Alpha, p.A, p.B);
         var x = c.Frequency;
-        var z = t / (alpha + c.Age + t);
-        var hyper = SpecialFunctions.Hypergeometric2F1(r + x, b + x, a + b + x - 1, z);
-        var numerator = (a + b + x - 1) / (a - 1) * (1 - Math.Pow((alpha + c.Age) / (alpha + c.Age + t), r + x) * hyper);
+        var k = horizons.Length;
+        Span<double> z = k <= 64 ? stackalloc double[k] : new double[k];
+        for (var j = 0; j < k; j++) z[j] = horizons[j] / (alpha + c.Age + horizons[j]);
+        SpecialFunctions.Hypergeometric2F1(r + x, b + x, a + b + x - 1, z, expected);
+        var lead = (a + b + x - 1) / (a - 1);
         var denominator = x > 0 ? 1 + a / (b + x - 1) * Math.Pow((alpha + c.Age) / (alpha + c.Recency), r + x) : 1;
-        return numerator / denominator;
+        for (var j = 0; j < k; j++)
+            expected[j] = lead * (1 - Math.Pow(1 - z[j], r + x) * expected[j]) / denominator;
     }
 
     private static BgNbdParameters FromLogs(double[] logs) => new(Math.Exp(logs[0]), Math.Exp(logs[1]), Math.Exp(logs[2]), Math.Exp(logs[3]));

@@ -47,14 +47,37 @@ public static class SpecialFunctions
     /// <summary>The Gauss hypergeometric function ₂F₁(a, b; c; z) for 0 ≤ z &lt; 1, by its power series.</summary>
     public static double Hypergeometric2F1(double a, double b, double c, double z)
     {
-        if (z < 0 || z >= 1) throw new ArgumentOutOfRangeException(nameof(z), z, "The series needs 0 <= z < 1.");
-        double term = 1, sum = 1;
+        Span<double> result = stackalloc double[1];
+        Hypergeometric2F1(a, b, c, [z], result);
+        return result[0];
+    }
+
+    /// <summary>
+    /// ₂F₁(a, b; c; z) at several z (each 0 ≤ z &lt; 1) in one pass: the series' coefficients are
+    /// shared, so k arguments cost little more than the one closest to 1.
+    /// </summary>
+    public static void Hypergeometric2F1(double a, double b, double c, ReadOnlySpan<double> z, Span<double> result)
+    {
+        if (result.Length < z.Length) throw new ArgumentException("result is shorter than z.", nameof(result));
+        foreach (var value in z)
+            if (!(value >= 0 && value < 1)) throw new ArgumentOutOfRangeException(nameof(z), value, "The series needs 0 <= z < 1.");
+        Span<double> power = z.Length <= 64 ? stackalloc double[z.Length] : new double[z.Length];
+        power.Fill(1);
+        result[..z.Length].Fill(1);
+        var coefficient = 1.0;
         for (var n = 0; n < 100_000; n++)
         {
-            term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z;
-            sum += term;
-            if (Math.Abs(term) <= 1e-15 * Math.Abs(sum)) return sum;
+            coefficient *= (a + n) * (b + n) / ((c + n) * (n + 1));
+            var converged = true;
+            for (var j = 0; j < z.Length; j++)
+            {
+                power[j] *= z[j];
+                var term = coefficient * power[j];
+                result[j] += term;
+                if (Math.Abs(term) > 1e-15 * Math.Abs(result[j])) converged = false;
+            }
+            if (converged) return;
         }
-        throw new InvalidOperationException($"2F1({a}, {b}; {c}; {z}) did not converge.");
+        throw new InvalidOperationException($"2F1({a}, {b}; {c}; z) did not converge.");
     }
 }

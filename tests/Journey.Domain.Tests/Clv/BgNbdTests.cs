@@ -92,5 +92,59 @@ public sealed class BgNbdTests
         var fit = BgNbd.Fit(days).Parameters;
         Assert.InRange(fit.Alpha / 7, 4.414 * 0.99, 4.414 * 1.01);
         Assert.InRange(fit.R, 0.243 * 0.99, 0.243 * 1.01);
+        Assert.InRange(fit.A, 0.793 * 0.99, 0.793 * 1.01);
+        Assert.InRange(fit.B, 2.426 * 0.99, 2.426 * 1.01);
+    }
+
+    [Fact]
+    public void CompressedEvaluation_EqualsTheSumOverCustomers()
+    {
+        var customers = CdnowSummary();
+        var data = BgNbdData.Compress(customers);
+        Assert.Equal(2357, data.Customers);
+        Assert.True(data.Histories < customers.Count, $"{data.Histories} distinct histories");
+        var gradient = new double[4];
+        var ll = data.Evaluate(Published, gradient);
+        var single = customers.Select(c => (c, 1)).ToList();
+        Assert.Equal(BgNbd.LogLikelihood(Published, single), ll, 8);
+        var expected = BgNbd.Gradient(Published, single);
+        for (var i = 0; i < 4; i++) Assert.Equal(expected[i], gradient[i], 8);
+    }
+
+    [Fact]
+    public void ExpectedPurchases_AtSeveralHorizons_EqualsOneHorizonAtATime()
+    {
+        double[] horizons = [1, 13, 39, 52, 200];
+        var expected = new double[horizons.Length];
+        foreach (var c in new[] { new RepeatSummary(0, 0, 10), new RepeatSummary(2, 30.43, 38.86), new RepeatSummary(15, 20, 38) })
+        {
+            BgNbd.ExpectedPurchases(Published, c, horizons, expected);
+            for (var j = 0; j < horizons.Length; j++)
+                Assert.Equal(BgNbd.ExpectedPurchases(Published, c, horizons[j]), expected[j], 12);
+        }
+    }
+
+    [Fact]
+    public void StandardErrors_OnCdnow_AreSmallAndPositive()
+    {
+        var customers = CdnowSummary();
+        var fit = BgNbd.Fit(customers);
+        var se = BgNbd.StandardErrors(fit.Parameters, customers);
+        var p = fit.Parameters;
+        Assert.InRange(se.R / p.R, 0.01, 0.2);
+        Assert.InRange(se.Alpha / p.Alpha, 0.01, 0.2);
+        Assert.InRange(se.A / p.A, 0.01, 0.5);
+        Assert.InRange(se.B / p.B, 0.01, 0.5);
+    }
+
+    [Theory]
+    [InlineData(1.5, 1, 2)]
+    [InlineData(2, 3, 2)]
+    [InlineData(-1, 0, 2)]
+    [InlineData(1, 0, double.NaN)]
+    public void Fit_RejectsASummaryThatIsNotAHistory(double x, double tx, double age)
+    {
+        var error = Assert.Throws<ArgumentException>(() => BgNbd.Fit([new RepeatSummary(0, 0, 5), new RepeatSummary(x, tx, age)]));
+        Assert.Contains("Customer 1", error.Message);
     }
 }
