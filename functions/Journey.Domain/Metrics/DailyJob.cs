@@ -144,7 +144,7 @@ public sealed class DailyJob
         rows.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
         var span = CollectionsMarshal.AsSpan(rows);
         var rfm = RfmSegments.Apply(span);
-        var clv = ClvStep.Run(span, _options);
+        var clv = ClvStep.Run(span, _options, _logger);
         var best = BestCustomers.Compute(span, _options.BestCustomersShare);
         return (rfm, clv, best);
     }

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Journey.Domain.Clv;
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
 using Journey.Domain.Metrics;
 using Journey.Domain.Stages;
+using Journey.Domain.Tests.Clv;
 using Journey.Domain.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Journey.Domain.Tests.Metrics.CustomerBuilder;
@@ -48,22 +50,22 @@ public sealed class DailyJobTests
         return s;
     }
 
-    /// <summary>Sixty buyers with a deterministic variety of repeat histories, enough to fit the CLV models.</summary>
+    /// <summary>
+    /// 300 buyers drawn from CDNOW-like BG/NBD and Gamma-Gamma parameters (per day), turned into
+    /// documents whose orders give back exactly the drawn (x, t_x, T) and mean repeat value.
+    /// </summary>
     private static async Task<Setup> ShopWithRepeatBuyersAsync()
     {
         var s = new Setup();
-        var random = new Random(7);
-        for (var i = 0; i < 60; i++)
+        var drawn = ClvSimulator.Simulate(300, new BgNbdParameters(0.243, 30.9, 0.793, 2.426), new GammaGammaParameters(6.25, 3.74, 15.44), maxAge: 365, seed: 11, wholeDays: true);
+        var end = Day(3, 31);
+        for (var i = 0; i < drawn.Count; i++)
         {
-            var first = Day(1, 1).AddDays(random.Next(0, 60));
-            var b = new CustomerBuilder($"c{i:D3}", first, i % 3 == 0 ? "paid" : "organic", i % 2 == 0 ? "mobile" : "desktop");
-            var at = first;
-            var orders = 1 + random.Next(0, i % 4 == 0 ? 1 : 6);
-            for (var k = 0; k < orders && at < Day(3, 31); k++)
-            {
-                b.Order(at, 20m + random.Next(0, 80));
-                at = at.AddDays(1 + random.Next(0, 20));
-            }
+            var (x, tx, age) = ((int)drawn[i].Summary.Frequency, (int)drawn[i].Summary.Recency, (int)drawn[i].Summary.Age);
+            x = Math.Min(x, tx); // one order day per repeat purchase
+            var first = end.AddDays(-age);
+            var b = new CustomerBuilder($"c{i:D3}", first.AddHours(-1), i % 3 == 0 ? "paid" : "organic", i % 2 == 0 ? "mobile" : "desktop").Order(first, 30m);
+            for (var j = 0; j < x; j++) b.Order(first.AddDays(tx - j), Math.Round((decimal)Math.Max(1, drawn[i].MonetaryValue), 2));
             await s.AddAsync(b.Build());
         }
         return s;
@@ -111,14 +113,15 @@ public sealed class DailyJobTests
         var first = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
         var second = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
 
-        Assert.Equal((6, 60L), (first.MetricsWritten, first.PredictionsPatched));
+        Assert.Equal((6, 300L), (first.MetricsWritten, first.PredictionsPatched));
         Assert.Equal((0, 6, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.PredictionsPatched));
         var clv = await s.DataAsync(MetricKinds.Clv, AsOf);
         Assert.Equal("fitted", clv.GetProperty("status").GetString());
         var model = clv.GetProperty("model");
         Assert.Equal("days", model.GetProperty("timeUnit").GetString());
         Assert.Equal(0.01, model.GetProperty("monthlyDiscountRate").GetDouble());
-        Assert.Equal(60, model.GetProperty("bgNbd").GetProperty("customers").GetInt32());
+        Assert.Equal(300, model.GetProperty("bgNbd").GetProperty("customers").GetInt32());
+        Assert.True(model.TryGetProperty("gammaGamma", out _));
         Assert.True(model.GetProperty("bgNbd").GetProperty("logLikelihood").GetDouble() < 0);
         Assert.True(model.TryGetProperty("fitSeconds", out _));
         Assert.Equal(10, clv.GetProperty("predicted").GetProperty("deciles").GetArrayLength());
@@ -131,7 +134,7 @@ public sealed class DailyJobTests
         }
         var best = await s.DataAsync(MetricKinds.BestCustomers, AsOf);
         Assert.Equal("predictedClv", best.GetProperty("rankedBy").GetString());
-        Assert.Equal(6, best.GetProperty("best").GetProperty("customers").GetInt32());
+        Assert.Equal(30, best.GetProperty("best").GetProperty("customers").GetInt32());
     }
 
     [Fact]
