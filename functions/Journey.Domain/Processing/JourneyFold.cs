@@ -20,6 +20,9 @@ public sealed class JourneyFold
     private readonly IReadOnlyList<StageRule> _rules;
     private readonly HashSet<string> _microConversions;
 
+    /// <summary>The rules this fold applies (the daily job needs the cart abandonment window).</summary>
+    public JourneyRulesOptions Options => _options;
+
     public JourneyFold(JourneyRulesOptions options)
     {
         _options = options;

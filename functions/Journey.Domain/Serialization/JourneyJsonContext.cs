@@ -19,4 +19,10 @@ namespace Journey.Domain.Serialization;
 [JsonSerializable(typeof(MetricsDocument))]
 [JsonSerializable(typeof(List<MetricsDocument>))]
 [JsonSerializable(typeof(Predictions))]
+[JsonSerializable(typeof(RetentionMetrics))]
+[JsonSerializable(typeof(RfmMetrics))]
+[JsonSerializable(typeof(FunnelMetrics))]
+[JsonSerializable(typeof(RatesMetrics))]
+[JsonSerializable(typeof(ClvMetrics))]
+[JsonSerializable(typeof(BestCustomersMetrics))]
 internal sealed partial class JourneyJsonContext : JsonSerializerContext;

@@ -1,0 +1,14 @@
+namespace Journey.Domain.Metrics;
+
+/// <summary>The kinds of <c>metrics</c> documents the daily job writes (one of each per as-of date).</summary>
+public static class MetricKinds
+{
+    public const string Retention = "retention";
+    public const string Rfm = "rfm";
+    public const string Funnel = "funnel";
+    public const string Rates = "rates";
+    public const string Clv = "clv";
+    public const string BestCustomers = "best-customers";
+
+    public static readonly IReadOnlyList<string> All = [BestCustomers, Clv, Funnel, Rates, Retention, Rfm];
+}

@@ -1,0 +1,243 @@
+using System.Text.Json;
+using Journey.Domain.Clv;
+using Journey.Domain.Customers;
+using Journey.Domain.Events;
+using Journey.Domain.Metrics;
+using Journey.Domain.Stages;
+using Journey.Domain.Tests.Clv;
+using Journey.Domain.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using static Journey.Domain.Tests.Metrics.CustomerBuilder;
+
+namespace Journey.Domain.Tests.Metrics;
+
+public sealed class DailyJobTests
+{
+    private static readonly DateOnly AsOf = new(2026, 3, 31);
+
+    private sealed class Setup(InMemoryJourneyStore? customers = null)
+    {
+        public InMemoryJourneyStore Customers { get; } = customers ?? new InMemoryJourneyStore();
+        public InMemoryMetricsStore Metrics { get; } = new();
+        public InMemoryPredictionStore Predictions => _predictions ??= new InMemoryPredictionStore(Customers);
+        private InMemoryPredictionStore? _predictions;
+
+        public DailyJob Job(DailyJobOptions? options = null) =>
+            new(Customers, Metrics, Predictions, new JourneyRulesOptions(), options ?? new DailyJobOptions(), new FixedClock(Day(4, 1, hour: 2)), NullLogger<DailyJob>.Instance);
+
+        public async Task AddAsync(params CustomerDocument[] docs)
+        {
+            foreach (var doc in docs) await Customers.CreateAsync(doc, CancellationToken.None);
+        }
+
+        public async Task<JsonElement> DataAsync(string kind, DateOnly date) =>
+            (await Metrics.GetAsync(kind, date.ToString("yyyy-MM-dd"), CancellationToken.None) ?? throw new InvalidOperationException($"no {kind}")).Data;
+
+        public async Task<Predictions?> PredictionsAsync(string id) => (await Customers.GetAsync(id, CancellationToken.None))!.Document.Predictions;
+    }
+
+    /// <summary>Three buyers, a visitor, a redirect and a customer first seen after D.</summary>
+    private static async Task<Setup> SmallShopAsync()
+    {
+        var s = new Setup();
+        await s.AddAsync(
+            new CustomerBuilder("a", Day(1, 2), "organic", "mobile").Order(Day(1, 5), 100m, "shoes").Order(Day(3, 20), 80m).Build(),
+            new CustomerBuilder("b", Day(2, 2), "paid", "desktop").Order(Day(2, 3), 40m, "hats").Build(),
+            new CustomerBuilder("c", Day(3, 1), "email", "mobile").Order(Day(3, 2), 25m, "hats").Build(),
+            new CustomerBuilder("v", Day(3, 10), "paid", "desktop").Build(),
+            new CustomerBuilder("old", Day(1, 1)).With(d => d.MergedInto = "a").Build(),
+            new CustomerBuilder("later", Day(4, 2)).Build());
+        return s;
+    }
+
+    /// <summary>
+    /// 300 buyers drawn from CDNOW-like BG/NBD and Gamma-Gamma parameters (per day), turned into
+    /// documents whose orders give back exactly the drawn (x, t_x, T) and mean repeat value.
+    /// </summary>
+    private static async Task<Setup> ShopWithRepeatBuyersAsync()
+    {
+        var s = new Setup();
+        var drawn = ClvSimulator.Simulate(300, new BgNbdParameters(0.243, 30.9, 0.793, 2.426), new GammaGammaParameters(6.25, 3.74, 15.44), maxAge: 365, seed: 11, wholeDays: true);
+        var end = Day(3, 31);
+        for (var i = 0; i < drawn.Count; i++)
+        {
+            var (x, tx, age) = ((int)drawn[i].Summary.Frequency, (int)drawn[i].Summary.Recency, (int)drawn[i].Summary.Age);
+            x = Math.Min(x, tx); // one order day per repeat purchase
+            var first = end.AddDays(-age);
+            var b = new CustomerBuilder($"c{i:D3}", first.AddHours(-1), i % 3 == 0 ? "paid" : "organic", i % 2 == 0 ? "mobile" : "desktop").Order(first, 30m);
+            for (var j = 0; j < x; j++) b.Order(first.AddDays(tx - j), Math.Round((decimal)Math.Max(1, drawn[i].MonetaryValue), 2));
+            await s.AddAsync(b.Build());
+        }
+        return s;
+    }
+
+    [Fact]
+    public async Task RunAsync_SecondRunOverTheSameData_WritesNothing()
+    {
+        var s = await SmallShopAsync();
+
+        var first = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+        var second = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+
+        Assert.Equal((6L, 4L, 0L), (first.CustomersScanned, first.CustomersCounted, first.ApproximateCustomers));
+        Assert.Equal((6, 0, 3L), (first.MetricsWritten, first.MetricsUnchanged, first.PredictionsPatched));
+        Assert.Equal((0, 6, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.PredictionsPatched));
+        Assert.Equal(6, s.Metrics.Upserts);
+        Assert.Equal(MetricKinds.All, (await s.Metrics.ListAsync("2026-03-31", CancellationToken.None)).Select(d => d.Kind));
+    }
+
+    [Fact]
+    public async Task RunAsync_WithoutEnoughRepeatCustomers_WritesHistoricalClvAndRfmOnly()
+    {
+        var s = await SmallShopAsync();
+
+        await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+
+        var clv = await s.DataAsync(MetricKinds.Clv, AsOf);
+        Assert.Equal("insufficientData", clv.GetProperty("status").GetString());
+        Assert.Equal(245, clv.GetProperty("historical").GetProperty("total").GetDouble());
+        var a = (await s.PredictionsAsync("a"))!;
+        Assert.Equal(("2026-03-31", 180.0), (a.AsOf, a.HistoricalClv!.Value));
+        Assert.NotNull(a.RfmSegment);
+        Assert.Null(a.PredictedClv);
+        Assert.Null(await s.PredictionsAsync("v"));
+        Assert.Null(await s.PredictionsAsync("later"));
+    }
+
+    [Fact]
+    public async Task RunAsync_FitsTheClvModels_WritesTheModelAndScores_AndIsIdempotent()
+    {
+        var s = await ShopWithRepeatBuyersAsync();
+        var options = new DailyJobOptions { MinimumRepeatCustomers = 5 };
+
+        var first = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
+        var second = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
+
+        Assert.Equal((6, 300L), (first.MetricsWritten, first.PredictionsPatched));
+        Assert.Equal((0, 6, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.PredictionsPatched));
+        var clv = await s.DataAsync(MetricKinds.Clv, AsOf);
+        Assert.Equal("fitted", clv.GetProperty("status").GetString());
+        var model = clv.GetProperty("model");
+        Assert.Equal("days", model.GetProperty("timeUnit").GetString());
+        Assert.Equal(0.01, model.GetProperty("monthlyDiscountRate").GetDouble());
+        Assert.Equal(300, model.GetProperty("bgNbd").GetProperty("customers").GetInt32());
+        Assert.True(model.TryGetProperty("gammaGamma", out _));
+        Assert.True(model.GetProperty("bgNbd").GetProperty("logLikelihood").GetDouble() < 0);
+        Assert.True(model.TryGetProperty("fitSeconds", out _));
+        Assert.Equal(10, clv.GetProperty("predicted").GetProperty("deciles").GetArrayLength());
+        foreach (var update in s.Predictions.Patched)
+        {
+            var p = update.Predictions;
+            Assert.InRange(p.ProbabilityAlive!.Value, 0, 1);
+            Assert.True(p.ExpectedPurchases30 <= p.ExpectedPurchases90 && p.ExpectedPurchases90 <= p.ExpectedPurchases365);
+            Assert.True(p.PredictedClv >= 0 && p.ExpectedOrderValue > 0);
+        }
+        var best = await s.DataAsync(MetricKinds.BestCustomers, AsOf);
+        Assert.Equal("predictedClv", best.GetProperty("rankedBy").GetString());
+        Assert.Equal(30, best.GetProperty("best").GetProperty("customers").GetInt32());
+    }
+
+    [Fact]
+    public async Task RunAsync_PatchesOnlyTheCustomersWhosePredictionsChanged_InBatches()
+    {
+        var s = await SmallShopAsync();
+        var options = new DailyJobOptions { PredictionBatchSize = 2 };
+        await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
+        Assert.Equal(2, s.Predictions.Calls); // 3 patches in batches of 2
+        var expected = (await s.PredictionsAsync("b"))!;
+        await s.Predictions.PatchPredictionsAsync([new("b", new Predictions { AsOf = "2026-03-30", HistoricalClv = 1 })], CancellationToken.None);
+        s.Predictions.Clear();
+
+        var summary = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
+
+        Assert.Equal(1, summary.PredictionsPatched);
+        Assert.Equal(["b"], s.Predictions.Patched.Select(p => p.CustomerId));
+        Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(await s.PredictionsAsync("b")));
+        Assert.Equal(0, summary.MetricsWritten);
+    }
+
+    [Fact]
+    public async Task RunAsync_ForAnotherDate_WritesThatDatesDocuments()
+    {
+        var s = new Setup();
+        await s.AddAsync(
+            new CustomerBuilder("x", Day(1, 2)).Order(Day(1, 5), 100m).Order(Day(2, 10), 40m).Build(),
+            new CustomerBuilder("y", Day(3, 1)).Order(Day(3, 2), 25m).Build());
+        await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+
+        var earlier = await s.Job().RunAsync(new DateOnly(2026, 2, 28), null, CancellationToken.None);
+
+        Assert.Equal((6, 1L, 1L), (earlier.MetricsWritten, earlier.CustomersCounted, earlier.PredictionsPatched));
+        var rates = await s.DataAsync(MetricKinds.Rates, new DateOnly(2026, 2, 28));
+        Assert.Equal((2, 140), (rates.GetProperty("orders").GetInt32(), rates.GetProperty("revenue").GetDecimal()));
+        Assert.Equal("2026-02-28", (await s.PredictionsAsync("x"))!.AsOf);
+        Assert.Equal("2026-03-31", (await s.PredictionsAsync("y"))!.AsOf); // first seen after 28 February: left as it was
+        Assert.Equal("2026-03-31", await s.Metrics.LatestDateAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RunAsync_AsOfD_AnOrderAfterDDoesNotCount()
+    {
+        var h = new ProcessorHarness();
+        await h.SendAsync(
+            Support.Events.Page("/", "a1", at: Support.Events.T0),
+            Support.Events.Track(EventNames.OrderCompleted, "a1", at: Support.Events.T0.AddHours(1), properties: new { order_id = "o1", revenue = 40 }),
+            Support.Events.Track(EventNames.OrderCompleted, "a1", at: Support.Events.T0.AddDays(3), properties: new { order_id = "o2", revenue = 60 }));
+        var s = new Setup(h.Store);
+        var march3 = new DateOnly(2026, 3, 3);
+
+        var summary = await s.Job().RunAsync(march3, null, CancellationToken.None);
+
+        Assert.Equal(1, summary.CustomersCounted);
+        var rates = await s.DataAsync(MetricKinds.Rates, march3);
+        Assert.Equal((1, 40m, 0), (rates.GetProperty("orders").GetInt32(), rates.GetProperty("revenue").GetDecimal(), rates.GetProperty("repeatBuyers").GetInt32()));
+        var funnel = await s.DataAsync(MetricKinds.Funnel, march3);
+        Assert.Equal(0, funnel.GetProperty("stages")[3].GetProperty("customers").GetInt32()); // Retention came with the late order
+        var p = (await s.PredictionsAsync("a1"))!;
+        Assert.Equal(("2026-03-03", 40.0), (p.AsOf, p.HistoricalClv!.Value));
+        Assert.Equal("lost", p.RfmSegment); // quintiles are relative: a lone buyer has no one worse, so scores 1 on everything
+    }
+
+    [Fact]
+    public async Task RunAsync_VisitorWithPredictionsFromALaterDate_IsResetToNoPredictions()
+    {
+        var s = new Setup();
+        await s.AddAsync(new CustomerBuilder("v", Day(3, 1)).With(d => d.Predictions = new Predictions { AsOf = "2026-04-30", PredictedClv = 12, RfmSegment = "new" }).Build());
+
+        var summary = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+        var again = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+
+        Assert.Equal((1L, 0L), (summary.PredictionsPatched, again.PredictionsPatched));
+        var p = (await s.PredictionsAsync("v"))!;
+        Assert.Equal(("2026-03-31", null, null), (p.AsOf, p.PredictedClv, p.RfmSegment));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReportsProgressThroughEveryPhase()
+    {
+        var s = await SmallShopAsync();
+        var phases = new List<string>();
+
+        await s.Job(new DailyJobOptions { ProgressInterval = 2 }).RunAsync(AsOf, new SynchronousProgress(p => phases.Add(p.Phase)), CancellationToken.None);
+
+        Assert.Equal(["scan", "scan", "scan", "metrics", "predictions", "done"], phases);
+    }
+
+    [Fact]
+    public void DefaultAsOf_IsYesterdayUtc() => // 1 April, 01:30 UTC
+        Assert.Equal(new DateOnly(2026, 3, 31), DailyJob.DefaultAsOf(new FixedClock(new DateTimeOffset(2026, 3, 31, 23, 30, 0, TimeSpan.FromHours(-2)))));
+
+    [Fact]
+    public void Options_Validate_NamesTheSetting()
+    {
+        Assert.Empty(new DailyJobOptions().Validate());
+        var problems = new DailyJobOptions { MonthlyDiscountRate = -0.1, PredictionBatchSize = 0 }.Validate();
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("DailyJob:MonthlyDiscountRate", StringComparison.Ordinal));
+    }
+
+    private sealed class SynchronousProgress(Action<DailyJobProgress> report) : IProgress<DailyJobProgress>
+    {
+        public void Report(DailyJobProgress value) => report(value);
+    }
+}

@@ -1,0 +1,62 @@
+using Journey.Domain.Customers;
+using Journey.Domain.Metrics;
+using static Journey.Domain.Tests.Metrics.CustomerBuilder;
+
+namespace Journey.Domain.Tests.Metrics;
+
+public sealed class FunnelTests
+{
+    private static readonly DateOnly AsOf = new(2026, 3, 20);
+
+    /// <summary>
+    /// A (organic, mobile): Consideration day 2, Conversion day 4. B (organic, desktop): straight to Conversion on day 1.
+    /// C (paid, mobile): Awareness only. D (paid, desktop): Consideration day 3, Conversion day 6, Retention after D.
+    /// </summary>
+    private static FunnelMetrics Compute()
+    {
+        var start = Day(3, 1);
+        var d = new CustomerBuilder("D", start, "paid", "desktop").Reached(Stage.Consideration, start.AddDays(3)).Reached(Stage.Conversion, start.AddDays(6)).Build();
+        d.StageReachedAt[Stage.Retention] = Day(3, 25); // after D: a refold would not see it either
+        var docs = new[]
+        {
+            new CustomerBuilder("A", start, "organic", "mobile").Reached(Stage.Consideration, start.AddDays(2)).Reached(Stage.Conversion, start.AddDays(4)).Build(),
+            new CustomerBuilder("B", start, "organic", "desktop").Reached(Stage.Conversion, start.AddDays(1)).Build(),
+            new CustomerBuilder("C", start, "paid", "mobile").Build(),
+            d,
+        };
+        var funnel = new FunnelAccumulator();
+        foreach (var doc in docs) funnel.Add(MetricsTestData.Facts(doc, AsOf));
+        return funnel.Result();
+    }
+
+    [Fact]
+    public void Stages_CountCustomersWhoReachedOrPassedEachStage_WithConversionFromThePrevious()
+    {
+        var m = Compute();
+
+        Assert.Equal(4, m.Customers);
+        Assert.Equal(
+        [
+            new FunnelStage("Awareness", 4, null, 0),
+            new FunnelStage("Consideration", 3, 75, 2),
+            new FunnelStage("Conversion", 3, 100, 4),
+            new FunnelStage("Retention", 0, 0, null),
+            new FunnelStage("Advocacy", 0, null, null),
+        ], m.Stages);
+    }
+
+    [Fact]
+    public void ByChannelAndByFirstDevice_SplitTheFunnel()
+    {
+        var m = Compute();
+
+        Assert.Equal(["organic", "paid"], m.ByChannel.Select(s => s.Segment));
+        Assert.Equal([2L, 2L, 2L, 0L, 0L], m.ByChannel[0].Stages.Select(s => s.Customers));
+        Assert.Equal([2L, 1L, 1L, 0L, 0L], m.ByChannel[1].Stages.Select(s => s.Customers));
+        Assert.Equal([null, 50.0, 100.0, 0.0, null], m.ByChannel[1].Stages.Select(s => s.ConversionFromPrevious));
+        Assert.Equal(["desktop", "mobile"], m.ByFirstDevice.Select(s => s.Segment));
+        Assert.Equal([2L, 2L, 2L, 0L, 0L], m.ByFirstDevice[0].Stages.Select(s => s.Customers));
+        Assert.Equal([2L, 1L, 1L, 0L, 0L], m.ByFirstDevice[1].Stages.Select(s => s.Customers));
+        Assert.Equal(2, m.ByFirstDevice[1].Customers);
+    }
+}

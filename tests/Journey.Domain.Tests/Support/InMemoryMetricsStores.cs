@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using Journey.Domain.Metrics;
+using Journey.Domain.Ports;
+using Journey.Domain.Serialization;
+
+namespace Journey.Domain.Tests.Support;
+
+/// <summary>A metrics store fake; documents are kept as JSON, as a real store would round-trip them.</summary>
+public sealed class InMemoryMetricsStore : IMetricsStore
+{
+    private readonly ConcurrentDictionary<string, string> _documents = new(StringComparer.Ordinal);
+
+    public int Upserts;
+
+    public Task UpsertAsync(MetricsDocument document, CancellationToken cancellationToken)
+    {
+        _documents[document.Id] = JourneyJson.Serialize(document);
+        Interlocked.Increment(ref Upserts);
+        return Task.CompletedTask;
+    }
+
+    public Task<MetricsDocument?> GetAsync(string kind, string date, CancellationToken cancellationToken) =>
+        Task.FromResult(_documents.TryGetValue(MetricsDocument.IdFor(kind, date), out var json) ? JourneyJson.Deserialize<MetricsDocument>(json) : null);
+
+    public Task<IReadOnlyList<MetricsDocument>> ListAsync(string date, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<MetricsDocument>>(
+        [.. _documents.Values.Select(JourneyJson.Deserialize<MetricsDocument>).Where(d => d.Date == date).OrderBy(d => d.Kind, StringComparer.Ordinal)]);
+
+    public Task<string?> LatestDateAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(_documents.Values.Select(JourneyJson.Deserialize<MetricsDocument>).Select(d => d.Date).Order(StringComparer.Ordinal).LastOrDefault());
+}
+
+/// <summary>Patches predictions onto the documents of an <see cref="InMemoryJourneyStore"/>, recording every patch.</summary>
+public sealed class InMemoryPredictionStore(InMemoryJourneyStore store) : IPredictionStore
+{
+    private readonly List<PredictionUpdate> _patched = [];
+
+    public IReadOnlyList<PredictionUpdate> Patched => _patched;
+
+    public int Calls { get; private set; }
+
+    public async Task PatchPredictionsAsync(IReadOnlyCollection<PredictionUpdate> updates, CancellationToken cancellationToken)
+    {
+        Calls++;
+        foreach (var update in updates)
+        {
+            _patched.Add(update);
+            var current = await store.GetAsync(update.CustomerId, cancellationToken);
+            if (current is null) continue;
+            current.Document.Predictions = update.Predictions;
+            await store.ReplaceAsync(current.Document, current.ETag, cancellationToken);
+        }
+    }
+
+    public void Clear() => _patched.Clear();
+}
