@@ -8,11 +8,14 @@ namespace Journey.Domain.Metrics;
 /// The <c>clv</c> metrics document. <see cref="Status"/>: <c>fitted</c>; <c>insufficientData</c>
 /// when there are fewer repeat customers than <c>DailyJob:MinimumRepeatCustomers</c>, or
 /// <c>notConverged</c> when a fit failed (then only the historical CLV is given).
+/// <see cref="RepeatPurchases"/> is Σx, the repeat purchases (distinct days) the BG/NBD model saw:
+/// the log-likelihood in another time unit is ln L + Σx · ln(unit in days), e.g. + Σx · ln 7 in weeks.
 /// </summary>
 public sealed record ClvMetrics(
     string Status,
     long Customers,
     long RepeatCustomers,
+    long RepeatPurchases,
     ClvModelFigures? Model,
     ClvDistribution? Predicted,
     ClvTotals Historical,
@@ -59,13 +62,15 @@ internal static class ClvStep
     public static Outcome Run(Span<BuyerRow> rows, DailyJobOptions options, ILogger logger)
     {
         var repeatCustomers = 0L;
+        var repeatPurchases = 0L;
         foreach (ref readonly var row in rows)
         {
             if (row.Repeat.Frequency > 0) repeatCustomers++;
+            repeatPurchases += (long)row.Repeat.Frequency;
         }
         var historical = Totals(rows);
         if (rows.Length == 0 || repeatCustomers < Math.Max(1, options.MinimumRepeatCustomers))
-            return Unfitted("insufficientData", rows.Length, repeatCustomers, historical);
+            return Unfitted("insufficientData", rows.Length, repeatCustomers, repeatPurchases, historical);
 
         var customers = new ClvCustomer[rows.Length];
         for (var i = 0; i < rows.Length; i++) customers[i] = new ClvCustomer(rows[i].Repeat, rows[i].RepeatMonetary);
@@ -77,7 +82,7 @@ internal static class ClvStep
         catch (InvalidOperationException e)
         {
             logger.LogWarning(e, "The CLV model did not converge on {Customers} customers ({RepeatCustomers} repeat customers); predictions carry no CLV", rows.Length, repeatCustomers);
-            return Unfitted("notConverged", rows.Length, repeatCustomers, historical);
+            return Unfitted("notConverged", rows.Length, repeatCustomers, repeatPurchases, historical);
         }
 
         var clock = Stopwatch.StartNew();
@@ -116,13 +121,13 @@ internal static class ClvStep
             Math.Round(model.FitTime.TotalSeconds, 3));
         var n = rows.Length;
         var metrics = new ClvMetrics(
-            "fitted", n, repeatCustomers, figures, Distribution(rows), historical,
+            "fitted", n, repeatCustomers, repeatPurchases, figures, Distribution(rows), historical,
             Figures.Round(sumAlive / n, 4), Figures.Round(sum30, 2), Figures.Round(sum90, 2), Figures.Round(sum365, 2));
         return new Outcome(metrics, model.FitTime, scoreTime);
     }
 
-    private static Outcome Unfitted(string status, long customers, long repeatCustomers, ClvTotals historical) =>
-        new(new ClvMetrics(status, customers, repeatCustomers, null, null, historical, null, null, null, null), TimeSpan.Zero, TimeSpan.Zero);
+    private static Outcome Unfitted(string status, long customers, long repeatCustomers, long repeatPurchases, ClvTotals historical) =>
+        new(new ClvMetrics(status, customers, repeatCustomers, repeatPurchases, null, null, historical, null, null, null, null), TimeSpan.Zero, TimeSpan.Zero);
 
     /// <summary>JSON has no NaN: a standard error that does not exist is left out.</summary>
     private static double? OrNull(double value) => double.IsFinite(value) ? value : null;

@@ -7,6 +7,7 @@ using Journey.Domain.Ports;
 using Journey.Domain.Processing;
 using Journey.Domain.Serialization;
 using Journey.Functions.Collector;
+using Journey.Functions.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Journey.Functions.Admin;
@@ -26,6 +27,22 @@ public static class AdminEndpoints
         admin.MapGet("/customers/{id}/transitions", GetTransitionsAsync);
         admin.MapGet("/metrics/latest", GetLatestMetricsAsync);
         admin.MapGet("/metrics/{date}", GetMetricsAsync);
+        admin.MapPost("/jobs/daily", RunDailyJobAsync);
+    }
+
+    /// <summary>Runs the daily job as of <c>?date=</c> (default yesterday, UTC) and answers its summary; 409 while another run is going.</summary>
+    private static async Task<IResult> RunDailyJobAsync(string? date, DailyJobRunner runner, TimeProvider clock, CancellationToken ct)
+    {
+        var asOf = DailyJob.DefaultAsOf(clock);
+        if (date is not null && !AsOfDates.TryParse(date, out asOf))
+            return Results.Json(new ErrorBody($"'{date}' is not a date: use ?date=yyyy-MM-dd.", "date"), statusCode: StatusCodes.Status400BadRequest);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (asOf > today)
+            return Results.Json(new ErrorBody($"{AsOfDates.ToText(asOf)} is in the future: the job counts the events up to the end of a day that has begun (today is {AsOfDates.ToText(today)}).", "date"), statusCode: StatusCodes.Status400BadRequest);
+        var summary = await runner.TryRunAsync(asOf, "POST /api/jobs/daily", progress: null, ct);
+        if (summary is null)
+            return Results.Json(new ErrorBody("A daily job run is in progress; try again when it has finished.", "date"), statusCode: StatusCodes.Status409Conflict);
+        return Results.Json(JobSummaries.ToJson(summary));
     }
 
     private static async Task<IResult> GetLatestMetricsAsync(string? kind, IMetricsStore metrics, CancellationToken ct)

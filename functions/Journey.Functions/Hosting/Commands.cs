@@ -26,7 +26,9 @@ public static class Commands
         // The commands' output is on stdout (metrics prints JSON): logs go to stderr, warnings and worse only.
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        builder.Configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
+        builder.Configuration["DailyJob:RunInBackground"] = "false"; // the daily command runs the job itself
         builder.Services.AddJourney(builder.Configuration);
         using var host = builder.Build();
         using var cancel = new CancellationTokenSource();
@@ -40,6 +42,7 @@ public static class Commands
         {
             "import" => await ImportAsync(host, commandLine, cancel.Token),
             "metrics" => await MetricsAsync(host, commandLine, cancel.Token),
+            "daily" => await DailyAsync(host, commandLine, cancel.Token),
             _ => throw new CommandLineException($"unknown command '{commandLine.Command}'"),
         };
     }
@@ -131,4 +134,66 @@ public static class Commands
     }
 
     private static readonly JsonSerializerOptions IndentedJson = new(JourneyJson.Options) { WriteIndented = true };
+
+    /// <summary>
+    /// <c>daily [--date yyyy-MM-dd]</c>: applies what the local stream still holds, then runs the
+    /// daily job as of the date (default yesterday, UTC) with progress on the console and a summary.
+    /// </summary>
+    private static async Task<int> DailyAsync(IHost host, CommandLine commandLine, CancellationToken ct)
+    {
+        JobArguments arguments;
+        try
+        {
+            arguments = JobArguments.Parse("daily", commandLine.CommandArguments, allowKind: false);
+        }
+        catch (JobArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"journey daily: {ex.Message}");
+            return BadInput;
+        }
+        var clock = host.Services.GetRequiredService<TimeProvider>();
+        var asOf = arguments.Date ?? DailyJob.DefaultAsOf(clock);
+
+        await host.StartAsync(ct);
+        try
+        {
+            if (host.Services.GetService<EmbeddedStreamDispatcher>() is { } dispatcher)
+            {
+                Console.WriteLine("Applying the events still in the local stream...");
+                await dispatcher.WaitUntilDrainedAsync(ct);
+            }
+            Console.WriteLine($"Daily job as of {AsOfDates.ToText(asOf)} (events up to {AsOfDates.ToText(asOf)} 23:59:59 UTC count)");
+            var summary = await host.Services.GetRequiredService<DailyJobRunner>().TryRunAsync(asOf, "daily command", new ConsoleProgress(), ct);
+            if (summary is null)
+            {
+                await Console.Error.WriteLineAsync("journey daily: a run is already in progress in this process.");
+                return Failure;
+            }
+            Console.WriteLine(JobSummaries.ToText(summary));
+            Console.WriteLine($"Print the documents with: journey metrics --date {AsOfDates.ToText(asOf)} [--kind {string.Join("|", MetricKinds.All)}]");
+            return Success;
+        }
+        catch (StoreUnavailableException ex)
+        {
+            await Console.Error.WriteLineAsync($"journey daily: the store is unavailable: {ex.Message}");
+            return Failure;
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Progress lines written as they are reported (not posted to the thread pool, so they stay in order).</summary>
+    private sealed class ConsoleProgress : IProgress<DailyJobProgress>
+    {
+        private string? _phase;
+
+        public void Report(DailyJobProgress value)
+        {
+            if (value.Phase == "scan") Console.WriteLine($"  scanned {value.CustomersScanned:N0} documents, {value.CustomersCounted:N0} customers as of the date");
+            else if (value.Phase != _phase && value.Phase != "done") Console.WriteLine($"  {value.Phase}...");
+            _phase = value.Phase;
+        }
+    }
 }

@@ -2,11 +2,13 @@ using Journey.Adapters.Store.Cosmos;
 using Journey.Adapters.Store.Sqlite;
 using Journey.Adapters.Stream.EventHubs;
 using Journey.Adapters.Stream.Embedded;
+using Journey.Domain.Metrics;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
 using Journey.Domain.Stages;
 using Journey.Functions.Admin;
 using Journey.Functions.Collector;
+using Journey.Functions.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Journey.Functions.Hosting;
@@ -50,7 +52,29 @@ public static class JourneyComposition
         services.AddSingleton<IJourneyProcessor, JourneyProcessor>();
         services.AddSingleton<CustomerLookup>();
         services.AddSingleton<CollectorService>();
+        AddDailyJob(services, configuration);
         return services;
+    }
+
+    private static void AddDailyJob(IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(DailyJobOptions.SectionName);
+        var options = section.Get<DailyJobOptions>() ?? new DailyJobOptions();
+        var problems = options.Validate();
+        if (problems.Count > 0) throw new OptionsValidationException(DailyJobOptions.SectionName, typeof(DailyJobOptions), problems);
+        services.AddSingleton(options);
+        services.AddSingleton<DailyJob>();
+        services.AddSingleton<DailyJobRunner>();
+
+        // Local mode: the schedule runs in the background of the app (Azure has the DailyMetrics timer).
+        var schedule = section.Get<DailyJobScheduleOptions>() ?? new DailyJobScheduleOptions();
+        if (schedule.RunInBackground && !EventHubsOptions.IsConfigured(configuration) && !CosmosStoreOptions.IsConfiguredIn(configuration))
+        {
+            services.AddSingleton(schedule);
+            services.AddHostedService(sp => new LocalDailySchedule(
+                sp.GetRequiredService<DailyJobRunner>(), sp.GetRequiredService<IMetricsStore>(), sp.GetService<EmbeddedStreamDispatcher>(),
+                schedule, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalDailySchedule>>()));
+        }
     }
 
     private static void AddSqliteStore(IServiceCollection services, IConfiguration configuration)

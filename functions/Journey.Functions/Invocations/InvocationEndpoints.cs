@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Journey.Domain.Metrics;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
 using Journey.Functions.Collector;
+using Journey.Functions.Jobs;
 
 namespace Journey.Functions.Invocations;
 
@@ -16,10 +18,49 @@ namespace Journey.Functions.Invocations;
 public static class InvocationEndpoints
 {
     public const string ProcessEvents = "ProcessEvents";
+    public const string DailyMetrics = "DailyMetrics";
 
     public static void MapInvocations(this IEndpointRouteBuilder app)
     {
         app.MapPost($"/{ProcessEvents}", ProcessEventsAsync);
+        app.MapPost($"/{DailyMetrics}", DailyMetricsAsync);
+    }
+
+    /// <summary>
+    /// The daily timer: the job as of the day before the host's scheduled time (<c>sys.UtcNow</c>
+    /// of the invocation, so a retried or late invocation computes the same day). A store failure
+    /// answers 500 so the function's retry policy runs it again; a run already in progress is
+    /// reported and not doubled.
+    /// </summary>
+    private static async Task<IResult> DailyMetricsAsync(HttpRequest request, DailyJobRunner runner, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger(DailyMetrics);
+        DateTimeOffset scheduled;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            scheduled = HostInvocation.Parse(body.RootElement).ScheduledTime() ?? clock.GetUtcNow();
+        }
+        catch (Exception ex) when (ex is JsonException or InvocationFormatException)
+        {
+            logger.LogError(ex, "The {Function} invocation payload could not be read", DailyMetrics);
+            return Results.Json(new ErrorBody($"The invocation payload could not be read: {ex.Message}", "Data"), statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var asOf = DateOnly.FromDateTime(scheduled.UtcDateTime).AddDays(-1);
+        try
+        {
+            var summary = await runner.TryRunAsync(asOf, $"{DailyMetrics} timer", progress: null, ct);
+            var message = summary is null
+                ? $"Daily job as of {AsOfDates.ToText(asOf)} not started: a run is already in progress."
+                : JobSummaries.ToText(summary);
+            return Results.Json(InvocationResult.WithLogs(message));
+        }
+        catch (Exception ex) when (ex is StoreUnavailableException or TimeoutException)
+        {
+            logger.LogWarning(ex, "The store failed during the daily job as of {AsOf}; the invocation fails so the timer's retry policy runs it again", AsOfDates.ToText(asOf));
+            return Results.Json(new InvocationResult(new Dictionary<string, object?>(), [$"transient failure, retry: {ex.Message}"], null), statusCode: StatusCodes.Status500InternalServerError);
+        }
     }
 
     private static async Task<IResult> ProcessEventsAsync(HttpRequest request, IJourneyProcessor processor, ILoggerFactory loggers, CancellationToken ct)

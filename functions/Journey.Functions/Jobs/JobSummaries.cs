@@ -1,0 +1,29 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Journey.Domain.Metrics;
+
+namespace Journey.Functions.Jobs;
+
+/// <summary>How a daily job run is reported: one line for logs and the console, JSON for the API.</summary>
+public static class JobSummaries
+{
+    public static string ToText(DailyJobSummary s) => string.Create(CultureInfo.InvariantCulture,
+        $"Daily job as of {AsOfDates.ToText(s.AsOf)}: {s.CustomersScanned:N0} documents scanned, {s.CustomersCounted:N0} customers counted" +
+        $"{(s.ApproximateCustomers > 0 ? $" ({s.ApproximateCustomers:N0} from history compacted past the date)" : "")}; " +
+        $"{s.MetricsWritten} metrics documents written, {s.MetricsUnchanged} unchanged; {s.PredictionsPatched:N0} predictions updated; " +
+        $"CLV fit {s.ClvFitSeconds:N2} s, scoring {s.ClvScoreSeconds:N2} s; total {s.TotalSeconds:N1} s.");
+
+    public static JsonObject ToJson(DailyJobSummary s) => new()
+    {
+        ["asOf"] = AsOfDates.ToText(s.AsOf),
+        ["customersScanned"] = s.CustomersScanned,
+        ["customersCounted"] = s.CustomersCounted,
+        ["approximateCustomers"] = s.ApproximateCustomers,
+        ["metricsWritten"] = s.MetricsWritten,
+        ["metricsUnchanged"] = s.MetricsUnchanged,
+        ["predictionsPatched"] = s.PredictionsPatched,
+        ["clvFitSeconds"] = Math.Round(s.ClvFitSeconds, 3),
+        ["clvScoreSeconds"] = Math.Round(s.ClvScoreSeconds, 3),
+        ["totalSeconds"] = Math.Round(s.TotalSeconds, 3),
+    };
+}
