@@ -206,7 +206,7 @@ public sealed partial class CosmosProxy : IAsyncDisposable
 
         using var response = await _upstream!.SendAsync(forward, context.RequestAborted);
         var answer = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
-        Count(request, body, response);
+        Count(request, body, response, answer.Length);
 
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var header in response.Headers.Concat(response.Content.Headers))
@@ -218,7 +218,7 @@ public sealed partial class CosmosProxy : IAsyncDisposable
         await context.Response.Body.WriteAsync(answer, context.RequestAborted);
     }
 
-    private void Count(HttpRequest request, byte[]? body, HttpResponseMessage response)
+    private void Count(HttpRequest request, byte[]? body, HttpResponseMessage response, int answerBytes)
     {
         var path = DocumentsPath().Match(request.Path.Value ?? "");
         var container = path.Success ? Uri.UnescapeDataString(path.Groups["coll"].Value) : "-";
@@ -235,7 +235,8 @@ public sealed partial class CosmosProxy : IAsyncDisposable
         var charge = response.Headers.TryGetValues("x-ms-request-charge", out var values)
                      && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var c) ? c : 0;
         var isWrite = kind is "create" or "upsert" or "replace";
-        _tallies.GetOrAdd(container + "|" + kind, _ => new OperationTally()).Add(charge, isWrite && body is not null ? body.Length : 0, (int)response.StatusCode >= 400);
+        var failed = (int)response.StatusCode >= 400;
+        _tallies.GetOrAdd(container + "|" + kind, _ => new OperationTally()).Add(charge, isWrite && body is not null ? body.Length : 0, kind == "read" && !failed ? answerBytes : 0, failed);
     }
 
     private static bool IsQuery(HttpRequest request) =>
@@ -299,16 +300,18 @@ public sealed partial class CosmosProxy : IAsyncDisposable
         private long _count;
         private long _failed;
         private long _bytes;
+        private long _bytesRead;
         private double _charge;
         private readonly Lock _lock = new();
 
-        public void Add(double charge, int bytes, bool failed)
+        public void Add(double charge, int bytes, int bytesRead, bool failed)
         {
             lock (_lock)
             {
                 _count++;
                 _charge += charge;
                 _bytes += bytes;
+                _bytesRead += bytesRead;
                 if (failed) _failed++;
             }
         }
@@ -316,10 +319,10 @@ public sealed partial class CosmosProxy : IAsyncDisposable
         public OperationCount Count(string key)
         {
             var parts = key.Split('|');
-            lock (_lock) return new OperationCount(parts[0], parts[1], _count, _failed, _charge, _bytes);
+            lock (_lock) return new OperationCount(parts[0], parts[1], _count, _failed, _charge, _bytes, _bytesRead);
         }
     }
 }
 
-/// <summary>How many operations of one kind on one container went through the proxy, their reported charge and the bytes written.</summary>
-public sealed record OperationCount(string Container, string Kind, long Count, long Failed, double RequestCharge, long BytesWritten);
+/// <summary>How many operations of one kind on one container went through the proxy (failed ones: 4xx/5xx), their reported charge, the bytes written and the bytes point reads returned.</summary>
+public sealed record OperationCount(string Container, string Kind, long Count, long Failed, double RequestCharge, long BytesWritten, long BytesRead);
