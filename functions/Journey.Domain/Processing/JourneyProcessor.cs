@@ -5,6 +5,7 @@ using Journey.Domain.Events;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 using Journey.Domain.Stages;
+using Journey.Domain.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Journey.Domain.Processing;
@@ -101,7 +102,9 @@ public sealed class JourneyProcessor : IJourneyProcessor
             }
         });
 
-        return new BatchResult(batch.Count, counts.Applied, counts.Duplicates, counts.DeadLettered, counts.Bots, counts.CustomerWrites, counts.TransitionWrites);
+        var result = new BatchResult(batch.Count, counts.Applied, counts.Duplicates, counts.DeadLettered, counts.Bots, counts.CustomerWrites, counts.TransitionWrites);
+        JourneyMetrics.Processed(result, batch.Count > 0 ? _clock.GetUtcNow() - batch.Min(r => r.EnqueuedAt) : null);
+        return result;
     }
 
     private async Task ApplyAsync(string profileKey, List<PositionedEvent> events, Counts counts, CancellationToken ct)

@@ -3,6 +3,7 @@ using Journey.Domain.Collection;
 using Journey.Domain.Enrichment;
 using Journey.Domain.Events;
 using Journey.Domain.Ports;
+using Journey.Domain.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Journey.Functions.Collector;
@@ -58,6 +59,7 @@ public sealed class CollectorService
         try
         {
             await _stream.AppendAsync(events, ct);
+            JourneyMetrics.Accepted(events.Count);
             return null;
         }
         catch (StreamUnavailableException ex)

@@ -1,3 +1,5 @@
+using Journey.Domain.Telemetry;
+
 namespace Journey.Functions.Collector;
 
 /// <summary>The JSON body of every error answer: what is wrong, and which field.</summary>
@@ -5,12 +7,21 @@ public sealed record ErrorBody(string Error, string? Field = null);
 
 internal static class ErrorResponses
 {
-    public static IResult BadRequest(string error, string field) => Results.Json(new ErrorBody(error, field), statusCode: StatusCodes.Status400BadRequest);
+    public static IResult BadRequest(string error, string field)
+    {
+        JourneyMetrics.Rejected("invalid");
+        return Results.Json(new ErrorBody(error, field), statusCode: StatusCodes.Status400BadRequest);
+    }
 
-    public static IResult Unauthorized(string error, string field = "writeKey") => Results.Json(new ErrorBody(error, field), statusCode: StatusCodes.Status401Unauthorized);
+    public static IResult Unauthorized(string error, string field = "writeKey")
+    {
+        JourneyMetrics.Rejected("unauthorized");
+        return Results.Json(new ErrorBody(error, field), statusCode: StatusCodes.Status401Unauthorized);
+    }
 
     public static IResult Unavailable(HttpContext context, string error, TimeSpan retryAfter)
     {
+        JourneyMetrics.Rejected("unavailable");
         context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Results.Json(new ErrorBody(error), statusCode: StatusCodes.Status503ServiceUnavailable);
     }

@@ -46,6 +46,7 @@ public static class JourneyWebHost
         });
 
         builder.Services.AddJourney(builder.Configuration);
+        builder.Services.AddJourneyTelemetry(builder.Logging, builder.Configuration);
         var origins = (builder.Configuration.GetSection(CollectorOptions.SectionName).Get<CollectorOptions>() ?? new CollectorOptions()).Origins();
         builder.Services.AddCors(cors => cors.AddPolicy(CollectorEndpoints.CorsPolicy, policy =>
         {

@@ -73,6 +73,12 @@ public static class SettingNames
     /// <summary><c>ClientId={id};Authorization=AAD</c>: Entra auth for telemetry (the component has local auth disabled).</summary>
     public const string ApplicationInsightsAuthenticationString = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
 
+    /// <summary>OTLP endpoint (an OpenTelemetry Collector, the Aspire dashboard…): when set, Journey's metrics and logs are also exported over OTLP; the other OTEL_* variables apply.</summary>
+    public const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>How often the local metrics summary is logged (default 00:01:00 when nothing exports; 00:00:00 turns it off).</summary>
+    public const string TelemetrySummaryInterval = "Telemetry__SummaryInterval";
+
     // Timers (six-field NCRONTAB, seconds first, UTC).
 
     /// <summary>When the daily job runs (function.json <c>%DailyMetricsSchedule%</c>; default <c>0 0 2 * * *</c>).</summary>
@@ -171,6 +177,8 @@ public static class SettingNames
         FunctionsWorkerRuntime,
         ApplicationInsightsConnectionString,
         ApplicationInsightsAuthenticationString,
+        OtlpEndpoint,
+        TelemetrySummaryInterval,
         DailyMetricsSchedule,
         PainPointsSchedule,
         CollectorWriteKeys,

@@ -1,8 +1,12 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Journey.Adapters.Store.Cosmos;
+using Journey.Domain.Ports;
 using Journey.Functions.Tests.Deployment;
 using Journey.Functions.Tests.Support;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Journey.Functions.Tests.Invocations;
 
@@ -10,7 +14,9 @@ namespace Journey.Functions.Tests.Invocations;
 /// The published app started the way the Functions host starts a custom handler (working folder =
 /// the publish output, <c>dotnet Journey.Functions.dll</c>, port in FUNCTIONS_CUSTOMHANDLER_PORT),
 /// sent the host's requests: a proxied HTTP function and Event Hubs trigger invocations in both
-/// encodings, a redelivered batch and a poison event. (Store: the local SQLite default.)
+/// encodings, a redelivered batch, a poison event and a timer: once with the local SQLite default,
+/// once with the Cosmos DB adapter against the Cosmos DB test server (through <see cref="CosmosProxy"/>,
+/// whose fix-ups stand in for what the test server gets wrong), checking the documents in Cosmos DB.
 /// </summary>
 public sealed class HostSimulationTests(PublishedApp published) : IClassFixture<PublishedApp>
 {
@@ -22,7 +28,8 @@ public sealed class HostSimulationTests(PublishedApp published) : IClassFixture<
         request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
         request.Headers.Add("X-Azure-Functions-HostVersion", "4.1040.0");
         var response = await http.SendAsync(request);
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
     [Fact]
@@ -72,5 +79,117 @@ public sealed class HostSimulationTests(PublishedApp published) : IClassFixture<
             {
             }
         }
+    }
+
+    [Fact]
+    public async Task PublishedApp_AsCustomHandler_WithCosmos_WritesTheDocuments()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "journey-host-" + Guid.NewGuid().ToString("N"));
+        var database = "journey-host-" + Guid.NewGuid().ToString("N")[..8];
+        await using var cosmos = await CosmosProxy.StartAsync();
+        try
+        {
+            await using var app = await AppProcess.StartAsCustomHandlerAsync(published.Folder, data, new Dictionary<string, string>
+            {
+                ["CosmosConnection"] = cosmos.ConnectionString,
+                ["Cosmos__DatabaseName"] = database,
+            });
+            using var http = new HttpClient { BaseAddress = app.BaseAddress };
+            using var store = new CosmosJourneyStore(cosmos.Options(database), NullLogger<CosmosJourneyStore>.Instance);
+            var ct = CancellationToken.None;
+
+            // the Event Hubs trigger, arrays as JSON: customers and transitions in Cosmos DB
+            var (status, body) = await InvokeAsync(http, "ProcessEvents", Fixture("process-events-json-arrays.json"));
+            Assert.True(status == HttpStatusCode.OK, $"{status}: {body}\n{app.Output}");
+            Assert.Contains("4 applied, 0 duplicates, 0 dead-lettered", body.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
+            var customer = Assert.IsType<CustomerOf>(await CustomerAsync(store, "eh-u1"));
+            Assert.Equal("Conversion", customer.Document.Stage.ToString());
+            Assert.Contains("eh-a1", customer.Document.AnonymousIds);
+            Assert.Equal(42.5m, customer.Document.Orders.Revenue);
+            Assert.Equal(["Awareness", "Consideration", "Conversion"], (await ((ITransitionStore)store).ListAsync("eh-u1", ct)).OrderBy(t => t.At).Select(t => t.To.ToString()));
+            var documents = await CountDocumentsAsync(store);
+
+            // the same batch again, arrays as strings holding JSON, then again as JSON: nothing changes
+            (status, body) = await InvokeAsync(http, "ProcessEvents", Fixture("process-events-string-arrays.json"));
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains("0 applied, 4 duplicates", body.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
+            (status, body) = await InvokeAsync(http, "ProcessEvents", Fixture("process-events-json-arrays.json"));
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains("0 applied, 4 duplicates", body.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
+            Assert.Equal(customer.ETag, (await CustomerAsync(store, "eh-u1"))!.ETag);
+            Assert.Equal(documents, await CountDocumentsAsync(store));
+
+            // a poison event goes to the deadletter container; its batch succeeds
+            (status, body) = await InvokeAsync(http, "ProcessEvents", Fixture("process-events-poison.json"));
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains("2 applied, 0 duplicates, 1 dead-lettered", body.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
+            var poisoned = Assert.IsType<CustomerOf>(await CustomerAsync(store, "eh-p"));
+            Assert.Equal(2L, poisoned.Document.Counters["Product Viewed"]);
+            var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var dead = Assert.Single(await ((IDeadLetterStore)store).ListAsync(today, ct));
+            Assert.Equal(("1", 201L, "{this is not json"), (dead.Partition, dead.SequenceNumber, dead.RawPayload));
+            var after = await CountDocumentsAsync(store);
+            Assert.Equal(["Awareness", "Consideration"], (await ((ITransitionStore)store).ListAsync("eh-p", ct)).OrderBy(t => t.At).Select(t => t.To.ToString()));
+            Assert.Equal((documents.Customers + 1, documents.Transitions + 2, 1), (after.Customers, after.Transitions, after.DeadLetters));
+
+            // the admin API reads the same documents
+            var viaApi = JsonDocument.Parse(await http.GetStringAsync("/api/customers/eh-a1")).RootElement;
+            Assert.Equal("eh-u1", viaApi.GetProperty("id").GetString());
+
+            // a timer invocation is answered as the host expects, and writes no journey documents
+            (status, body) = await InvokeAsync(http, "DailyMetrics", Fixture("timer.json"));
+            AssertTimerAnswer(status, body);
+            Assert.Equal(after, await CountDocumentsAsync(store));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// The DailyMetrics endpoint is wired by the daily job's work: until then the handler has no
+    /// such route (404, which the host records as a failed invocation). Once wired, the answer must
+    /// be a 2xx invocation result: <c>{"outputs": {}, "logs": [...], "returnValue": ...}</c>.
+    /// </summary>
+    private static void AssertTimerAnswer(HttpStatusCode status, JsonElement body)
+    {
+        if (status == HttpStatusCode.NotFound) return;
+        Assert.True((int)status is >= 200 and < 300, $"The timer invocation answered {(int)status}: {body}");
+        Assert.Equal(JsonValueKind.Object, body.GetProperty("outputs").ValueKind);
+        Assert.Equal(JsonValueKind.Array, body.GetProperty("logs").ValueKind);
+    }
+
+    private sealed record CustomerOf(Journey.Domain.Customers.CustomerDocument Document, string ETag);
+
+    private static async Task<CustomerOf?> CustomerAsync(CosmosJourneyStore store, string id) =>
+        await store.GetAsync(id, CancellationToken.None) is { } found ? new CustomerOf(found.Document, found.ETag) : null;
+
+    private readonly record struct DocumentCounts(int Customers, int Transitions, int DeadLetters);
+
+    /// <summary>Every document of the journey containers, read with the read feed (what the test server serves across partitions).</summary>
+    private static async Task<DocumentCounts> CountDocumentsAsync(CosmosJourneyStore store) => new(
+        await CountAsync(store.GetContainer(CosmosContainers.Customers)),
+        await CountAsync(store.GetContainer(CosmosContainers.Transitions)),
+        await CountAsync(store.GetContainer(CosmosContainers.DeadLetter)));
+
+    private static async Task<int> CountAsync(Container container)
+    {
+        var count = 0;
+        using var feed = container.GetItemQueryStreamIterator((string?)null);
+        while (feed.HasMoreResults)
+        {
+            using var page = await feed.ReadNextAsync();
+            page.EnsureSuccessStatusCode();
+            using var json = await JsonDocument.ParseAsync(page.Content);
+            count += json.RootElement.GetProperty("Documents").GetArrayLength();
+        }
+        return count;
     }
 }

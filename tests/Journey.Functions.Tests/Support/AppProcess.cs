@@ -42,7 +42,7 @@ public sealed class AppProcess : IAsyncDisposable
     /// Journey.Functions.dll</c> in the publish folder, with the port in
     /// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> (no command-line arguments).
     /// </summary>
-    public static async Task<AppProcess> StartAsCustomHandlerAsync(string publishFolder, string dataDirectory)
+    public static async Task<AppProcess> StartAsCustomHandlerAsync(string publishFolder, string dataDirectory, IDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -56,6 +56,7 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Storage__DataDirectory"] = dataDirectory;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
         await app.WaitHealthyAsync(TimeSpan.FromSeconds(60));

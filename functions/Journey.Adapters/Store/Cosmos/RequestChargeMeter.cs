@@ -1,3 +1,5 @@
+using Journey.Domain.Telemetry;
+
 namespace Journey.Adapters.Store.Cosmos;
 
 /// <summary>Request units and operations counted up to a moment; subtract two to get what happened in between.</summary>
@@ -74,6 +76,7 @@ public sealed class RequestChargeMeter
     public void Add(double requestCharge)
     {
         if (double.IsNaN(requestCharge) || requestCharge < 0) requestCharge = 0;
+        JourneyMetrics.Charged(requestCharge);
         lock (_lock)
         {
             _total += requestCharge;
