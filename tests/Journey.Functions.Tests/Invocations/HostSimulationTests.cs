@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Journey.Adapters.Store.Cosmos;
+using Journey.Domain.Metrics;
 using Journey.Domain.Ports;
 using Journey.Functions.Tests.Deployment;
 using Journey.Functions.Tests.Support;
@@ -136,10 +137,18 @@ public sealed class HostSimulationTests(PublishedApp published) : IClassFixture<
             var viaApi = JsonDocument.Parse(await http.GetStringAsync("/api/customers/eh-a1")).RootElement;
             Assert.Equal("eh-u1", viaApi.GetProperty("id").GetString());
 
-            // a timer invocation is answered as the host expects, and writes no journey documents
+            // the timer runs the daily job as of the day before the host's time (2026-03-02T02:00Z):
+            // the metrics documents are written, no journey document changes, and a second
+            // delivery of the same invocation writes nothing new
             (status, body) = await InvokeAsync(http, "DailyMetrics", Fixture("timer.json"));
             AssertTimerAnswer(status, body);
+            Assert.Contains("Daily job as of 2026-03-01", body.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
             Assert.Equal(after, await CountDocumentsAsync(store));
+            var metrics = await ((IMetricsStore)store).ListAsync("2026-03-01", ct);
+            Assert.Equal(MetricKinds.All, metrics.Select(m => m.Kind));
+            (status, body) = await InvokeAsync(http, "DailyMetrics", Fixture("timer.json"));
+            AssertTimerAnswer(status, body);
+            Assert.Contains("0 metrics documents written, 6 unchanged", body.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
         }
         finally
         {
@@ -153,14 +162,9 @@ public sealed class HostSimulationTests(PublishedApp published) : IClassFixture<
         }
     }
 
-    /// <summary>
-    /// The DailyMetrics endpoint is wired by the daily job's work: until then the handler has no
-    /// such route (404, which the host records as a failed invocation). Once wired, the answer must
-    /// be a 2xx invocation result: <c>{"outputs": {}, "logs": [...], "returnValue": ...}</c>.
-    /// </summary>
+    /// <summary>A 2xx invocation result: <c>{"outputs": {}, "logs": [...], "returnValue": ...}</c>.</summary>
     private static void AssertTimerAnswer(HttpStatusCode status, JsonElement body)
     {
-        if (status == HttpStatusCode.NotFound) return;
         Assert.True((int)status is >= 200 and < 300, $"The timer invocation answered {(int)status}: {body}");
         Assert.Equal(JsonValueKind.Object, body.GetProperty("outputs").ValueKind);
         Assert.Equal(JsonValueKind.Array, body.GetProperty("logs").ValueKind);
