@@ -100,7 +100,7 @@ public static class Commands
         }
     }
 
-    /// <summary><c>metrics [--date yyyy-MM-dd] [--kind k]</c>: prints the documents (of the latest date by default) as a JSON array.</summary>
+    /// <summary><c>metrics [--date yyyy-MM-dd] [--kind k] [--matrix [--percent]]</c>: prints the documents (of the latest date by default) as a JSON array, or the retention cohort matrices as text.</summary>
     private static async Task<int> MetricsAsync(IHost host, CommandLine commandLine, CancellationToken ct)
     {
         JobArguments arguments;
@@ -129,7 +129,8 @@ public static class Commands
                 : $"journey metrics: there is no '{arguments.Kind}' document as of {date}.");
             return Failure;
         }
-        Console.WriteLine(JsonSerializer.Serialize(documents, IndentedJson));
+        if (arguments.Matrix) Console.Write(RetentionMatrix.Format(documents[0].Data, arguments.Percentages));
+        else Console.WriteLine(JsonSerializer.Serialize(documents, IndentedJson));
         return Success;
     }
 

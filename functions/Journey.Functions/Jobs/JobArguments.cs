@@ -6,12 +6,13 @@ namespace Journey.Functions.Jobs;
 public sealed class JobArgumentException(string message) : Exception(message);
 
 /// <summary>The options of <c>daily [--date yyyy-MM-dd]</c> and <c>metrics [--date yyyy-MM-dd] [--kind k]</c>.</summary>
-public sealed record JobArguments(DateOnly? Date, string? Kind)
+public sealed record JobArguments(DateOnly? Date, string? Kind, bool Matrix = false, bool Percentages = false)
 {
     public static JobArguments Parse(string command, IReadOnlyList<string> args, bool allowKind)
     {
         DateOnly? date = null;
         string? kind = null;
+        bool matrix = false, percentages = false;
         for (var i = 0; i < args.Count; i++)
         {
             var (name, value) = Split(args, ref i);
@@ -27,11 +28,21 @@ public sealed record JobArguments(DateOnly? Date, string? Kind)
                     if (string.IsNullOrWhiteSpace(value)) throw new JobArgumentException("--kind needs a value, e.g. --kind retention");
                     kind = value.Trim();
                     break;
+                case "--matrix" when allowKind:
+                    if (value is not null) i--; // a flag: the next argument is not its value
+                    matrix = true;
+                    break;
+                case "--percent" when allowKind:
+                    if (value is not null) i--;
+                    percentages = true;
+                    break;
                 default:
-                    throw new JobArgumentException($"unknown option '{args[i]}' for {command}; it takes {(allowKind ? "--date yyyy-MM-dd and --kind <kind>" : "--date yyyy-MM-dd")}");
+                    throw new JobArgumentException($"unknown option '{args[i]}' for {command}; it takes {(allowKind ? "--date yyyy-MM-dd, --kind <kind> and --matrix [--percent]" : "--date yyyy-MM-dd")}");
             }
         }
-        return new JobArguments(date, kind);
+        if ((matrix || percentages) && kind is not null && kind != MetricKinds.Retention)
+            throw new JobArgumentException($"--matrix and --percent print the retention cohorts; they do not apply to --kind {kind}");
+        return new JobArguments(date, matrix || percentages ? MetricKinds.Retention : kind, matrix || percentages, percentages);
     }
 
     /// <summary>"--name value" or "--name=value".</summary>
