@@ -155,6 +155,21 @@ public static class SettingNames
     /// <summary>Post-purchase engagement also moves a customer to Retention (default false).</summary>
     public const string JourneyRetentionOnPostPurchaseEngagement = "Journey__RetentionOnPostPurchaseEngagement";
 
+    /// <summary>Monthly discount rate of the 12-month predicted CLV (default 0.01).</summary>
+    public const string DailyJobMonthlyDiscountRate = "DailyJob__MonthlyDiscountRate";
+
+    /// <summary>Repeat customers needed before the CLV models are fitted (default 20).</summary>
+    public const string DailyJobMinimumRepeatCustomers = "DailyJob__MinimumRepeatCustomers";
+
+    /// <summary>Share of the buyers that are "best customers" (default 0.1: the top decile by predicted CLV).</summary>
+    public const string DailyJobBestCustomersShare = "DailyJob__BestCustomersShare";
+
+    /// <summary>Local mode: run the daily job in the background of the app (default true; Azure uses the DailyMetrics timer).</summary>
+    public const string DailyJobRunInBackground = "DailyJob__RunInBackground";
+
+    /// <summary>Local mode: the UTC time of day of the background run (default 00:10:00).</summary>
+    public const string DailyJobUtcTimeOfDay = "DailyJob__UtcTimeOfDay";
+
     /// <summary>Every setting above, in declaration order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -201,5 +216,10 @@ public static class SettingNames
         JourneySessionTimeout,
         JourneyCartAbandonmentWindow,
         JourneyRetentionOnPostPurchaseEngagement,
+        DailyJobMonthlyDiscountRate,
+        DailyJobMinimumRepeatCustomers,
+        DailyJobBestCustomersShare,
+        DailyJobRunInBackground,
+        DailyJobUtcTimeOfDay,
     ];
 }
