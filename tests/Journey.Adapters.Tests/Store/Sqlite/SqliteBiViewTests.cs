@@ -39,6 +39,7 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
                 StoreTestData.Transition("c-1", Stage.Awareness, Stage.Conversion, T0.AddDays(1), rule: "first_order"),
                 StoreTestData.Transition("c-2", Stage.None, Stage.Awareness, T0.AddDays(40), rule: "first_touch"),
             ], Ct);
+            await store.UpsertAsync(MetricsStoreContract.Document("rates", "2026-03-01", """{"conversionRate":50,"averageOrderValue":42.5}"""), Ct);
             await store.AddAsync(StoreTestData.DeadLetter("3", 1041, "2026-03-02"), Ct);
             await store.AddAsync(StoreTestData.DeadLetter("3", 1042, "2026-03-02", reason: "could not be applied: InvalidOperationException: boom"), Ct);
         }
