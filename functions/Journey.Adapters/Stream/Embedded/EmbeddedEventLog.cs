@@ -105,7 +105,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
             FullMode = BoundedChannelFullMode.Wait,
         });
         for (var i = 0; i < FlusherThreads; i++)
-            new Thread(FlusherLoop) { IsBackground = true, Name = "Journey stream flusher" }.Start();
+            new Thread(FlusherLoop) { IsBackground = true, Name = "Journey flusher" }.Start();
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "Journey stream writer" };
         _writer.Start();
     }
