@@ -66,7 +66,10 @@ public sealed partial class EmbeddedEventLog
                 }
                 else
                 {
-                    Task.WaitAny(inFlight.Peek().Done.Task, reader.WaitToReadAsync().AsTask());
+                    var oldest = inFlight.Peek().Done.Task;
+                    var more = reader.WaitToReadAsync().AsTask();
+                    Task.WaitAny(oldest, more);
+                    if (more.IsCompletedSuccessfully && !more.Result) oldest.Wait(); // closed: nothing more will come
                 }
             }
 
