@@ -228,6 +228,89 @@ public sealed class EmbeddedEventLogTests : IDisposable
     }
 
     [Fact]
+    public async Task FailedFlush_FaultsThatGroupAndEveryGroupWrittenAfterIt_AndRollsThemBack()
+    {
+        var options = _folder.Options();
+        var k = StreamPartitioner.PartitionOf("k", 4);
+        await using (var log = Open(options))
+        {
+            await log.AppendAsync([Event("k", "good-0")], CancellationToken.None);
+            var written = 0;
+            var failNext = 1;
+            using var release = new ManualResetEventSlim();
+            log.BeforeFlush = () => Interlocked.Increment(ref written);
+            log.BeforeDiskFlush = () =>
+            {
+                if (Interlocked.Exchange(ref failNext, 0) != 1) return;
+                release.Wait(Patience);
+                throw new IOException("fsync failed (simulated)");
+            };
+
+            // The first group hangs in its flush; the writer goes on and writes the second one behind it.
+            var first = log.AppendAsync([Event("k", "doomed-0")], CancellationToken.None);
+            await WaitUntilAsync(() => Volatile.Read(ref written) == 1);
+            var second = log.AppendAsync([Event("k", "doomed-1"), Event("elsewhere", "doomed-2")], CancellationToken.None);
+            await WaitUntilAsync(() => Volatile.Read(ref written) == 2);
+            await Task.Delay(50);
+            Assert.False(second.IsCompleted, "a group must not be acknowledged before the groups written before it");
+
+            release.Set();
+            var error = await Assert.ThrowsAsync<StreamUnavailableException>(() => first);
+            Assert.IsType<IOException>(error.InnerException);
+            await Assert.ThrowsAsync<StreamUnavailableException>(() => second);
+            Assert.Equal(2, log.FailedGroupCount);
+            Assert.Equal(["good-0"], (await ReadEverythingAsync(log)).Select(MessageIdOf));
+            Assert.True(await log.IsReachableAsync(CancellationToken.None));
+
+            await log.AppendAsync([Event("k", "good-1")], CancellationToken.None);
+            var records = await ReadAllAsync(log, k);
+            Assert.Equal(["good-0", "good-1"], records.Select(MessageIdOf));
+            Assert.Equal([0L, 1], records.Select(r => r.SequenceNumber));
+        }
+
+        await using (var log = Open(options))
+            Assert.Equal(["good-0", "good-1"], (await ReadEverythingAsync(log)).Select(MessageIdOf));
+    }
+
+    [Fact]
+    public async Task ManyConcurrentAppends_WithSegmentsRollingUnderPipelinedFlushes_KeepEveryEventInOrder()
+    {
+        var options = _folder.Options(o => o.SegmentBytes = 4096);
+        const int Tasks = 16, PerTask = 40;
+        await using (var log = Open(options))
+        {
+            await Task.WhenAll(Enumerable.Range(0, Tasks).Select(t => Task.Run(async () =>
+            {
+                for (var i = 0; i < PerTask; i++)
+                    await log.AppendAsync([Event($"roll-{t}", $"t{t}-{i}", padding: 100)], CancellationToken.None);
+            }))).WaitAsync(Patience);
+        }
+
+        await using (var log = Open(options))
+        {
+            var ids = (await ReadEverythingAsync(log)).Select(MessageIdOf).ToList();
+            Assert.Equal(Tasks * PerTask, ids.Distinct().Count());
+            for (var t = 0; t < Tasks; t++)
+                Assert.Equal(Enumerable.Range(0, PerTask).Select(i => $"t{t}-{i}"), ids.Where(id => id.StartsWith($"t{t}-", StringComparison.Ordinal)));
+            for (var p = 0; p < 4; p++)
+            {
+                var records = await ReadAllAsync(log, p);
+                Assert.Equal(Enumerable.Range(0, records.Count).Select(i => (long)i), records.Select(r => r.SequenceNumber));
+            }
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "timed out waiting");
+            await Task.Delay(5);
+        }
+    }
+
+    [Fact]
     public async Task AppendRaw_KeepsArbitraryBytes()
     {
         await using var log = Open(_folder.Options());

@@ -1,72 +1,148 @@
 using System.Buffers;
-using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Journey.Domain.Ports;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace Journey.Adapters.Stream.Embedded;
 
 /// <summary>
-/// The writer side of <see cref="EmbeddedEventLog"/>: one thread, group commit. It drains every
-/// queued append, lays the frames out in one pooled buffer (each partition's records contiguous,
-/// in call order), writes them (rolling segments as needed), flushes each touched file to disk
-/// once, and only then publishes the new ends to readers and completes the callers. A failure
-/// truncates everything back to the last commit and faults the whole group.
+/// The writer side of <see cref="EmbeddedEventLog"/>: one thread, pipelined group commit. It
+/// drains every queued append, lays the frames out in one pooled buffer (each partition's records
+/// contiguous, in call order) and writes them (rolling segments as needed). The flush to disk of
+/// each touched file then runs on the flusher threads while the writer goes on writing the next
+/// group, so up to <see cref="MaxGroupsInFlight"/> groups are being flushed at once (concurrent
+/// <c>fsync</c>s share the device's cache flushes: measured, one flush at a time reached ~150 per
+/// second on the benchmark machine, four at a time well over 1,000 each). Groups are committed in
+/// order: only once a group and every group before it are durable does the writer publish the new
+/// ends to readers and complete the callers. A failure (write or flush) fails that group and every
+/// group written after it, then truncates everything back to the last commit.
 /// </summary>
 public sealed partial class EmbeddedEventLog
 {
+    /// <summary>Groups written but not yet durable at most (each waiting on its flushes).</summary>
+    private const int MaxGroupsInFlight = 4;
+
+    /// <summary>Threads that flush files to disk (each <c>fsync</c> blocks one).</summary>
+    private const int FlusherThreads = 4;
+
     private void WriterLoop()
     {
         var reader = _queue.Reader;
-        var group = new List<AppendRequest>();
+        var inFlight = new Queue<GroupJob>();
         try
         {
             while (true)
             {
-                if (!reader.TryRead(out var first))
+                // Commit what is durable, oldest first.
+                while (inFlight.Count > 0 && inFlight.Peek().Done.Task.IsCompleted)
                 {
-                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) break;
+                    var job = inFlight.Dequeue();
+                    if (job.Error is null) CommitJob(job);
+                    else FailInFlight(job, inFlight);
+                }
+
+                if (inFlight.Count < MaxGroupsInFlight && reader.TryRead(out var first))
+                {
+                    var group = new List<AppendRequest> { first };
+                    var bytes = first.FrameBytes;
+                    while (bytes < MaxGroupBytes && reader.TryRead(out var more))
+                    {
+                        group.Add(more);
+                        bytes += more.FrameBytes;
+                    }
+
+                    if (StartGroup(group, inFlight) is { } started) inFlight.Enqueue(started);
                     continue;
                 }
 
-                group.Add(first);
-                var bytes = first.FrameBytes;
-                while (bytes < MaxGroupBytes && reader.TryRead(out var more))
+                if (inFlight.Count == 0)
                 {
-                    group.Add(more);
-                    bytes += more.FrameBytes;
+                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) break;
                 }
+                else if (inFlight.Count >= MaxGroupsInFlight)
+                {
+                    inFlight.Peek().Done.Task.Wait();
+                }
+                else
+                {
+                    var oldest = inFlight.Peek().Done.Task;
+                    var more = reader.WaitToReadAsync().AsTask();
+                    Task.WaitAny(oldest, more);
+                    if (more.IsCompletedSuccessfully && !more.Result) oldest.Wait(); // closed: nothing more will come
+                }
+            }
 
-                try
-                {
-                    WriteGroup(group);
-                }
-                catch (Exception ex)
-                {
-                    // Not an I/O failure (those are handled inside): a bug. Fail the callers, keep the writer alive.
-                    _logger.LogError(ex, "The stream writer failed unexpectedly on a group of {Requests} appends", group.Count);
-                    _needsRepair = true;
-                    foreach (var request in group)
-                        request.Completion.TrySetException(new StreamUnavailableException("The embedded event stream failed to write.", ex));
-                }
-                finally
-                {
-                    foreach (var request in group)
-                        request.ReturnBuffers();
-                    group.Clear();
-                }
+            // Closed: finish what is in flight.
+            while (inFlight.Count > 0)
+            {
+                var job = inFlight.Dequeue();
+                job.Done.Task.Wait();
+                if (job.Error is null) CommitJob(job);
+                else FailInFlight(job, inFlight);
             }
         }
         finally
         {
+            _flushQueue.CompleteAdding();
             _writerExited.TrySetResult();
         }
     }
 
-    /// <summary>One segment touched by a group write: its new end, last record and index entries.</summary>
-    private readonly record struct SegmentWrite(PartitionLog Partition, LogSegment Segment, FileStream Stream, bool Created, long EndLength, long LastSequence, long LastIndexed, int IndexStart, int IndexCount);
+    /// <summary>Flusher thread: flushes files (and directories of new segments) to disk for the groups in flight.</summary>
+    private void FlusherLoop()
+    {
+        foreach (var item in _flushQueue.GetConsumingEnumerable())
+        {
+            try
+            {
+                BeforeDiskFlush?.Invoke();
+                if (item.Handle is not null) RandomAccess.FlushToDisk(item.Handle);
+                else DurableFile.TryFlushDirectory(item.Directory!);
+            }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref item.Job.Error, ex, null);
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref item.Job.Pending) == 0) item.Job.Done.TrySetResult();
+            }
+        }
+    }
 
-    private void WriteGroup(List<AppendRequest> group)
+    /// <summary>One segment touched by a group write: its new end, last record and index entries.</summary>
+    private readonly record struct SegmentWrite(PartitionLog Partition, LogSegment Segment, FileStream Stream, bool Created, long EndLength, long LastSequence, int IndexStart, int IndexCount);
+
+    /// <summary>One file (or the directory of a new segment) a group must flush before it is durable.</summary>
+    private readonly record struct FlushItem(GroupJob Job, SafeFileHandle? Handle, string? Directory);
+
+    /// <summary>A group written to the files and waiting for its flushes; committed in order by the writer.</summary>
+    private sealed class GroupJob(List<AppendRequest> requests, DateTimeOffset enqueuedAt)
+    {
+        public List<AppendRequest> Requests { get; } = requests;
+
+        public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;
+
+        public SegmentWrite[] Writes { get; set; } = [];
+
+        public (long Sequence, long Position)[] IndexEntries { get; set; } = [];
+
+        /// <summary>Streams of segments this group sealed: closed once it commits (or by a rollback).</summary>
+        public List<FileStream> Sealed { get; } = [];
+
+        public int Pending;
+
+        public Exception? Error;
+
+        public TaskCompletionSource Done { get; } = new();
+    }
+
+    /// <summary>
+    /// Writes a group and hands its flushes to the flusher threads; null when nothing was left to
+    /// write or the write failed (its callers are then failed, after the groups before it).
+    /// </summary>
+    private GroupJob? StartGroup(List<AppendRequest> group, Queue<GroupJob> inFlight)
     {
         // Drop the calls whose callers gave up before their events were written.
         group.RemoveAll(r =>
@@ -76,16 +152,78 @@ public sealed partial class EmbeddedEventLog
             r.ReturnBuffers();
             return true;
         });
-        if (group.Count == 0) return;
+        if (group.Count == 0) return null;
 
         if (_needsRepair && !TryRepair(out var repairError))
         {
-            FailGroup(group, repairError);
-            return;
+            FailRequests(group, repairError);
+            return null;
         }
 
-        var now = _time.GetUtcNow();
-        var ticks = now.UtcTicks;
+        var job = new GroupJob(group, _time.GetUtcNow());
+        try
+        {
+            WriteGroup(job);
+            BeforeFlush?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            foreach (var request in group)
+                request.ReturnBuffers();
+
+            // What is already in flight was written before this group: let it finish, then roll back.
+            while (inFlight.Count > 0)
+            {
+                var earlier = inFlight.Dequeue();
+                earlier.Done.Task.Wait();
+                if (earlier.Error is null) CommitJob(earlier);
+                else FailInFlight(earlier, inFlight);
+            }
+
+            RollBack();
+            if (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                FailRequests(group, ex);
+            }
+            else
+            {
+                // Not an I/O failure: a bug. Fail the callers, keep the writer alive.
+                _logger.LogError(ex, "The stream writer failed unexpectedly on a group of {Requests} appends", group.Count);
+                Interlocked.Increment(ref _failedGroups);
+                foreach (var request in group)
+                {
+                    request.Completion.TrySetException(new StreamUnavailableException("The embedded event stream failed to write.", ex));
+                    request.ReturnBuffers();
+                }
+            }
+
+            return null;
+        }
+
+        // Hand the flushes over: every touched file once, and the folder of each new segment.
+        var items = new List<FlushItem>(job.Writes.Length);
+        foreach (var write in job.Writes)
+        {
+            var handle = write.Stream.SafeFileHandle;
+            if (!items.Exists(i => i.Handle == handle)) items.Add(new FlushItem(job, handle, null));
+            if (write.Created) items.Add(new FlushItem(job, null, write.Partition.Directory));
+        }
+
+        foreach (var request in group)
+            request.ReturnBuffers(); // copied into the files: the callers' buffers go back to the pool now
+
+        job.Pending = items.Count;
+        Interlocked.Add(ref _flushes, items.Count(i => i.Handle is not null));
+        foreach (var item in items)
+            _flushQueue.Add(item);
+        return job;
+    }
+
+    /// <summary>Lays the group's frames out and writes them, advancing the writer's view of each partition (not yet what readers see).</summary>
+    private void WriteGroup(GroupJob job)
+    {
+        var group = job.Requests;
+        var ticks = job.EnqueuedAt.UtcTicks;
 
         // Lay the frames out in one pooled buffer: each partition's frames contiguous, in call order.
         Array.Clear(_partitionBytes);
@@ -121,75 +259,24 @@ public sealed partial class EmbeddedEventLog
 
             _segmentWrites.Clear();
             _indexEntries.Clear();
-            _touched.Clear();
-            try
+            long start = 0;
+            for (var p = 0; p < _partitions.Length; p++)
             {
-                long start = 0;
-                for (var p = 0; p < _partitions.Length; p++)
-                {
-                    if (_partitionBytes[p] > 0) WritePartition(_partitions[p], buffer, (int)start, (int)_partitionBytes[p]);
-                    start += _partitionBytes[p];
-                }
-
-                BeforeFlush?.Invoke();
-                FlushTouched();
-
-                foreach (var write in _segmentWrites)
-                {
-                    if (write.Created) DurableFile.TryFlushDirectory(write.Partition.Directory);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
-            {
-                RollBack();
-                FailGroup(group, ex);
-                return;
+                if (_partitionBytes[p] > 0) WritePartition(job, _partitions[p], buffer, (int)start, (int)_partitionBytes[p]);
+                start += _partitionBytes[p];
             }
 
-            Commit(now);
+            job.Writes = [.. _segmentWrites];
+            job.IndexEntries = [.. _indexEntries];
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        Interlocked.Increment(ref _groupCommits);
-        foreach (var request in group)
-        {
-            Interlocked.Increment(ref _appendCalls);
-            Interlocked.Add(ref _eventsAppended, request.Count);
-            request.Completion.TrySetResult();
-        }
-    }
-
-    /// <summary>
-    /// Flushes every file the group wrote to disk, once each. Several files are flushed in
-    /// parallel: the file system can then fold them into one journal commit, so a group costs
-    /// about one disk flush however many partitions it touched.
-    /// </summary>
-    private void FlushTouched()
-    {
-        if (_touched.Count == 1)
-        {
-            _touched[0].Stream.Flush(flushToDisk: true);
-        }
-        else
-        {
-            try
-            {
-                Parallel.For(0, _touched.Count, i => _touched[i].Stream.Flush(flushToDisk: true));
-            }
-            catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
-            {
-                ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
-            }
-        }
-
-        Interlocked.Add(ref _flushes, _touched.Count);
     }
 
     /// <summary>Writes one partition's frames, rolling to a new segment when the next frame would pass the segment size.</summary>
-    private void WritePartition(PartitionLog part, byte[] buffer, int start, int count)
+    private void WritePartition(GroupJob job, PartitionLog part, byte[] buffer, int start, int count)
     {
         var segment = part.Active;
         var stream = part.ActiveStream;
@@ -211,14 +298,19 @@ public sealed partial class EmbeddedEventLog
                 if (at > chunkStart)
                 {
                     stream.Write(buffer, chunkStart, at - chunkStart);
-                    _segmentWrites.Add(new SegmentWrite(part, segment, stream, created, length, lastSequence, lastIndexed, indexStart, _indexEntries.Count - indexStart));
-                    Touch(segment, stream);
+                    _segmentWrites.Add(new SegmentWrite(part, segment, stream, created, length, lastSequence, indexStart, _indexEntries.Count - indexStart));
                 }
 
+                // The writer moves on to the new segment now; readers see it when the group commits.
+                segment.LastIndexedPosition = lastIndexed;
+                job.Sealed.Add(stream);
+                _sealedStreams.Add(stream);
                 segment = new LogSegment(part.Directory, sequence);
                 _orphans.Add(segment.Path); // until committed
                 stream = OpenWriteStream(segment.Path, FileMode.Create);
                 _createdStreams.Add(stream);
+                part.Active = segment;
+                part.ActiveStream = stream;
                 created = true;
                 length = 0;
                 lastIndexed = segment.LastIndexedPosition;
@@ -235,74 +327,98 @@ public sealed partial class EmbeddedEventLog
             lastSequence = sequence;
             length += frameSize;
             at += frameSize;
+            part.WriterLength = length;
         }
 
         if (end > chunkStart) stream.Write(buffer, chunkStart, end - chunkStart);
-        _segmentWrites.Add(new SegmentWrite(part, segment, stream, created, length, lastSequence, lastIndexed, indexStart, _indexEntries.Count - indexStart));
-        Touch(segment, stream);
-    }
-
-    private void Touch(LogSegment segment, FileStream stream)
-    {
-        foreach (var (s, _) in _touched)
-        {
-            if (s == segment) return;
-        }
-
-        _touched.Add((segment, stream));
+        segment.LastIndexedPosition = lastIndexed;
+        _segmentWrites.Add(new SegmentWrite(part, segment, stream, created, length, lastSequence, indexStart, _indexEntries.Count - indexStart));
     }
 
     /// <summary>
     /// Publishes a durable group: new segments, committed lengths, index entries and the new end of
     /// each partition, all in one critical section per partition (so a reader never sees a length
-    /// without the matching end), then wakes the readers.
+    /// without the matching end), wakes the readers and completes the callers.
     /// </summary>
-    private void Commit(DateTimeOffset enqueuedAt)
+    private void CommitJob(GroupJob job)
     {
-        var entries = CollectionsMarshal.AsSpan(_indexEntries);
+        var entries = job.IndexEntries.AsSpan();
+        var writes = job.Writes;
         var i = 0;
-        while (i < _segmentWrites.Count)
+        while (i < writes.Length)
         {
-            var part = _segmentWrites[i].Partition;
+            var part = writes[i].Partition;
+            var next = part.CommittedNext;
             lock (part.Sync)
             {
-                for (; i < _segmentWrites.Count && _segmentWrites[i].Partition == part; i++)
+                for (; i < writes.Length && writes[i].Partition == part; i++)
                 {
-                    var write = _segmentWrites[i];
+                    var write = writes[i];
                     if (write.Created)
                     {
                         part.Segments.Add(write.Segment);
                         write.Segment.MarkIndexed();
                         _orphans.Remove(write.Segment.Path);
+                        _createdStreams.Remove(write.Stream);
                     }
 
                     if (write.LastSequence >= 0)
-                        write.Segment.Commit(write.EndLength, write.LastSequence, enqueuedAt, entries.Slice(write.IndexStart, write.IndexCount));
-                    write.Segment.LastIndexedPosition = write.LastIndexed;
-                    if (part.Active != write.Segment)
                     {
-                        part.ActiveStream.Dispose(); // sealed: flushed above, no more writes
-                        part.Active = write.Segment;
-                        part.ActiveStream = write.Stream;
+                        write.Segment.Commit(write.EndLength, write.LastSequence, job.EnqueuedAt, entries.Slice(write.IndexStart, write.IndexCount));
+                        next = write.LastSequence + 1;
                     }
-
-                    part.WriterLength = write.EndLength;
                 }
 
-                part.Publish(part.WriterNext);
+                part.Publish(next);
             }
         }
 
-        _createdStreams.Clear(); // now the partitions' active streams, or sealed and closed above
+        foreach (var stream in job.Sealed)
+        {
+            stream.Dispose(); // sealed: flushed by this group or an earlier one, no more writes
+            _sealedStreams.Remove(stream);
+        }
+
+        Interlocked.Increment(ref _groupCommits);
+        foreach (var request in job.Requests)
+        {
+            Interlocked.Increment(ref _appendCalls);
+            Interlocked.Add(ref _eventsAppended, request.Count);
+            request.Completion.TrySetResult();
+            request.ReturnBuffers();
+        }
     }
 
-    private void FailGroup(List<AppendRequest> group, Exception error)
+    /// <summary>
+    /// A group failed to flush: it and every group written after it (their records lie behind its
+    /// in the files) are failed once their own flushes are over, and the files cut back to the last commit.
+    /// </summary>
+    private void FailInFlight(GroupJob failed, Queue<GroupJob> inFlight)
+    {
+        var later = new List<GroupJob>();
+        while (inFlight.Count > 0)
+        {
+            var job = inFlight.Dequeue();
+            job.Done.Task.Wait();
+            later.Add(job);
+        }
+
+        RollBack();
+        FailRequests(failed.Requests, failed.Error!);
+        foreach (var job in later)
+            FailRequests(job.Requests, job.Error ?? failed.Error!);
+    }
+
+    private void FailRequests(List<AppendRequest> group, Exception error)
     {
         Interlocked.Increment(ref _failedGroups);
         _logger.LogError(error, "The embedded event stream could not write {Requests} appends; they were rolled back and the callers told to retry", group.Count);
         var failure = new StreamUnavailableException("The embedded event stream could not durably write the events.", error);
         foreach (var request in group)
+        {
             request.Completion.TrySetException(failure);
+            request.ReturnBuffers();
+        }
     }
 
     /// <summary>After a failed group: delete the segments it created and cut every partition back to what is committed.</summary>
@@ -313,13 +429,19 @@ public sealed partial class EmbeddedEventLog
             _logger.LogError(error, "The embedded event stream could not roll back a failed write; appends fail until it can");
     }
 
-    /// <summary>Deletes uncommitted segments and cuts every partition's tail back to its committed length (reopening the files).</summary>
+    /// <summary>
+    /// Deletes uncommitted segments and cuts every partition's tail back to its committed length
+    /// (reopening the files). Only called with no group in flight.
+    /// </summary>
     private bool TryRepair(out Exception error)
     {
         error = null!;
         foreach (var stream in _createdStreams)
             stream.Dispose();
         _createdStreams.Clear();
+        foreach (var stream in _sealedStreams)
+            stream.Dispose();
+        _sealedStreams.Clear();
         try
         {
             foreach (var orphan in _orphans.ToList())

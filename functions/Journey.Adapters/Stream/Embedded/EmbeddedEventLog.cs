@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Journey.Domain.Events;
@@ -15,9 +16,11 @@ namespace Journey.Adapters.Stream.Embedded;
 /// appended to per-partition segment files under <c>{DataDirectory}/stream/partitions/{p}/</c>.
 /// <para>
 /// Writes use group commit: <see cref="AppendAsync"/> serializes its events on the caller's
-/// thread and queues them; a single writer thread drains everything queued, writes it, flushes
-/// each touched file to disk once and only then completes all the waiting callers. A failed write
-/// is truncated away again and faults every caller of that group with
+/// thread and queues them; a single writer thread drains everything queued and writes it; each
+/// touched file is then flushed to disk once by the flusher threads, while the writer already
+/// writes the next group (a few groups are flushed at once), and only when a group and all groups
+/// before it are durable are its waiting callers completed. A failed write or flush is truncated
+/// away again and faults every caller of that group (and of the groups written after it) with
 /// <see cref="StreamUnavailableException"/>, so a call's events are all durable or none are
 /// acknowledged.
 /// </para>
@@ -43,6 +46,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
     private readonly PartitionLog[] _partitions;
     private readonly Channel<AppendRequest> _queue;
     private readonly Thread _writer;
+    private readonly BlockingCollection<FlushItem> _flushQueue = [];
     private readonly TaskCompletionSource _writerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly FileStream _lockFile;
     private readonly Lock _retentionLock = new();
@@ -55,6 +59,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
     private readonly List<(LogSegment Segment, FileStream Stream)> _touched = [];
     private readonly List<string> _orphans = [];
     private readonly List<FileStream> _createdStreams = [];
+    private readonly List<FileStream> _sealedStreams = [];
 
     private long _appendCalls;
     private long _eventsAppended;
@@ -99,6 +104,8 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        for (var i = 0; i < FlusherThreads; i++)
+            new Thread(FlusherLoop) { IsBackground = true, Name = "Journey flusher" }.Start();
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "Journey stream writer" };
         _writer.Start();
     }
@@ -126,6 +133,9 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
 
     /// <summary>Test hook: runs on the writer thread after a group is written and before it is flushed.</summary>
     internal Action? BeforeFlush { get; set; }
+
+    /// <summary>Test hook: runs on a flusher thread before it flushes a file or folder to disk (a throw fails that group).</summary>
+    internal Action? BeforeDiskFlush { get; set; }
 
     /// <inheritdoc />
     public Task AppendAsync(IReadOnlyList<JourneyEvent> events, CancellationToken cancellationToken)
