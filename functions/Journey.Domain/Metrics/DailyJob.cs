@@ -62,10 +62,20 @@ public sealed class DailyJob
         var nonBuyerPredictions = new Predictions { AsOf = when.Text };
         var nonBuyerHash = PredictionsHash.Of(nonBuyerPredictions);
         long scanned = 0, counted = 0, approximate = 0;
-        await foreach (var doc in _customers.ScanAsync(cancellationToken))
+        long reread = 0;
+        await foreach (var projection in _customers.ScanProjectionsAsync(cancellationToken))
         {
             scanned++;
             if (scanned % _options.ProgressInterval == 0) progress?.Report(new DailyJobProgress("scan", scanned, counted));
+            // The projection is the customer as of D unless something happened after D: then the
+            // events are folded again up to D, from the whole document (a point read).
+            var doc = projection;
+            if (projection.LastSeen is { } lastSeen && !when.Includes(lastSeen) && !projection.IsRedirect)
+            {
+                if (await _customers.GetAsync(projection.Id, cancellationToken) is not { } full) continue; // deleted meanwhile
+                doc = full.Document;
+                reread++;
+            }
             var facts = CustomerFacts.From(doc, asOf, _fold);
             if (facts is null) continue;
             counted++;
@@ -81,8 +91,8 @@ public sealed class DailyJob
             }
         }
         progress?.Report(new DailyJobProgress("metrics", scanned, counted));
-        _logger.LogInformation("Daily job as of {AsOf}: scanned {Scanned} documents, {Counted} customers counted ({Approximate} approximate), {Buyers} with orders",
-            when.Text, scanned, counted, approximate, rows.Count);
+        _logger.LogInformation("Daily job as of {AsOf}: scanned {Scanned} documents ({Reread} read again whole: active after the date), {Counted} customers counted ({Approximate} approximate), {Buyers} with orders",
+            when.Text, scanned, reread, counted, approximate, rows.Count);
 
         // 2. Per-customer metrics over the compact rows.
         var (rfm, clv, best) = PerCustomerMetrics(rows);
@@ -165,25 +175,40 @@ public sealed class DailyJob
 
     private static JsonElement Element<T>(T value) => JsonSerializer.SerializeToElement(value, JourneyJson.Options);
 
-    /// <summary>Sends prediction patches in batches.</summary>
+    /// <summary>
+    /// Sends prediction patches in batches, a few batches in flight at once (the store commits
+    /// batches that wait together in one transaction; Cosmos DB runs their patches in parallel).
+    /// </summary>
     private sealed class PredictionPatcher(IPredictionStore store, int batchSize)
     {
-        private readonly List<PredictionUpdate> _batch = new(batchSize);
+        private const int MaxBatchesInFlight = 4;
+        private readonly Queue<Task> _inFlight = new();
+        private List<PredictionUpdate> _batch = new(batchSize);
 
         public long Patched { get; private set; }
 
         public async Task AddAsync(PredictionUpdate update, CancellationToken cancellationToken)
         {
             _batch.Add(update);
-            if (_batch.Count >= batchSize) await FlushAsync(cancellationToken);
+            if (_batch.Count >= batchSize) await SendAsync(cancellationToken);
         }
 
+        /// <summary>Sends what is left and waits until every batch is written.</summary>
         public async Task FlushAsync(CancellationToken cancellationToken)
         {
-            if (_batch.Count == 0) return;
-            await store.PatchPredictionsAsync([.. _batch], cancellationToken);
-            Patched += _batch.Count;
-            _batch.Clear();
+            await SendAsync(cancellationToken);
+            while (_inFlight.Count > 0) await _inFlight.Dequeue();
+        }
+
+        private async Task SendAsync(CancellationToken cancellationToken)
+        {
+            if (_batch.Count > 0)
+            {
+                _inFlight.Enqueue(store.PatchPredictionsAsync(_batch, cancellationToken));
+                Patched += _batch.Count;
+                _batch = new List<PredictionUpdate>(batchSize);
+            }
+            while (_inFlight.Count >= MaxBatchesInFlight) await _inFlight.Dequeue();
         }
     }
 }

@@ -29,6 +29,13 @@ public interface ICustomerStore
 
     /// <summary>Every customer document, streamed (bounded memory), in no particular order.</summary>
     IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every customer document without the processor's state (<c>journey</c> empty, no
+    /// <c>pendingMerge</c>), streamed: what readers of the projection need (the daily job, the
+    /// dashboard), at a fraction of the parsing cost. <see cref="GetAsync"/> gives the whole document.
+    /// </summary>
+    IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The <c>transitions</c> container: one document per stage change, deterministic ids.</summary>

@@ -61,6 +61,8 @@ public sealed class CachedCustomerStore(ICustomerStore inner, int capacity = 1_0
 
     public IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken) => inner.ScanAsync(cancellationToken);
 
+    public IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync(CancellationToken cancellationToken) => inner.ScanProjectionsAsync(cancellationToken);
+
     private void Remember(CustomerDocument document, string etag)
     {
         if (_cache.Count >= capacity) _cache.Clear();

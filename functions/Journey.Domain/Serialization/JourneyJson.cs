@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Journey.Domain.Customers;
 
 namespace Journey.Domain.Serialization;
 
@@ -11,6 +13,32 @@ namespace Journey.Domain.Serialization;
 public static class JourneyJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
+
+    /// <summary>
+    /// A customer document without <c>journey</c> and <c>pendingMerge</c>: the reader skips those
+    /// values without building them (see <see cref="Journey.Domain.Ports.ICustomerStore.ScanProjectionsAsync"/>).
+    /// </summary>
+    public static JsonTypeInfo<CustomerDocument> CustomerProjection { get; } = CreateCustomerProjection();
+
+    private static JsonTypeInfo<CustomerDocument> CreateCustomerProjection()
+    {
+        var options = new JsonSerializerOptions(Options)
+        {
+            TypeInfoResolver = Options.TypeInfoResolver!.WithAddedModifier(static info =>
+            {
+                if (info.Type != typeof(CustomerDocument)) return;
+                for (var i = info.Properties.Count - 1; i >= 0; i--)
+                {
+                    if (info.Properties[i].Name is "journey" or "pendingMerge") info.Properties.RemoveAt(i);
+                }
+            }),
+        };
+        options.MakeReadOnly();
+        return (JsonTypeInfo<CustomerDocument>)options.GetTypeInfo(typeof(CustomerDocument));
+    }
+
+    public static CustomerDocument DeserializeCustomerProjection(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize(utf8, CustomerProjection) ?? throw new JsonException("The customer document is null.");
 
     private static JsonSerializerOptions Create()
     {

@@ -20,7 +20,7 @@ public static class DashboardEndpoints
         var channels = new SortedDictionary<string, ChannelRow>(StringComparer.Ordinal);
         long total = 0, orders = 0, sessions = 0, bounces = 0, carts = 0, abandoned = 0;
         decimal revenue = 0;
-        await foreach (var c in customers.ScanAsync(ct))
+        await foreach (var c in customers.ScanProjectionsAsync(ct))
         {
             if (c.IsRedirect) continue;
             total++;

@@ -264,6 +264,7 @@ public sealed class JourneyProcessorTests
         public Task<string> ReplaceAsync(CustomerDocument document, string ifMatch, CancellationToken cancellationToken) => inner.ReplaceAsync(document, ifMatch, cancellationToken);
         public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
         public IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken) => inner.ScanAsync(cancellationToken);
+        public IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync(CancellationToken cancellationToken) => inner.ScanProjectionsAsync(cancellationToken);
     }
 
     [Fact]

@@ -48,6 +48,12 @@ public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDe
         foreach (var (_, v) in _customers) yield return JourneyJson.Deserialize<CustomerDocument>(v.Json);
     }
 
+    public async IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        foreach (var (_, v) in _customers) yield return JourneyJson.DeserializeCustomerProjection(System.Text.Encoding.UTF8.GetBytes(v.Json));
+    }
+
     public Task UpsertAsync(IReadOnlyCollection<TransitionDocument> transitions, CancellationToken cancellationToken)
     {
         foreach (var t in transitions) _transitions[t.Id] = JourneyJson.Serialize(t);

@@ -299,6 +299,20 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
         }
     }
 
+    /// <summary>The read feed as <see cref="ScanAsync"/>, each document read without the processor's state.</summary>
+    public async IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var requestOptions = new QueryRequestOptions { MaxItemCount = _options.ScanPageSize };
+        using var iterator = _customers.GetItemQueryStreamIterator(queryDefinition: null, continuationToken: null, requestOptions);
+        while (iterator.HasMoreResults)
+        {
+            var page = await ReadPageAsync(iterator, "ScanProjections", _customers.Id, "*", cancellationToken,
+                static e => e.Deserialize(JourneyJson.CustomerProjection) ?? throw new JsonException("A null customer document."));
+            foreach (var document in page) yield return document;
+        }
+    }
+
     // ---- transitions ----
 
     /// <summary>Upserts each transition in its customer's partition, a bounded number at a time (no transactional batch: a replay just upserts again).</summary>

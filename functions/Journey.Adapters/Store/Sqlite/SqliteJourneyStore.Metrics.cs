@@ -6,9 +6,9 @@ namespace Journey.Adapters.Store.Sqlite;
 
 /// <summary>
 /// The daily job's side of the SQLite store: the <c>metrics</c> table (one row per kind per date)
-/// and the customers' <c>predictions</c> column. Predictions live in their own column, as a Cosmos
+/// and the customers' predictions (table <c>customer_predictions</c>). Predictions live in a table of their own, as a Cosmos
 /// DB Patch touches only <c>/predictions</c>: the job sets them without rewriting (or racing) the
-/// processor's documents, and reads merge the column into the document.
+/// processor's documents (a customer row holds the whole document; a predictions row is small), and reads merge them into the document.
 /// </summary>
 public sealed partial class SqliteJourneyStore : IMetricsStore, IPredictionStore
 {

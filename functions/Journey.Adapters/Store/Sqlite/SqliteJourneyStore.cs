@@ -24,7 +24,7 @@ namespace Journey.Adapters.Store.Sqlite;
 /// </remarks>
 public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStore, IDeadLetterStore, IStoreHealth, IAsyncDisposable, IDisposable
 {
-    private const int ScanPageSize = 256;
+    private const int ScanPageSize = 1024;
 
     private readonly SqliteStoreOptions _options;
     private readonly ILogger<SqliteJourneyStore> _logger;
@@ -171,11 +171,23 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
     }
 
     /// <summary>Pages through the customers by id, a page per short read; memory holds one page, and no read transaction stays open while the caller works.</summary>
-    public async IAsyncEnumerable<CustomerDocument> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken) =>
+        Scan(static doc => JourneyJson.Deserialize<CustomerDocument>(doc), cancellationToken);
+
+    /// <summary>As <see cref="ScanAsync"/>, each document read without the processor's state.</summary>
+    public IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync(CancellationToken cancellationToken) =>
+        Scan(static doc => JourneyJson.DeserializeCustomerProjection(doc), cancellationToken);
+
+    /// <summary>
+    /// Keyset paging by id; a page's documents are parsed in parallel (parsing, not reading, is
+    /// what a scan of large documents spends its time on) and handed out in id order.
+    /// </summary>
+    private async IAsyncEnumerable<CustomerDocument> Scan(Func<byte[], CustomerDocument> parse, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
         EnsureOpen();
         var page = new List<(string Id, byte[] Doc, byte[]? Predictions)>(ScanPageSize);
+        var documents = new CustomerDocument[ScanPageSize];
         var after = "";
         while (true)
         {
@@ -190,16 +202,23 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
                 while (rows.Read()) page.Add((rows.GetString(0), rows.GetUtf8(1), rows.IsDBNull(2) ? null : rows.GetUtf8(2)));
                 return 0;
             });
-            foreach (var (_, doc, predictions) in page) yield return ReadCustomer(doc, predictions);
+            Parallel.For(0, page.Count, i => documents[i] = WithPredictions(parse(page[i].Doc), page[i].Predictions));
+            for (var i = 0; i < page.Count; i++)
+            {
+                yield return documents[i];
+                documents[i] = null!;
+            }
             if (page.Count < ScanPageSize) yield break;
             after = page[^1].Id;
         }
     }
 
-    /// <summary>The document with the predictions column (the daily job's patch) in place of whatever the document JSON carries.</summary>
-    private static CustomerDocument ReadCustomer(byte[] doc, byte[]? predictions)
+    /// <summary>The document with its row of <c>customer_predictions</c> (the daily job's patch) in place of whatever the document JSON carries.</summary>
+    private static CustomerDocument ReadCustomer(byte[] doc, byte[]? predictions) =>
+        WithPredictions(JourneyJson.Deserialize<CustomerDocument>(doc), predictions);
+
+    private static CustomerDocument WithPredictions(CustomerDocument document, byte[]? predictions)
     {
-        var document = JourneyJson.Deserialize<CustomerDocument>(doc);
         if (predictions is not null) document.Predictions = JourneyJson.Deserialize<Predictions>(predictions);
         return document;
     }

@@ -69,7 +69,7 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
 
     /// <summary>(etag, doc, predictions) of one customer.</summary>
     public SqliteCommand GetCustomer => _getCustomer ??=
-        SqliteConnections.Prepare(connection, "SELECT etag, doc, predictions FROM customers WHERE id = $id", "$id");
+        SqliteConnections.Prepare(connection, "SELECT etag, doc, (SELECT predictions FROM customer_predictions p WHERE p.id = $id) FROM customers WHERE id = $id", "$id");
 
     /// <summary>(id, doc, predictions) of the next page of customers by id (keyset paging: no read transaction spans the scan).</summary>
     public SqliteCommand ScanCustomers => _scanCustomers ??= PrepareScan();
@@ -95,7 +95,7 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     private SqliteCommand PrepareScan()
     {
         var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, doc, predictions FROM customers WHERE id > $after ORDER BY id LIMIT $limit";
+        command.CommandText = "SELECT c.id, c.doc, p.predictions FROM customers c LEFT JOIN customer_predictions p ON p.id = c.id WHERE c.id > $after ORDER BY c.id LIMIT $limit";
         command.Parameters.Add("$after", SqliteType.Text);
         command.Parameters.Add("$limit", SqliteType.Integer);
         command.Prepare();

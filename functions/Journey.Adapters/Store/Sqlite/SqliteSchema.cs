@@ -100,10 +100,13 @@ internal static class SqliteSchema
             strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(doc, '$.at')) AS at
         FROM deadletter;
         """,
-        // 2: predictions in their own column (the daily job patches them without rewriting the
-        // document, as Cosmos DB's Patch does); the views read them from there; metrics view
+        // 2: predictions in a table of their own (the daily job sets them without rewriting the
+        // customer's document, as Cosmos DB's Patch does; a row here is small, a customer row is
+        // not); the customers view reads them from there; a view of the metrics
         """
-        ALTER TABLE customers ADD COLUMN predictions TEXT;
+        CREATE TABLE customer_predictions(
+            id TEXT PRIMARY KEY,
+            predictions TEXT NOT NULL);
 
         DROP VIEW customers_v;
         CREATE VIEW customers_v AS
@@ -130,7 +133,7 @@ internal static class SqliteSchema
             json_extract(predictions, '$.rfmSegment') AS rfm_segment,
             json_extract(predictions, '$.asOf') AS predictions_as_of,
             updated_at
-        FROM customers
+        FROM customers LEFT JOIN customer_predictions USING (id)
         WHERE json_extract(doc, '$.mergedInto') IS NULL;
 
         CREATE VIEW metrics_v AS

@@ -41,6 +41,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _deleteTransitions;
     private readonly SqliteCommand _upsertDeadLetter;
     private readonly SqliteCommand _patchPredictions;
+    private readonly SqliteCommand _deletePredictions;
     private readonly SqliteCommand _upsertMetrics;
 
     private SqliteWriter(SqliteConnection connection, string databasePath, int maxPerCommit, ILogger logger)
@@ -63,6 +64,7 @@ internal sealed class SqliteWriter : IDisposable
             "UPDATE customers SET etag = $etag, doc = $doc, updated_at = $updated_at WHERE id = $id AND etag = $if_match",
             "$id", "$etag", "$doc", "$updated_at", "$if_match");
         _deleteCustomer = SqliteConnections.Prepare(connection, "DELETE FROM customers WHERE id = $id", "$id");
+        _deletePredictions = SqliteConnections.Prepare(connection, "DELETE FROM customer_predictions WHERE id = $id", "$id");
         _upsertTransition = SqliteConnections.Prepare(connection,
             """
             INSERT INTO transitions(id, customer_id, at, doc) VALUES ($id, $customer_id, $at, $doc)
@@ -74,7 +76,10 @@ internal sealed class SqliteWriter : IDisposable
             "INSERT INTO deadletter(id, day, doc) VALUES ($id, $day, $doc) ON CONFLICT(id) DO UPDATE SET day = excluded.day, doc = excluded.doc",
             "$id", "$day", "$doc");
 
-        _patchPredictions = SqliteConnections.Prepare(connection, "UPDATE customers SET predictions = $predictions WHERE id = $id", "$id", "$predictions");
+        _patchPredictions = SqliteConnections.Prepare(connection, """
+            INSERT INTO customer_predictions(id, predictions) SELECT $id, $predictions WHERE EXISTS (SELECT 1 FROM customers WHERE id = $id)
+            ON CONFLICT(id) DO UPDATE SET predictions = excluded.predictions
+            """, "$id", "$predictions");
         _upsertMetrics = SqliteConnections.Prepare(connection,
             "INSERT INTO metrics(id, kind, date, doc) VALUES ($id, $kind, $date, $doc) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, date = excluded.date, doc = excluded.doc",
             "$id", "$kind", "$date", "$doc");
@@ -146,6 +151,8 @@ internal sealed class SqliteWriter : IDisposable
 
     public bool DeleteCustomer(string id)
     {
+        _deletePredictions.Parameters[0].Value = id;
+        _deletePredictions.ExecuteNonQuery();
         _deleteCustomer.Parameters[0].Value = id;
         return _deleteCustomer.ExecuteNonQuery() > 0;
     }
@@ -165,7 +172,7 @@ internal sealed class SqliteWriter : IDisposable
         _upsertDeadLetter.ExecuteNonQuery();
     }
 
-    /// <summary>Sets the predictions column of the customers that exist; returns how many did.</summary>
+    /// <summary>Sets the predictions of the customers that exist; returns how many did.</summary>
     public int PatchPredictions(IReadOnlyList<(string Id, string Predictions)> rows)
     {
         var p = _patchPredictions.Parameters;
@@ -359,7 +366,7 @@ internal sealed class SqliteWriter : IDisposable
         foreach (var command in new[]
         {
             _begin, _commit, _rollback, _savepoint, _release, _rollbackToSavepoint, _insertCustomer, _replaceCustomer,
-            _deleteCustomer, _upsertTransition, _deleteTransitions, _upsertDeadLetter, _patchPredictions, _upsertMetrics,
+            _deleteCustomer, _upsertTransition, _deleteTransitions, _upsertDeadLetter, _patchPredictions, _deletePredictions, _upsertMetrics,
         })
         {
             command.Dispose();

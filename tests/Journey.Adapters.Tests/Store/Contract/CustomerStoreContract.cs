@@ -239,4 +239,19 @@ public abstract class CustomerStoreContract : IAsyncLifetime
 
         Assert.Null(await Store.GetAsync(id, Ct));
     }
+
+    [Fact]
+    public async Task ScanProjections_returns_every_field_but_the_processor_state()
+    {
+        var doc = StoreTestData.PopulatedCustomer(StoreTestData.NewId());
+        await Store.CreateAsync(doc, Ct);
+
+        var scanned = Assert.Single(await Store.ScanProjectionsAsync(Ct).Where(c => c.Id == doc.Id).ToListAsync());
+
+        Assert.Empty(scanned.Journey.Timeline);
+        Assert.Null(scanned.PendingMerge);
+        doc.Journey = new Journey.Domain.Customers.JourneyState();
+        doc.PendingMerge = null;
+        Assert.Equal(JourneyJson.Serialize(doc), JourneyJson.Serialize(scanned));
+    }
 }

@@ -80,14 +80,14 @@ public sealed class SqliteJourneyStoreTests : IDisposable
         Assert.Superset(
             new HashSet<string>
             {
-                "table customers", "table transitions", "table deadletter", "table metrics", "table painpoints", "table schema_version",
+                "table customers", "table customer_predictions", "table transitions", "table deadletter", "table metrics", "table painpoints", "table schema_version",
                 "index ix_transitions_customer_id", "index ix_deadletter_day",
                 "view customers_v", "view transitions_v", "view deadletter_v", "view metrics_v",
             },
             objects);
         var customerColumns = Rows(connection, "SELECT name, type, \"notnull\", pk FROM pragma_table_info('customers') ORDER BY cid")
             .Select(r => $"{r[0]} {r[1]} {r[2]} {r[3]}");
-        Assert.Equal(["id TEXT 0 1", "etag TEXT 1 0", "doc TEXT 1 0", "updated_at TEXT 0 0", "predictions TEXT 0 0"], customerColumns);
+        Assert.Equal(["id TEXT 0 1", "etag TEXT 1 0", "doc TEXT 1 0", "updated_at TEXT 0 0"], customerColumns);
     }
 
     [Fact]

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+using Journey.Adapters.Store.Sqlite;
+using Journey.Domain.Metrics;
+using Journey.Domain.Stages;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Journey.Benchmarks;
+
+/// <summary>
+/// The daily job on a local data folder (e.g. one <c>synthetic</c> filled), with the time of each
+/// phase: the scan (with the streaming metrics), the per-customer metrics and CLV, the prediction
+/// patches; then CLV fit and scoring time, total time and peak memory. Run it on a copy: the job
+/// writes metrics and predictions, and a second run writes nothing.
+/// </summary>
+public static class DailyJobBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var data = Option(args, "--data") ?? throw new ArgumentException("--data <folder> is required");
+        var asOf = DateOnly.ParseExact(Option(args, "--as-of") ?? "2026-06-30", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await using var store = new SqliteJourneyStore(SqliteStoreOptions.ForDataDirectory(data), NullLogger<SqliteJourneyStore>.Instance);
+        var job = new DailyJob(store, store, store, new JourneyRulesOptions(), new DailyJobOptions(), TimeProvider.System, NullLogger<DailyJob>.Instance);
+
+        var clock = Stopwatch.StartNew();
+        var phase = "scan";
+        var phaseStart = TimeSpan.Zero;
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.Phase == phase) return;
+            Console.WriteLine($"  {phase,-12} {(clock.Elapsed - phaseStart).TotalSeconds,6:N1} s");
+            (phase, phaseStart) = (p.Phase, clock.Elapsed);
+        });
+        var summary = await job.RunAsync(asOf, progress, CancellationToken.None);
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine($"daily job as of {asOf:yyyy-MM-dd}: {summary.CustomersScanned:N0} customers, {summary.PredictionsPatched:N0} predictions patched, {summary.MetricsWritten} documents written");
+        Console.WriteLine($"  CLV fit      {summary.ClvFitSeconds,6:N2} s");
+        Console.WriteLine($"  CLV scoring  {summary.ClvScoreSeconds,6:N2} s");
+        Console.WriteLine($"  total        {clock.Elapsed.TotalSeconds,6:N1} s");
+        Console.WriteLine($"  peak working set {process.PeakWorkingSet64 / (1024.0 * 1024):N0} MiB");
+        return 0;
+    }
+
+    private sealed class SynchronousProgress(Action<DailyJobProgress> report) : IProgress<DailyJobProgress>
+    {
+        public void Report(DailyJobProgress value) => report(value);
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
