@@ -14,7 +14,7 @@ namespace Journey.Benchmarks;
 /// date, with repeat purchases drawn from a BG/NBD process (per-customer Poisson rate from a gamma,
 /// dropout after each purchase with a beta probability), order values from a Gamma-Gamma model,
 /// sessions, carts, email engagement, reviews, stages, active days and the timeline of their
-/// events. The store creates the file; the documents are the JSON the store writes.
+/// events. The store creates the file; the rows are what the store writes.
 /// </summary>
 public static class SyntheticShop
 {
@@ -49,11 +49,13 @@ public static class SyntheticShop
         {
             connection.Open();
             using var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT INTO customers(id, etag, doc, updated_at) VALUES ($id, $etag, $doc, $updated_at)";
+            // the layout the store writes: the document, and its processor state in its own column
+            insert.CommandText = "INSERT INTO customers(id, etag, doc, updated_at, journey) VALUES ($id, $etag, $doc, $updated_at, $journey)";
             var id = insert.Parameters.Add("$id", SqliteType.Text);
             var etag = insert.Parameters.Add("$etag", SqliteType.Text);
             var doc = insert.Parameters.Add("$doc", SqliteType.Text);
             var updated = insert.Parameters.Add("$updated_at", SqliteType.Text);
+            var journey = insert.Parameters.Add("$journey", SqliteType.Text);
             SqliteTransaction? transaction = null;
             for (var i = 0; i < customers; i++)
             {
@@ -69,7 +71,8 @@ public static class SyntheticShop
                 orders += customer.Orders.Count;
                 id.Value = customer.Id;
                 etag.Value = $"\"{Guid.NewGuid()}\"";
-                doc.Value = JourneyJson.Serialize(customer);
+                doc.Value = JourneyJson.SerializeWithoutJourney(customer);
+                journey.Value = JourneyJson.Serialize(customer.Journey);
                 updated.Value = customer.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
                 insert.ExecuteNonQuery();
                 if ((i + 1) % 100_000 == 0) Console.WriteLine($"  {i + 1:N0} customers written ({clock.Elapsed.TotalSeconds:N0} s)");

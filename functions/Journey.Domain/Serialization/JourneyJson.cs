@@ -18,18 +18,58 @@ public static class JourneyJson
     /// A customer document without <c>journey</c> and <c>pendingMerge</c>: the reader skips those
     /// values without building them (see <see cref="Journey.Domain.Ports.ICustomerStore.ScanProjectionsAsync"/>).
     /// </summary>
-    public static JsonTypeInfo<CustomerDocument> CustomerProjection { get; } = CreateCustomerProjection();
+    public static JsonTypeInfo<CustomerDocument> CustomerProjection { get; } = CustomerWithout("journey", "pendingMerge");
 
-    private static JsonTypeInfo<CustomerDocument> CreateCustomerProjection()
+    /// <summary>
+    /// The customer document without its own <c>journey</c> (for a store that keeps the processor's
+    /// state apart); a pending merge inside it keeps its <c>journey</c>.
+    /// </summary>
+    public static string SerializeWithoutJourney(CustomerDocument document)
+    {
+        t_withoutJourney = document;
+        try
+        {
+            return JsonSerializer.Serialize(document, CustomerRootWithoutJourney);
+        }
+        finally
+        {
+            t_withoutJourney = null;
+        }
+    }
+
+    /// <summary>The document whose <c>journey</c> the serialization on this thread leaves out (the root only).</summary>
+    [ThreadStatic]
+    private static CustomerDocument? t_withoutJourney;
+
+    private static readonly JsonTypeInfo<CustomerDocument> CustomerRootWithoutJourney = CreateCustomerRootWithoutJourney();
+
+    private static JsonTypeInfo<CustomerDocument> CreateCustomerRootWithoutJourney()
     {
         var options = new JsonSerializerOptions(Options)
         {
             TypeInfoResolver = Options.TypeInfoResolver!.WithAddedModifier(static info =>
             {
                 if (info.Type != typeof(CustomerDocument)) return;
+                foreach (var property in info.Properties)
+                {
+                    if (property.Name == "journey") property.ShouldSerialize = static (owner, _) => !ReferenceEquals(owner, t_withoutJourney);
+                }
+            }),
+        };
+        options.MakeReadOnly();
+        return (JsonTypeInfo<CustomerDocument>)options.GetTypeInfo(typeof(CustomerDocument));
+    }
+
+    private static JsonTypeInfo<CustomerDocument> CustomerWithout(params string[] properties)
+    {
+        var options = new JsonSerializerOptions(Options)
+        {
+            TypeInfoResolver = Options.TypeInfoResolver!.WithAddedModifier(info =>
+            {
+                if (info.Type != typeof(CustomerDocument)) return;
                 for (var i = info.Properties.Count - 1; i >= 0; i--)
                 {
-                    if (info.Properties[i].Name is "journey" or "pendingMerge") info.Properties.RemoveAt(i);
+                    if (properties.Contains(info.Properties[i].Name)) info.Properties.RemoveAt(i);
                 }
             }),
         };

@@ -13,6 +13,7 @@ namespace Journey.Domain.Serialization;
 [JsonSerializable(typeof(List<JourneyEvent>))]
 [JsonSerializable(typeof(CustomerDocument))]
 [JsonSerializable(typeof(FoldState))]
+[JsonSerializable(typeof(JourneyState))]
 [JsonSerializable(typeof(TransitionDocument))]
 [JsonSerializable(typeof(List<TransitionDocument>))]
 [JsonSerializable(typeof(DeadLetterDocument))]

@@ -19,11 +19,26 @@ public static class InvocationEndpoints
 {
     public const string ProcessEvents = "ProcessEvents";
     public const string DailyMetrics = "DailyMetrics";
+    public const string PainPoints = "PainPoints";
 
     public static void MapInvocations(this IEndpointRouteBuilder app)
     {
         app.MapPost($"/{ProcessEvents}", ProcessEventsAsync);
         app.MapPost($"/{DailyMetrics}", DailyMetricsAsync);
+        app.MapPost($"/{PainPoints}", PainPointsAsync);
+    }
+
+    /// <summary>
+    /// The pain-point timer. With <c>Summarizer:Enabled</c> false (the default) it returns at once.
+    /// The summarizer itself (review and feedback text → pain points) is not part of this build: when
+    /// enabled, the invocation says so in its logs and writes nothing.
+    /// </summary>
+    private static IResult PainPointsAsync(IConfiguration configuration, ILoggerFactory loggers)
+    {
+        if (!configuration.GetValue("Summarizer:Enabled", false))
+            return Results.Json(InvocationResult.WithLogs("The pain-point summarizer is disabled (Summarizer:Enabled=false): nothing to do."));
+        loggers.CreateLogger(PainPoints).LogWarning("Summarizer:Enabled is true, but the pain-point summarizer is not part of this build; no pain points were written");
+        return Results.Json(InvocationResult.WithLogs("The pain-point summarizer is not part of this build: no pain points were written."));
     }
 
     /// <summary>

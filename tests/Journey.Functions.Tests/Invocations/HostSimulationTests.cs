@@ -149,6 +149,11 @@ public sealed class HostSimulationTests(PublishedApp published) : IClassFixture<
             (status, body) = await InvokeAsync(http, "DailyMetrics", Fixture("timer.json"));
             AssertTimerAnswer(status, body);
             Assert.Contains("0 metrics documents written, 6 unchanged", body.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
+
+            // the pain-point timer returns at once while the summarizer is disabled (the default)
+            (status, body) = await InvokeAsync(http, "PainPoints", Fixture("timer.json"));
+            AssertTimerAnswer(status, body);
+            Assert.Contains("disabled", body.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
         }
         finally
         {

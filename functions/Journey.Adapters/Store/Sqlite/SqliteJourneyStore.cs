@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Runtime.CompilerServices;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;
@@ -11,9 +12,12 @@ namespace Journey.Adapters.Store.Sqlite;
 /// <summary>
 /// Local mode's stand-in for Cosmos DB: the <c>customers</c>, <c>transitions</c> and
 /// <c>deadletter</c> containers (and the tables of <c>metrics</c> and <c>painpoints</c>) in one
-/// SQLite file, each document stored whole as the JSON <see cref="JourneyJson"/> writes, so the
+/// SQLite file, each document stored as the JSON <see cref="JourneyJson"/> writes, so the
 /// documents are the same as in Cosmos DB and BI tools can query them with <c>json_extract</c>
-/// (views <c>customers_v</c>, <c>transitions_v</c>, <c>deadletter_v</c>).
+/// (views <c>customers_v</c>, <c>transitions_v</c>, <c>deadletter_v</c>, <c>metrics_v</c>). A
+/// customer's processor state (<c>journey</c>, half of a typical document) is kept in its own
+/// column after the document, and its predictions in <c>customer_predictions</c>; reads put the
+/// document together again.
 /// </summary>
 /// <remarks>
 /// WAL mode; one writer connection on its own thread with group commit (see
@@ -79,6 +83,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
             string etag;
             byte[] doc;
             byte[]? predictions;
+            byte[]? journey;
             var reader = _readers.Rent();
             var healthy = false;
             try
@@ -95,6 +100,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
                     etag = row.GetString(0);
                     doc = row.GetUtf8(1);
                     predictions = row.IsDBNull(2) ? null : row.GetUtf8(2);
+                    journey = row.IsDBNull(3) ? null : row.GetUtf8(3);
                 }
                 healthy = true;
             }
@@ -102,7 +108,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
             {
                 _readers.Return(reader, healthy);
             }
-            return Task.FromResult<Versioned<CustomerDocument>?>(new(ReadCustomer(doc, predictions), etag));
+            return Task.FromResult<Versioned<CustomerDocument>?>(new(ReadCustomer(doc, journey, predictions), etag));
         }
         catch (Exception ex)
         {
@@ -119,11 +125,11 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
             ArgumentException.ThrowIfNullOrEmpty(document.Id, nameof(document) + ".Id");
             var writer = EnsureOpen();
             var id = document.Id;
-            var json = JourneyJson.Serialize(document);
+            var (json, journey) = Split(document);
             var etag = NewETag();
             var now = Timestamp(_clock.GetUtcNow());
             return writer.EnqueueAsync(
-                w => w.InsertCustomer(id, etag, json, now) ? etag : throw new ConcurrencyConflictException($"Customer {id} already exists."),
+                w => w.InsertCustomer(id, etag, json, journey, now) ? etag : throw new ConcurrencyConflictException($"Customer {id} already exists."),
                 cancellationToken);
         }
         catch (Exception ex)
@@ -141,11 +147,11 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
             ArgumentNullException.ThrowIfNull(ifMatch);
             var writer = EnsureOpen();
             var id = document.Id;
-            var json = JourneyJson.Serialize(document);
+            var (json, journey) = Split(document);
             var etag = NewETag();
             var now = Timestamp(_clock.GetUtcNow());
             return writer.EnqueueAsync(
-                w => w.ReplaceCustomer(id, etag, json, now, ifMatch)
+                w => w.ReplaceCustomer(id, etag, json, journey, now, ifMatch)
                     ? etag
                     : throw new ConcurrencyConflictException($"Customer {id} was changed or deleted since it was read (ETag {ifMatch})."),
                 cancellationToken);
@@ -172,21 +178,23 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
 
     /// <summary>Pages through the customers by id, a page per short read; memory holds one page, and no read transaction stays open while the caller works.</summary>
     public IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken) =>
-        Scan(static doc => JourneyJson.Deserialize<CustomerDocument>(doc), cancellationToken);
+        Scan(static reader => reader.ScanCustomers, static row => ReadCustomer(row.Doc, row.Journey, row.Predictions), cancellationToken);
 
-    /// <summary>As <see cref="ScanAsync"/>, each document read without the processor's state.</summary>
+    /// <summary>As <see cref="ScanAsync"/> without the processor's state: its column is not read, and the document's parse skips a pending merge.</summary>
     public IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync(CancellationToken cancellationToken) =>
-        Scan(static doc => JourneyJson.DeserializeCustomerProjection(doc), cancellationToken);
+        Scan(static reader => reader.ScanProjections, static row => WithPredictions(JourneyJson.DeserializeCustomerProjection(row.Doc), row.Predictions), cancellationToken);
+
+    private readonly record struct CustomerRow(string Id, byte[] Doc, byte[]? Predictions, byte[]? Journey);
 
     /// <summary>
     /// Keyset paging by id; a page's documents are parsed in parallel (parsing, not reading, is
     /// what a scan of large documents spends its time on) and handed out in id order.
     /// </summary>
-    private async IAsyncEnumerable<CustomerDocument> Scan(Func<byte[], CustomerDocument> parse, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<CustomerDocument> Scan(Func<SqliteReader, SqliteCommand> select, Func<CustomerRow, CustomerDocument> parse, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
         EnsureOpen();
-        var page = new List<(string Id, byte[] Doc, byte[]? Predictions)>(ScanPageSize);
+        var page = new List<CustomerRow>(ScanPageSize);
         var documents = new CustomerDocument[ScanPageSize];
         var after = "";
         while (true)
@@ -195,14 +203,16 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
             page.Clear();
             Read(reader =>
             {
-                var command = reader.ScanCustomers;
+                var command = select(reader);
                 command.Parameters[0].Value = after;
                 command.Parameters[1].Value = ScanPageSize;
                 using var rows = command.ExecuteReader();
-                while (rows.Read()) page.Add((rows.GetString(0), rows.GetUtf8(1), rows.IsDBNull(2) ? null : rows.GetUtf8(2)));
+                var withJourney = rows.FieldCount > 3;
+                while (rows.Read())
+                    page.Add(new CustomerRow(rows.GetString(0), rows.GetUtf8(1), rows.IsDBNull(2) ? null : rows.GetUtf8(2), withJourney && !rows.IsDBNull(3) ? rows.GetUtf8(3) : null));
                 return 0;
             });
-            Parallel.For(0, page.Count, i => documents[i] = WithPredictions(parse(page[i].Doc), page[i].Predictions));
+            Parallel.For(0, page.Count, i => documents[i] = parse(page[i]));
             for (var i = 0; i < page.Count; i++)
             {
                 yield return documents[i];
@@ -213,9 +223,17 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
         }
     }
 
-    /// <summary>The document with its row of <c>customer_predictions</c> (the daily job's patch) in place of whatever the document JSON carries.</summary>
-    private static CustomerDocument ReadCustomer(byte[] doc, byte[]? predictions) =>
-        WithPredictions(JourneyJson.Deserialize<CustomerDocument>(doc), predictions);
+    /// <summary>A customer as stored: the document without its processor state, and that state (<c>journey</c>) apart.</summary>
+    private static (string Document, string Journey) Split(CustomerDocument document) =>
+        (JourneyJson.SerializeWithoutJourney(document), JourneyJson.Serialize(document.Journey));
+
+    /// <summary>The whole document: the stored document, its processor state, and its row of <c>customer_predictions</c> (the daily job's patch) in place of whatever the document carried.</summary>
+    private static CustomerDocument ReadCustomer(byte[] doc, byte[]? journey, byte[]? predictions)
+    {
+        var document = JourneyJson.Deserialize<CustomerDocument>(doc);
+        if (journey is not null) document.Journey = JourneyJson.Deserialize<JourneyState>(journey);
+        return WithPredictions(document, predictions);
+    }
 
     private static CustomerDocument WithPredictions(CustomerDocument document, byte[]? predictions)
     {

@@ -58,6 +58,7 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
 {
     private SqliteCommand? _getCustomer;
     private SqliteCommand? _scanCustomers;
+    private SqliteCommand? _scanProjections;
     private SqliteCommand? _listTransitions;
     private SqliteCommand? _listDeadLetters;
     private SqliteCommand? _ping;
@@ -67,12 +68,15 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
 
     public SqliteConnection Connection => connection;
 
-    /// <summary>(etag, doc, predictions) of one customer.</summary>
+    /// <summary>(etag, doc, predictions, journey) of one customer.</summary>
     public SqliteCommand GetCustomer => _getCustomer ??=
-        SqliteConnections.Prepare(connection, "SELECT etag, doc, (SELECT predictions FROM customer_predictions p WHERE p.id = $id) FROM customers WHERE id = $id", "$id");
+        SqliteConnections.Prepare(connection, "SELECT etag, doc, (SELECT predictions FROM customer_predictions p WHERE p.id = $id), journey FROM customers WHERE id = $id", "$id");
 
-    /// <summary>(id, doc, predictions) of the next page of customers by id (keyset paging: no read transaction spans the scan).</summary>
-    public SqliteCommand ScanCustomers => _scanCustomers ??= PrepareScan();
+    /// <summary>(id, doc, predictions, journey) of the next page of customers by id (keyset paging: no read transaction spans the scan).</summary>
+    public SqliteCommand ScanCustomers => _scanCustomers ??= PrepareScan(withJourney: true);
+
+    /// <summary>(id, doc, predictions) of the next page: the journey column, after the document in the row, is not even read.</summary>
+    public SqliteCommand ScanProjections => _scanProjections ??= PrepareScan(withJourney: false);
 
     public SqliteCommand ListTransitions => _listTransitions ??=
         SqliteConnections.Prepare(connection, "SELECT doc FROM transitions WHERE customer_id = $customer_id ORDER BY at, id", "$customer_id");
@@ -92,10 +96,10 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     public SqliteCommand Ping => _ping ??=
         SqliteConnections.Prepare(connection, "SELECT max(version) FROM schema_version");
 
-    private SqliteCommand PrepareScan()
+    private SqliteCommand PrepareScan(bool withJourney)
     {
         var command = connection.CreateCommand();
-        command.CommandText = "SELECT c.id, c.doc, p.predictions FROM customers c LEFT JOIN customer_predictions p ON p.id = c.id WHERE c.id > $after ORDER BY c.id LIMIT $limit";
+        command.CommandText = $"SELECT c.id, c.doc, p.predictions{(withJourney ? ", c.journey" : "")} FROM customers c LEFT JOIN customer_predictions p ON p.id = c.id WHERE c.id > $after ORDER BY c.id LIMIT $limit";
         command.Parameters.Add("$after", SqliteType.Text);
         command.Parameters.Add("$limit", SqliteType.Integer);
         command.Prepare();
@@ -106,6 +110,7 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     {
         _getCustomer?.Dispose();
         _scanCustomers?.Dispose();
+        _scanProjections?.Dispose();
         _listTransitions?.Dispose();
         _listDeadLetters?.Dispose();
         _ping?.Dispose();

@@ -58,11 +58,11 @@ internal sealed class SqliteWriter : IDisposable
         _release = SqliteConnections.Prepare(connection, "RELEASE write");
         _rollbackToSavepoint = SqliteConnections.Prepare(connection, "ROLLBACK TO write");
         _insertCustomer = SqliteConnections.Prepare(connection,
-            "INSERT INTO customers(id, etag, doc, updated_at) VALUES ($id, $etag, $doc, $updated_at) ON CONFLICT(id) DO NOTHING",
-            "$id", "$etag", "$doc", "$updated_at");
+            "INSERT INTO customers(id, etag, doc, updated_at, journey) VALUES ($id, $etag, $doc, $updated_at, $journey) ON CONFLICT(id) DO NOTHING",
+            "$id", "$etag", "$doc", "$updated_at", "$journey");
         _replaceCustomer = SqliteConnections.Prepare(connection,
-            "UPDATE customers SET etag = $etag, doc = $doc, updated_at = $updated_at WHERE id = $id AND etag = $if_match",
-            "$id", "$etag", "$doc", "$updated_at", "$if_match");
+            "UPDATE customers SET etag = $etag, doc = $doc, updated_at = $updated_at, journey = $journey WHERE id = $id AND etag = $if_match",
+            "$id", "$etag", "$doc", "$updated_at", "$if_match", "$journey");
         _deleteCustomer = SqliteConnections.Prepare(connection, "DELETE FROM customers WHERE id = $id", "$id");
         _deletePredictions = SqliteConnections.Prepare(connection, "DELETE FROM customer_predictions WHERE id = $id", "$id");
         _upsertTransition = SqliteConnections.Prepare(connection,
@@ -128,17 +128,18 @@ internal sealed class SqliteWriter : IDisposable
 
     // ---- statements, called on the writer thread inside a transaction ----
 
-    public bool InsertCustomer(string id, string etag, string doc, string updatedAt)
+    public bool InsertCustomer(string id, string etag, string doc, string journey, string updatedAt)
     {
         var p = _insertCustomer.Parameters;
         p[0].Value = id;
         p[1].Value = etag;
         p[2].Value = doc;
         p[3].Value = updatedAt;
+        p[4].Value = journey;
         return _insertCustomer.ExecuteNonQuery() == 1;
     }
 
-    public bool ReplaceCustomer(string id, string etag, string doc, string updatedAt, string ifMatch)
+    public bool ReplaceCustomer(string id, string etag, string doc, string journey, string updatedAt, string ifMatch)
     {
         var p = _replaceCustomer.Parameters;
         p[0].Value = id;
@@ -146,6 +147,7 @@ internal sealed class SqliteWriter : IDisposable
         p[2].Value = doc;
         p[3].Value = updatedAt;
         p[4].Value = ifMatch;
+        p[5].Value = journey;
         return _replaceCustomer.ExecuteNonQuery() == 1;
     }
 

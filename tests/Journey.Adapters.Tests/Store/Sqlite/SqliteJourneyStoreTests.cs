@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Journey.Adapters.Store.Sqlite;
 using Journey.Adapters.Tests.Store.Contract;
 using Journey.Domain.Customers;
@@ -87,7 +88,7 @@ public sealed class SqliteJourneyStoreTests : IDisposable
             objects);
         var customerColumns = Rows(connection, "SELECT name, type, \"notnull\", pk FROM pragma_table_info('customers') ORDER BY cid")
             .Select(r => $"{r[0]} {r[1]} {r[2]} {r[3]}");
-        Assert.Equal(["id TEXT 0 1", "etag TEXT 1 0", "doc TEXT 1 0", "updated_at TEXT 0 0"], customerColumns);
+        Assert.Equal(["id TEXT 0 1", "etag TEXT 1 0", "doc TEXT 1 0", "updated_at TEXT 0 0", "journey TEXT 0 0"], customerColumns);
     }
 
     [Fact]
@@ -130,7 +131,7 @@ public sealed class SqliteJourneyStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task The_doc_column_holds_the_whole_JourneyJson_document_with_a_quoted_ETag_and_the_write_time()
+    public async Task The_doc_column_holds_the_JourneyJson_document_and_the_journey_column_its_processor_state_with_a_quoted_ETag_and_the_write_time()
     {
         var clock = new FixedClock(new DateTimeOffset(2026, 4, 1, 14, 0, 0, 250, TimeSpan.FromHours(2)));
         await using var store = _database.Open(clock: clock);
@@ -139,12 +140,19 @@ public sealed class SqliteJourneyStoreTests : IDisposable
         var etag = await store.CreateAsync(doc, Ct);
 
         using var connection = _database.Connect();
-        var row = Assert.Single(Rows(connection, "SELECT etag, doc, updated_at FROM customers WHERE id = 'c-1'"));
+        var row = Assert.Single(Rows(connection, "SELECT etag, doc, updated_at, journey, json_set(doc, '$.journey', json(journey)) FROM customers WHERE id = 'c-1'"));
         Assert.Equal(etag, row[0]);
         Assert.StartsWith("\"", etag, StringComparison.Ordinal);
         Assert.EndsWith("\"", etag, StringComparison.Ordinal);
-        Assert.Equal(JourneyJson.Serialize(doc), row[1]);
         Assert.Equal("2026-04-01T12:00:00.250Z", row[2]);
+        Assert.Equal(JourneyJson.Serialize(doc.Journey), row[3]);
+        // the document without its own journey (a pending merge inside keeps its journey) …
+        using var stored = JsonDocument.Parse((string)row[1]!);
+        Assert.False(stored.RootElement.TryGetProperty("journey", out _));
+        Assert.True(stored.RootElement.GetProperty("pendingMerge").TryGetProperty("journey", out _));
+        // … and with it put back, the whole JourneyJson document
+        using var whole = JsonDocument.Parse((string)row[4]!);
+        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(JourneyJson.Serialize(doc)).RootElement, whole.RootElement));
     }
 
     [Fact]
