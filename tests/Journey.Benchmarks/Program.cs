@@ -18,7 +18,7 @@ static int Usage()
     Console.Error.WriteLine("       Journey.Benchmarks processor --file <taobao csv> [--batch 100] [--data <folder>]");
     Console.Error.WriteLine("       Journey.Benchmarks synthetic --data <folder> [--customers 1000000] [--as-of 2026-06-30] [--seed n]");
     Console.Error.WriteLine("       Journey.Benchmarks clv [--customers 1000000] [--seed 1]");
-    Console.Error.WriteLine("       Journey.Benchmarks daily --data <folder> [--as-of 2026-06-30]   (on a copy: the job writes)");
+    Console.Error.WriteLine("       Journey.Benchmarks daily --data <folder> [--as-of 2026-06-30] [--scan-only]   (on a copy: the job writes)");
     Console.Error.WriteLine("       Journey.Benchmarks azure --file <taobao csv> [--batch 100] [--partitions 4] [--limit <events>]");
     return 2;
 }

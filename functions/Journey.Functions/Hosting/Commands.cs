@@ -103,16 +103,7 @@ public static class Commands
     /// <summary><c>metrics [--date yyyy-MM-dd] [--kind k] [--matrix [--percent]]</c>: prints the documents (of the latest date by default) as a JSON array, or the retention cohort matrices as text.</summary>
     private static async Task<int> MetricsAsync(IHost host, CommandLine commandLine, CancellationToken ct)
     {
-        JobArguments arguments;
-        try
-        {
-            arguments = JobArguments.Parse("metrics", commandLine.CommandArguments, allowKind: true);
-        }
-        catch (JobArgumentException ex)
-        {
-            await Console.Error.WriteLineAsync($"journey metrics: {ex.Message}");
-            return BadInput;
-        }
+        if (await ParseJobArgumentsAsync("metrics", commandLine, allowKind: true) is not { } arguments) return BadInput;
 
         var metrics = host.Services.GetRequiredService<IMetricsStore>();
         var date = arguments.Date is { } d ? AsOfDates.ToText(d) : await metrics.LatestDateAsync(ct);
@@ -134,6 +125,20 @@ public static class Commands
         return Success;
     }
 
+    /// <summary>The options of <c>daily</c> or <c>metrics</c>, or null after saying on stderr what is wrong with them.</summary>
+    private static async Task<JobArguments?> ParseJobArgumentsAsync(string command, CommandLine commandLine, bool allowKind)
+    {
+        try
+        {
+            return JobArguments.Parse(command, commandLine.CommandArguments, allowKind);
+        }
+        catch (JobArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"journey {command}: {ex.Message}");
+            return null;
+        }
+    }
+
     private static readonly JsonSerializerOptions IndentedJson = new(JourneyJson.Options) { WriteIndented = true };
 
     /// <summary>
@@ -142,16 +147,7 @@ public static class Commands
     /// </summary>
     private static async Task<int> DailyAsync(IHost host, CommandLine commandLine, CancellationToken ct)
     {
-        JobArguments arguments;
-        try
-        {
-            arguments = JobArguments.Parse("daily", commandLine.CommandArguments, allowKind: false);
-        }
-        catch (JobArgumentException ex)
-        {
-            await Console.Error.WriteLineAsync($"journey daily: {ex.Message}");
-            return BadInput;
-        }
+        if (await ParseJobArgumentsAsync("daily", commandLine, allowKind: false) is not { } arguments) return BadInput;
         var clock = host.Services.GetRequiredService<TimeProvider>();
         var asOf = arguments.Date ?? DailyJob.DefaultAsOf(clock);
 

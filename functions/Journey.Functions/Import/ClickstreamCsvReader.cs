@@ -28,19 +28,7 @@ internal sealed class ClickstreamCsvReader : IImportReader
     public async IAsyncEnumerable<ImportRecord> ReadAsync(Stream input, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var malformedLines = new HashSet<long>();
-        var options = CsvReaderOptions.Default with
-        {
-            Separator = ',',
-            HasHeader = false,
-            TrackLineNumbers = true,
-            SkipEmptyLines = true,
-            MalformedData = CsvMalformedDataHandling.Recover,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            OnMalformedRecord = m =>
-            {
-                if (m.Reason != CsvMalformedReason.FieldCountMismatch) malformedLines.Add(m.LineNumber);
-            },
-        };
+        var options = ImportCsv.Options(malformedLines);
 
         await using var csv = CsvReader.Create(input, options, leaveOpen: true);
         using var mapper = new ClickstreamEventMapper(layout, clock);

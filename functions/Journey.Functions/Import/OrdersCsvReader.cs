@@ -35,19 +35,7 @@ internal sealed class OrdersCsvReader : IImportReader
     public async IAsyncEnumerable<ImportRecord> ReadAsync(Stream input, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var malformedLines = new HashSet<long>();
-        var options = CsvReaderOptions.Default with
-        {
-            Separator = ',',
-            HasHeader = false,
-            TrackLineNumbers = true,
-            SkipEmptyLines = true,
-            MalformedData = CsvMalformedDataHandling.Recover,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            OnMalformedRecord = m =>
-            {
-                if (m.Reason != CsvMalformedReason.FieldCountMismatch) malformedLines.Add(m.LineNumber);
-            },
-        };
+        var options = ImportCsv.Options(malformedLines);
 
         await using var csv = CsvReader.Create(input, options, leaveOpen: true);
         using var orders = new OrderAssembler(layout.Name, layout.Currency, clock);

@@ -187,40 +187,46 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
     private readonly record struct CustomerRow(string Id, byte[] Doc, byte[]? Predictions, byte[]? Journey);
 
     /// <summary>
-    /// Keyset paging by id; a page's documents are parsed in parallel (parsing, not reading, is
-    /// what a scan of large documents spends its time on) and handed out in id order.
+    /// Keyset paging by id, one page ahead: while the caller works through a page, the next one is
+    /// read and its documents parsed in parallel (parsing, not reading, is what a scan of large
+    /// documents spends its time on). Documents come out in id order; memory holds two pages.
     /// </summary>
     private async IAsyncEnumerable<CustomerDocument> Scan(Func<SqliteReader, SqliteCommand> select, Func<CustomerRow, CustomerDocument> parse, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
         EnsureOpen();
-        var page = new List<CustomerRow>(ScanPageSize);
-        var documents = new CustomerDocument[ScanPageSize];
-        var after = "";
+        var next = Task.Run(() => ReadPage(select, parse, after: ""), cancellationToken);
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            page.Clear();
-            Read(reader =>
+            var (documents, last) = await next;
+            var more = documents.Length == ScanPageSize;
+            if (more)
             {
-                var command = select(reader);
-                command.Parameters[0].Value = after;
-                command.Parameters[1].Value = ScanPageSize;
-                using var rows = command.ExecuteReader();
-                var withJourney = rows.FieldCount > 3;
-                while (rows.Read())
-                    page.Add(new CustomerRow(rows.GetString(0), rows.GetUtf8(1), rows.IsDBNull(2) ? null : rows.GetUtf8(2), withJourney && !rows.IsDBNull(3) ? rows.GetUtf8(3) : null));
-                return 0;
-            });
-            Parallel.For(0, page.Count, i => documents[i] = parse(page[i]));
-            for (var i = 0; i < page.Count; i++)
-            {
-                yield return documents[i];
-                documents[i] = null!;
+                cancellationToken.ThrowIfCancellationRequested();
+                next = Task.Run(() => ReadPage(select, parse, last), cancellationToken);
             }
-            if (page.Count < ScanPageSize) yield break;
-            after = page[^1].Id;
+            foreach (var document in documents) yield return document;
+            if (!more) yield break;
         }
+    }
+
+    private (CustomerDocument[] Documents, string Last) ReadPage(Func<SqliteReader, SqliteCommand> select, Func<CustomerRow, CustomerDocument> parse, string after)
+    {
+        var page = new List<CustomerRow>(ScanPageSize);
+        Read(reader =>
+        {
+            var command = select(reader);
+            command.Parameters[0].Value = after;
+            command.Parameters[1].Value = ScanPageSize;
+            using var rows = command.ExecuteReader();
+            var withJourney = rows.FieldCount > 3;
+            while (rows.Read())
+                page.Add(new CustomerRow(rows.GetString(0), rows.GetUtf8(1), rows.IsDBNull(2) ? null : rows.GetUtf8(2), withJourney && !rows.IsDBNull(3) ? rows.GetUtf8(3) : null));
+            return 0;
+        });
+        var documents = new CustomerDocument[page.Count];
+        Parallel.For(0, page.Count, i => documents[i] = parse(page[i]));
+        return (documents, page.Count > 0 ? page[^1].Id : after);
     }
 
     /// <summary>A customer as stored: the document without its processor state, and that state (<c>journey</c>) apart.</summary>
