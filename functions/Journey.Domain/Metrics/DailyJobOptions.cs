@@ -12,7 +12,7 @@ public sealed class DailyJobOptions
     public int MinimumRepeatCustomers { get; set; } = 20;
 
     /// <summary>Prediction patches sent to the store per call.</summary>
-    public int PredictionBatchSize { get; set; } = 1000;
+    public int PredictionBatchSize { get; set; } = 5000;
 
     /// <summary>Share of the customers with an order that makes the best customers (top decile).</summary>
     public double BestCustomersShare { get; set; } = 0.1;
