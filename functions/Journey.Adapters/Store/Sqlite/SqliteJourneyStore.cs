@@ -187,30 +187,49 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
     private readonly record struct CustomerRow(string Id, byte[] Doc, byte[]? Predictions, byte[]? Journey);
 
     /// <summary>
-    /// Keyset paging by id, one page ahead: while the caller works through a page, the next one is
-    /// read and its documents parsed in parallel (parsing, not reading, is what a scan of large
-    /// documents spends its time on). Documents come out in id order; memory holds two pages.
+    /// Keyset paging by id in three overlapping stages: while the caller works through page N, page
+    /// N + 1 is parsed (in parallel: parsing, not reading, is what a scan of large documents spends
+    /// its time on) and page N + 2 is read. Documents come out in id order; memory holds three pages.
+    /// A caller that stops early leaves at most one read and one parse to finish on their own.
     /// </summary>
     private async IAsyncEnumerable<CustomerDocument> Scan(Func<SqliteReader, SqliteCommand> select, Func<CustomerRow, CustomerDocument> parse, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
         EnsureOpen();
-        var next = Task.Run(() => ReadPage(select, parse, after: ""), cancellationToken);
+        var rows = ReadPage(select, after: "");
+        var more = rows.Count == ScanPageSize;
+        var reading = more ? ReadPageAsync(select, rows[^1].Id, cancellationToken) : null;
+        var parsing = ParsePageAsync(rows, parse, cancellationToken);
         while (true)
         {
-            var (documents, last) = await next;
-            var more = documents.Length == ScanPageSize;
-            if (more)
+            var documents = await parsing;
+            if (reading is not null)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                next = Task.Run(() => ReadPage(select, parse, last), cancellationToken);
+                var next = await reading;
+                reading = next.Count == ScanPageSize ? ReadPageAsync(select, next[^1].Id, cancellationToken) : null;
+                parsing = ParsePageAsync(next, parse, cancellationToken);
+            }
+            else
+            {
+                more = false;
             }
             foreach (var document in documents) yield return document;
             if (!more) yield break;
         }
     }
 
-    private (CustomerDocument[] Documents, string Last) ReadPage(Func<SqliteReader, SqliteCommand> select, Func<CustomerRow, CustomerDocument> parse, string after)
+    private Task<List<CustomerRow>> ReadPageAsync(Func<SqliteReader, SqliteCommand> select, string after, CancellationToken cancellationToken) =>
+        Task.Run(() => ReadPage(select, after), cancellationToken);
+
+    private static Task<CustomerDocument[]> ParsePageAsync(List<CustomerRow> page, Func<CustomerRow, CustomerDocument> parse, CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            var documents = new CustomerDocument[page.Count];
+            Parallel.For(0, page.Count, i => documents[i] = parse(page[i]));
+            return documents;
+        }, cancellationToken);
+
+    private List<CustomerRow> ReadPage(Func<SqliteReader, SqliteCommand> select, string after)
     {
         var page = new List<CustomerRow>(ScanPageSize);
         Read(reader =>
@@ -224,9 +243,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
                 page.Add(new CustomerRow(rows.GetString(0), rows.GetUtf8(1), rows.IsDBNull(2) ? null : rows.GetUtf8(2), withJourney && !rows.IsDBNull(3) ? rows.GetUtf8(3) : null));
             return 0;
         });
-        var documents = new CustomerDocument[page.Count];
-        Parallel.For(0, page.Count, i => documents[i] = parse(page[i]));
-        return (documents, page.Count > 0 ? page[^1].Id : after);
+        return page;
     }
 
     /// <summary>A customer as stored: the document without its processor state, and that state (<c>journey</c>) apart.</summary>
