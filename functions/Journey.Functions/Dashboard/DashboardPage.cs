@@ -33,6 +33,13 @@ internal static class DashboardPage
 <table id="stages"><thead><tr><th>stage</th><th class="n">customers</th><th style="width:50%"></th></tr></thead><tbody></tbody></table>
 <h2>Acquisition channels</h2>
 <table id="channels"><thead><tr><th>channel</th><th class="n">customers</th><th class="n">buyers</th><th class="n">revenue</th></tr></thead><tbody></tbody></table>
+<h2>Daily metrics <span class="muted" id="asof"></span></h2>
+<div class="muted" id="nometrics"></div>
+<div class="cards" id="daily"></div>
+<h3>RFM segments</h3>
+<table id="rfm"><thead><tr><th>segment</th><th class="n">customers</th><th class="n">share %</th><th class="n">avg orders</th><th class="n">revenue</th></tr></thead><tbody></tbody></table>
+<h3>Monthly retention: customers by first order, % active in month k</h3>
+<table id="retention"><thead></thead><tbody></tbody></table>
 <script>
 const fmt = n => Number(n).toLocaleString('en-US', { maximumFractionDigits: 2 });
 function cell(text, numeric) { const td = document.createElement('td'); td.textContent = text; if (numeric) td.className = 'n'; return td; }
@@ -53,7 +60,30 @@ async function refresh() {
     for (const [channel, row] of Object.entries(o.channels)) { const tr = document.createElement('tr'); tr.append(cell(channel), cell(fmt(row.customers), true), cell(fmt(row.buyers), true), cell(fmt(row.revenue), true)); cb.append(tr); }
   } catch (e) { document.getElementById('error').textContent = 'Could not load the overview: ' + e.message; }
 }
+async function refreshMetrics() {
+  const r = await fetch('/api/metrics/latest');
+  if (r.status === 404) { document.getElementById('nometrics').textContent = 'The daily job has not run yet (it runs in the background after start, or: POST /api/jobs/daily).'; return; }
+  if (!r.ok) return;
+  const docs = Object.fromEntries((await r.json()).map(d => [d.kind, d]));
+  document.getElementById('nometrics').textContent = '';
+  document.getElementById('asof').textContent = docs.rates ? 'as of ' + docs.rates.date : '';
+  const rates = docs.rates ? docs.rates.data : {}, clv = docs.clv ? docs.clv.data : {};
+  const cards = [['conversion rate', (rates.conversionRate ?? 0) + ' %'], ['repeat purchase rate', (rates.repeatPurchaseRate ?? 0) + ' %'], ['average order value', fmt(rates.averageOrderValue ?? 0)],
+                 ['mean P(alive)', clv.meanProbabilityAlive != null ? fmt(clv.meanProbabilityAlive) : clv.status], ['predicted 12-month CLV', clv.predicted ? fmt(clv.predicted.total) : clv.status],
+                 ['historical CLV', clv.historical ? fmt(clv.historical.total) : '-']];
+  const c = document.getElementById('daily'); c.replaceChildren();
+  for (const [label, value] of cards) { const d = document.createElement('div'); d.className = 'card'; const b = document.createElement('b'); b.textContent = value; d.append(b, label); c.append(d); }
+  const rb = document.querySelector('#rfm tbody'); rb.replaceChildren();
+  for (const row of (docs.rfm ? docs.rfm.data.segments : []).filter(x => x.customers > 0)) { const tr = document.createElement('tr'); tr.append(cell(row.segment), cell(fmt(row.customers), true), cell(fmt(row.share), true), cell(fmt(row.averageOrders ?? 0), true), cell(fmt(row.revenue), true)); rb.append(tr); }
+  const table = (docs.retention ? docs.retention.data.tables : []).find(t => t.basis === 'customers' && t.period === 'monthly' && t.mode === 'on' && t.split === 'all');
+  const head = document.querySelector('#retention thead'), body = document.querySelector('#retention tbody'); head.replaceChildren(); body.replaceChildren();
+  if (!table) return;
+  const width = Math.max(0, ...table.cohorts.map(x => x.percentages.length));
+  const hr = document.createElement('tr'); hr.append(cell('cohort'), cell('size', true)); for (let k = 0; k < width; k++) hr.append(cell('+' + k, true)); head.append(hr);
+  for (const row of table.cohorts.slice(-12)) { const tr = document.createElement('tr'); tr.append(cell(row.cohort), cell(fmt(row.size), true)); for (const p of row.percentages) tr.append(cell(fmt(p), true)); body.append(tr); }
+}
 refresh(); setInterval(refresh, 5000);
+refreshMetrics(); setInterval(refreshMetrics, 60000);
 </script>
 </body>
 </html>
