@@ -98,28 +98,8 @@ public static class BgNbd
         var clock = Stopwatch.StartNew();
         if (data.Customers == 0) throw new ArgumentException("There are no customers to fit.", nameof(data));
         // start at r = a = b = 1 and α = the mean age (the purchase rate's scale follows the time unit)
-        double[] start = [0, Math.Log(Math.Max(data.MeanAge, 1e-3)), 0, 0];
-        double[] lower = [.. start.Select(s => s - LogBound)];
-        double[] upper = [.. start.Select(s => s + LogBound)];
-        var natural = new double[4];
-
-        double Objective(double[] logs, double[] gradient)
-        {
-            var p = FromLogs(logs);
-            var ll = data.Evaluate(p, natural);
-            if (!double.IsFinite(ll)) return double.PositiveInfinity;
-            // minimise −ln L per customer; d/d ln θ = θ · d/dθ
-            gradient[0] = -natural[0] * p.R / data.Customers;
-            gradient[1] = -natural[1] * p.Alpha / data.Customers;
-            gradient[2] = -natural[2] * p.A / data.Customers;
-            gradient[3] = -natural[3] * p.B / data.Customers;
-            return -ll / data.Customers;
-        }
-
-        var result = BoundedLbfgs.Minimize(Objective, start, lower, upper);
-        if (!result.Converged)
-            throw new InvalidOperationException($"The BG/NBD fit did not converge ({result.Status} after {result.Iterations} iterations, projected gradient {result.ProjectedGradientNorm:G3}).");
-        return new BgNbdFit(FromLogs(result.Minimum), -result.Value * data.Customers, data.Customers, result.Evaluations, clock.Elapsed);
+        var (theta, logLikelihood, evaluations) = MaximumLikelihood.Fit("BG/NBD", LogLikelihoodOf(data), [1, Math.Max(data.MeanAge, 1e-3), 1, 1], data.Customers);
+        return new BgNbdFit(new BgNbdParameters(theta[0], theta[1], theta[2], theta[3]), logLikelihood, data.Customers, evaluations, clock.Elapsed);
     }
 
     /// <summary>Standard errors of (r, α, a, b) at <paramref name="at"/> (normally the fit) from the observed information; NaN where it is not positive definite.</summary>
@@ -127,19 +107,14 @@ public static class BgNbd
 
     internal static BgNbdParameters StandardErrors(BgNbdParameters at, BgNbdData data)
     {
-        var errors = ObservedInformation.StandardErrors(
-            v =>
-            {
-                var g = new double[4];
-                data.Evaluate(new BgNbdParameters(v[0], v[1], v[2], v[3]), g);
-                return g;
-            },
-            [at.R, at.Alpha, at.A, at.B]);
+        var errors = MaximumLikelihood.StandardErrors(LogLikelihoodOf(data), [at.R, at.Alpha, at.A, at.B]);
         return new BgNbdParameters(errors[0], errors[1], errors[2], errors[3]);
     }
 
+    private static MaximumLikelihood.LogLikelihood LogLikelihoodOf(BgNbdData data) =>
+        (theta, gradient) => data.Evaluate(new BgNbdParameters(theta[0], theta[1], theta[2], theta[3]), gradient);
+
     /// <summary>Bounds on each log-parameter around its start: e^±15 is far beyond any plausible fit.</summary>
-    private const double LogBound = 15;
 
     /// <summary>P(alive): the probability the customer has not dropped out by the end of the calibration period.</summary>
     public static double ProbabilityAlive(BgNbdParameters p, RepeatSummary c)
@@ -187,5 +162,4 @@ public static class BgNbd
             expected[j] = lead * (1 - Math.Pow((alpha + age) / (alpha + age + horizons[j]), r + x) * expected[j]);
     }
 
-    private static BgNbdParameters FromLogs(double[] logs) => new(Math.Exp(logs[0]), Math.Exp(logs[1]), Math.Exp(logs[2]), Math.Exp(logs[3]));
 }

@@ -55,26 +55,8 @@ public static class GammaGamma
         var clock = Stopwatch.StartNew();
         if (data.Customers == 0) throw new ArgumentException("There are no repeat customers with a positive spend to fit.", nameof(data));
         // start at p = 1, q = 2, γ = the mean of the averages: the model's mean spend p·γ/(q − 1) then equals it
-        double[] start = [0, Math.Log(2), Math.Log(data.MeanValue)];
-        double[] lower = [.. start.Select(s => s - LogBound)];
-        double[] upper = [.. start.Select(s => s + LogBound)];
-        var natural = new double[3];
-
-        double Objective(double[] logs, double[] gradient)
-        {
-            var g = FromLogs(logs);
-            var ll = data.Evaluate(g, natural);
-            if (!double.IsFinite(ll)) return double.PositiveInfinity;
-            gradient[0] = -natural[0] * g.P / data.Customers;
-            gradient[1] = -natural[1] * g.Q / data.Customers;
-            gradient[2] = -natural[2] * g.Gamma / data.Customers;
-            return -ll / data.Customers;
-        }
-
-        var result = BoundedLbfgs.Minimize(Objective, start, lower, upper);
-        if (!result.Converged)
-            throw new InvalidOperationException($"The Gamma-Gamma fit did not converge ({result.Status} after {result.Iterations} iterations, projected gradient {result.ProjectedGradientNorm:G3}).");
-        return new GammaGammaFit(FromLogs(result.Minimum), -result.Value * data.Customers, data.Customers, result.Evaluations, clock.Elapsed);
+        var (theta, logLikelihood, evaluations) = MaximumLikelihood.Fit("Gamma-Gamma", LogLikelihoodOf(data), [1, 2, data.MeanValue], data.Customers);
+        return new GammaGammaFit(new GammaGammaParameters(theta[0], theta[1], theta[2]), logLikelihood, data.Customers, evaluations, clock.Elapsed);
     }
 
     /// <summary>Standard errors of (p, q, γ) at <paramref name="at"/> (normally the fit) from the observed information; NaN where it is not positive definite.</summary>
@@ -82,21 +64,15 @@ public static class GammaGamma
 
     internal static GammaGammaParameters StandardErrors(GammaGammaParameters at, GammaGammaData data)
     {
-        var errors = ObservedInformation.StandardErrors(
-            v =>
-            {
-                var g = new double[3];
-                data.Evaluate(new GammaGammaParameters(v[0], v[1], v[2]), g);
-                return g;
-            },
-            [at.P, at.Q, at.Gamma]);
+        var errors = MaximumLikelihood.StandardErrors(LogLikelihoodOf(data), [at.P, at.Q, at.Gamma]);
         return new GammaGammaParameters(errors[0], errors[1], errors[2]);
     }
 
-    /// <summary>Bounds on each log-parameter around its start: e^±15 is far beyond any plausible fit.</summary>
-    private const double LogBound = 15;
+    private static MaximumLikelihood.LogLikelihood LogLikelihoodOf(GammaGammaData data) =>
+        (theta, gradient) => data.Evaluate(new GammaGammaParameters(theta[0], theta[1], theta[2]), gradient);
 
-    private static GammaGammaParameters FromLogs(double[] logs) => new(Math.Exp(logs[0]), Math.Exp(logs[1]), Math.Exp(logs[2]));
+    /// <summary>Bounds on each log-parameter around its start: e^±15 is far beyond any plausible fit.</summary>
+
 
     /// <summary>
     /// Expected average transaction value of a customer; without repeat transactions, the
