@@ -14,6 +14,10 @@ public readonly record struct AsOf(DateOnly Date)
     /// <summary>The day number of D (<see cref="DateOnly.DayNumber"/>).</summary>
     public int DayNumber => Date.DayNumber;
 
+    /// <summary>Reads an as-of date as commands, the API and documents write it: yyyy-MM-dd.</summary>
+    public static bool TryParse(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
     /// <summary>yyyy-MM-dd.</summary>
     public string Text => Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

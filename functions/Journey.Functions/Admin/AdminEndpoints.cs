@@ -34,11 +34,11 @@ public static class AdminEndpoints
     private static async Task<IResult> RunDailyJobAsync(string? date, DailyJobRunner runner, TimeProvider clock, CancellationToken ct)
     {
         var asOf = DailyJob.DefaultAsOf(clock);
-        if (date is not null && !AsOfDates.TryParse(date, out asOf))
+        if (date is not null && !AsOf.TryParse(date, out asOf))
             return Results.Json(new ErrorBody($"'{date}' is not a date: use ?date=yyyy-MM-dd.", "date"), statusCode: StatusCodes.Status400BadRequest);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (asOf > today)
-            return Results.Json(new ErrorBody($"{AsOfDates.ToText(asOf)} is in the future: the job counts the events up to the end of a day that has begun (today is {AsOfDates.ToText(today)}).", "date"), statusCode: StatusCodes.Status400BadRequest);
+            return Results.Json(new ErrorBody($"{new AsOf(asOf).Text} is in the future: the job counts the events up to the end of a day that has begun (today is {new AsOf(today).Text}).", "date"), statusCode: StatusCodes.Status400BadRequest);
         var summary = await runner.TryRunAsync(asOf, "POST /api/jobs/daily", progress: null, ct);
         if (summary is null)
             return Results.Json(new ErrorBody("A daily job run is in progress; try again when it has finished.", "date"), statusCode: StatusCodes.Status409Conflict);
@@ -55,7 +55,7 @@ public static class AdminEndpoints
 
     private static async Task<IResult> GetMetricsAsync(string date, string? kind, IMetricsStore metrics, CancellationToken ct)
     {
-        if (!AsOfDates.TryParse(date, out _))
+        if (!AsOf.TryParse(date, out _))
             return Results.Json(new ErrorBody($"'{date}' is not a date: use yyyy-MM-dd (or 'latest').", "date"), statusCode: StatusCodes.Status400BadRequest);
         return await MetricsOfAsync(date, kind, metrics, ct);
     }

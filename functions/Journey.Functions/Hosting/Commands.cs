@@ -106,7 +106,7 @@ public static class Commands
         if (await ParseJobArgumentsAsync("metrics", commandLine, allowKind: true) is not { } arguments) return BadInput;
 
         var metrics = host.Services.GetRequiredService<IMetricsStore>();
-        var date = arguments.Date is { } d ? AsOfDates.ToText(d) : await metrics.LatestDateAsync(ct);
+        var date = arguments.Date is { } d ? new AsOf(d).Text : await metrics.LatestDateAsync(ct);
         if (date is null)
         {
             await Console.Error.WriteLineAsync("journey metrics: there are no metrics yet; run the daily job first (journey daily [--date yyyy-MM-dd]).");
@@ -159,7 +159,7 @@ public static class Commands
                 Console.WriteLine("Applying the events still in the local stream...");
                 await dispatcher.WaitUntilDrainedAsync(ct);
             }
-            Console.WriteLine($"Daily job as of {AsOfDates.ToText(asOf)} (events up to {AsOfDates.ToText(asOf)} 23:59:59 UTC count)");
+            Console.WriteLine($"Daily job as of {new AsOf(asOf).Text} (events up to {new AsOf(asOf).Text} 23:59:59 UTC count)");
             var summary = await host.Services.GetRequiredService<DailyJobRunner>().TryRunAsync(asOf, "daily command", new ConsoleProgress(), ct);
             if (summary is null)
             {
@@ -167,7 +167,7 @@ public static class Commands
                 return Failure;
             }
             Console.WriteLine(JobSummaries.ToText(summary));
-            Console.WriteLine($"Print the documents with: journey metrics --date {AsOfDates.ToText(asOf)} [--kind {string.Join("|", MetricKinds.All)}]");
+            Console.WriteLine($"Print the documents with: journey metrics --date {new AsOf(asOf).Text} [--kind {string.Join("|", MetricKinds.All)}]");
             return Success;
         }
         catch (StoreUnavailableException ex)

@@ -67,13 +67,13 @@ public static class InvocationEndpoints
         {
             var summary = await runner.TryRunAsync(asOf, $"{DailyMetrics} timer", progress: null, ct);
             var message = summary is null
-                ? $"Daily job as of {AsOfDates.ToText(asOf)} not started: a run is already in progress."
+                ? $"Daily job as of {new AsOf(asOf).Text} not started: a run is already in progress."
                 : JobSummaries.ToText(summary);
             return Results.Json(InvocationResult.WithLogs(message));
         }
         catch (Exception ex) when (ex is StoreUnavailableException or TimeoutException)
         {
-            logger.LogWarning(ex, "The store failed during the daily job as of {AsOf}; the invocation fails so the timer's retry policy runs it again", AsOfDates.ToText(asOf));
+            logger.LogWarning(ex, "The store failed during the daily job as of {AsOf}; the invocation fails so the timer's retry policy runs it again", new AsOf(asOf).Text);
             return Results.Json(new InvocationResult(new Dictionary<string, object?>(), [$"transient failure, retry: {ex.Message}"], null), statusCode: StatusCodes.Status500InternalServerError);
         }
     }

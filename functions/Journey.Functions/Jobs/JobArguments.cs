@@ -20,7 +20,7 @@ public sealed record JobArguments(DateOnly? Date, string? Kind, bool Matrix = fa
             {
                 case "--date":
                     if (value is null) throw new JobArgumentException("--date needs a value: --date yyyy-MM-dd");
-                    if (!AsOfDates.TryParse(value, out var parsed))
+                    if (!AsOf.TryParse(value, out var parsed))
                         throw new JobArgumentException($"--date '{value}' is not a date: use yyyy-MM-dd, e.g. --date 2026-11-29");
                     date = parsed;
                     break;

@@ -8,14 +8,14 @@ namespace Journey.Functions.Jobs;
 public static class JobSummaries
 {
     public static string ToText(DailyJobSummary s) => string.Create(CultureInfo.InvariantCulture,
-        $"Daily job as of {AsOfDates.ToText(s.AsOf)}: {s.CustomersScanned:N0} documents scanned, {s.CustomersCounted:N0} customers counted" +
+        $"Daily job as of {new AsOf(s.AsOf).Text}: {s.CustomersScanned:N0} documents scanned, {s.CustomersCounted:N0} customers counted" +
         $"{(s.ApproximateCustomers > 0 ? $" ({s.ApproximateCustomers:N0} from history compacted past the date)" : "")}; " +
         $"{s.MetricsWritten} metrics documents written, {s.MetricsUnchanged} unchanged; {s.PredictionsPatched:N0} predictions updated; " +
         $"CLV fit {s.ClvFitSeconds:N2} s, scoring {s.ClvScoreSeconds:N2} s; total {s.TotalSeconds:N1} s.");
 
     public static JsonObject ToJson(DailyJobSummary s) => new()
     {
-        ["asOf"] = AsOfDates.ToText(s.AsOf),
+        ["asOf"] = new AsOf(s.AsOf).Text,
         ["customersScanned"] = s.CustomersScanned,
         ["customersCounted"] = s.CustomersCounted,
         ["approximateCustomers"] = s.ApproximateCustomers,

@@ -25,7 +25,7 @@ public sealed class LocalDailySchedule(
             await Task.Delay(options.StartDelay, clock, stoppingToken);
             if (dispatcher is not null) await dispatcher.WaitUntilDrainedAsync(stoppingToken);
             var yesterday = DailyJob.DefaultAsOf(clock);
-            if (await metrics.GetAsync(MetricKinds.Rates, AsOfDates.ToText(yesterday), stoppingToken) is null)
+            if (await metrics.GetAsync(MetricKinds.Rates, new AsOf(yesterday).Text, stoppingToken) is null)
                 await RunAsync(yesterday, "local schedule (catch-up at start)", stoppingToken);
 
             while (!stoppingToken.IsCancellationRequested)
@@ -50,7 +50,7 @@ public sealed class LocalDailySchedule(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "The scheduled daily job as of {AsOf} failed; it runs again at the next schedule or on POST /api/jobs/daily", AsOfDates.ToText(asOf));
+            logger.LogError(ex, "The scheduled daily job as of {AsOf} failed; it runs again at the next schedule or on POST /api/jobs/daily", new AsOf(asOf).Text);
         }
     }
 }
