@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
-using System.Text.RegularExpressions;
 using Journey.Adapters.Store.Cosmos;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,10 +15,10 @@ public sealed class CosmosTestServerCollection : ICollectionFixture<CosmosTestSe
 }
 
 /// <summary>
-/// Starts <c>@vercel/cosmosdb-server</c> (an in-memory Cosmos DB implementation installed by
-/// <c>npm ci</c> in tests/node) with <c>node</c> on 127.0.0.1 and a free port, waits until it
-/// answers, and kills its process tree at the end. It serves HTTPS with the self-signed certificate
-/// shipped in the package; only the test clients accept it (pinned to that exact certificate).
+/// Starts <c>@vercel/cosmosdb-server</c> (an in-memory Cosmos DB implementation, see
+/// <see cref="CosmosServerProcess"/>), waits until it answers, and stops it at the end. It serves
+/// HTTPS with the self-signed certificate shipped in the package; only the test clients accept it
+/// (pinned to that exact certificate).
 /// </summary>
 /// <remarks>
 /// What the test server does differently from Cosmos DB, where the store depends on it, is fixed up
@@ -43,27 +39,12 @@ public sealed class CosmosTestServer : IAsyncLifetime
     /// <summary>The database the shared store uses.</summary>
     public const string SharedDatabase = "journey-tests";
 
-    private const string PackagePath = "node_modules/@vercel/cosmosdb-server";
-
-    // Starts the package's HTTPS server with keep-alive on (its CLI closes every connection), on an
-    // ephemeral port of 127.0.0.1, prints the port, and exits when the test process goes away (stdin closes).
-    private const string ServerScript = """
-        const { createHttpsServer } = require(process.argv[1]);
-        const server = createHttpsServer({ keepAlive: true });
-        server.keepAliveTimeout = 60000;
-        server.listen(0, "127.0.0.1", () => console.log("listening " + server.address().port));
-        process.stdin.on("end", () => process.exit(0));
-        process.stdin.resume();
-        """;
-
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentQueue<string> _output = new();
     private readonly List<IDisposable> _disposables = [];
     private readonly SemaphoreSlim _storeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, byte[]> _writtenDocuments = new(StringComparer.Ordinal);
-    private Process? _process;
-    private X509Certificate2? _certificate;
+    private CosmosServerProcess? _server;
     private SocketsHttpHandler? _transport;
     private CosmosJourneyStore? _sharedStore;
 
@@ -124,79 +105,26 @@ public sealed class CosmosTestServer : IAsyncLifetime
     }
 
     /// <summary>The last lines the server printed, for failure messages.</summary>
-    public string RecentOutput => string.Join(Environment.NewLine, _output);
+    public string RecentOutput => _server?.RecentOutput ?? "";
 
     public async Task InitializeAsync()
     {
-        var nodeFolder = FindNodeFolder();
-        var package = Path.Combine(nodeFolder, PackagePath);
-        var entry = Path.Combine(package, "lib", "index.js");
-        if (!File.Exists(entry))
-        {
-            throw new InvalidOperationException(
-                $"The Cosmos DB test server is not installed ({entry} is missing). Run `npm ci` in {nodeFolder} " +
-                "(bash tests/run.sh does it) and run the tests again.");
-        }
-        _certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(package, "cert.pem")));
+        _server = await CosmosServerProcess.StartAsync(StartTimeout);
+        Endpoint = _server.Endpoint;
         _transport = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = 64,
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = IsTestServerCertificate },
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = _server.IsServerCertificate },
         };
-
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = nodeFolder,
-        };
-        start.ArgumentList.Add("-e");
-        start.ArgumentList.Add(ServerScript);
-        start.ArgumentList.Add(entry);
-
-        var port = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            _process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException("The Cosmos DB tests need Node.js 20 or later (`node` on the PATH) to run the test server.", ex);
-        }
-        _process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            Remember(e.Data);
-            var match = Regex.Match(e.Data, @"^listening (\d+)$");
-            if (match.Success) port.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-        };
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null) Remember(e.Data);
-        };
-        _process.EnableRaisingEvents = true;
-        _process.Exited += (_, _) => port.TrySetException(new InvalidOperationException($"The Cosmos DB test server exited early:{Environment.NewLine}{RecentOutput}"));
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        try
-        {
-            try
-            {
-                Endpoint = new Uri($"https://127.0.0.1:{await port.Task.WaitAsync(StartTimeout)}/");
-            }
-            catch (TimeoutException)
-            {
-                throw new InvalidOperationException($"The Cosmos DB test server did not start within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{RecentOutput}");
-            }
             await WaitUntilAnsweringAsync();
         }
         catch
         {
-            await StopServerAsync();
+            await _server.DisposeAsync();
+            _server = null;
             throw;
         }
     }
@@ -207,28 +135,8 @@ public sealed class CosmosTestServer : IAsyncLifetime
         lock (_disposables) disposables = [.. _disposables];
         foreach (var disposable in disposables) disposable.Dispose();
         _transport?.Dispose();
-        _certificate?.Dispose();
         _storeLock.Dispose();
-        await StopServerAsync();
-    }
-
-    private async Task StopServerAsync()
-    {
-        if (_process is not { } process) return;
-        _process = null;
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or Win32Exception)
-        {
-            // Already gone, or it will go when its stdin closes with this process.
-        }
-        process.Dispose();
+        if (_server is not null) await _server.DisposeAsync();
     }
 
     private HttpMessageHandler CreateHandlers(Func<HttpRequestMessage, HttpResponseMessage?>? fault)
@@ -237,9 +145,6 @@ public sealed class CosmosTestServer : IAsyncLifetime
         if (fault is not null) handler = new FaultInjector(fault) { InnerHandler = handler };
         return handler;
     }
-
-    private bool IsTestServerCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
-        certificate is not null && _certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(_certificate.RawData);
 
     private async Task WaitUntilAnsweringAsync()
     {
@@ -259,23 +164,6 @@ public sealed class CosmosTestServer : IAsyncLifetime
                 throw new InvalidOperationException($"The Cosmos DB test server at {Endpoint} does not answer:{Environment.NewLine}{RecentOutput}");
             await Task.Delay(100);
         }
-    }
-
-    private void Remember(string line)
-    {
-        _output.Enqueue(line);
-        while (_output.Count > 40) _output.TryDequeue(out _);
-    }
-
-    /// <summary>tests/node, found upwards from the test assembly (the repository's layout).</summary>
-    private static string FindNodeFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, "tests", "node");
-            if (File.Exists(Path.Combine(candidate, "package.json"))) return candidate;
-        }
-        throw new InvalidOperationException($"tests/node/package.json was not found above {AppContext.BaseDirectory}.");
     }
 
     /// <summary>One connection pool for every test client; each client's pipeline ends here without disposing it.</summary>

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Journey.Adapters.Store.Cosmos;
 using Journey.Adapters.Tests.Support;
@@ -34,25 +31,13 @@ public sealed partial class CosmosProxy : IAsyncDisposable
     /// <summary>The Cosmos DB emulator's well-known account key (the test server accepts any key).</summary>
     public const string EmulatorKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 
-    // The package's HTTPS server with keep-alive, on an ephemeral port of 127.0.0.1; exits when stdin closes.
-    private const string ServerScript = """
-        const { createHttpsServer } = require(process.argv[1]);
-        const server = createHttpsServer({ keepAlive: true });
-        server.keepAliveTimeout = 60000;
-        server.listen(0, "127.0.0.1", () => console.log("listening " + server.address().port));
-        process.stdin.on("end", () => process.exit(0));
-        process.stdin.resume();
-        """;
-
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
         "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection", "TE", "Trailer", "Content-Length",
     };
 
-    private readonly ConcurrentQueue<string> _output = new();
     private readonly ConcurrentDictionary<string, OperationTally> _tallies = new(StringComparer.Ordinal);
-    private Process? _server;
-    private X509Certificate2? _certificate;
+    private CosmosServerProcess? _server;
     private HttpMessageInvoker? _upstream;
     private WebApplication? _proxy;
     private Uri _serverEndpoint = null!;
@@ -68,7 +53,7 @@ public sealed partial class CosmosProxy : IAsyncDisposable
     public string ConnectionString => $"AccountEndpoint={Endpoint.AbsoluteUri};AccountKey={EmulatorKey};";
 
     /// <summary>What the server printed last, for failure messages.</summary>
-    public string RecentOutput => string.Join(Environment.NewLine, _output);
+    public string RecentOutput => _server?.RecentOutput ?? "";
 
     public static async Task<CosmosProxy> StartAsync()
     {
@@ -100,55 +85,13 @@ public sealed partial class CosmosProxy : IAsyncDisposable
 
     private async Task StartServerAsync()
     {
-        var nodeFolder = FindNodeFolder();
-        var package = Path.Combine(nodeFolder, "node_modules", "@vercel", "cosmosdb-server");
-        var entry = Path.Combine(package, "lib", "index.js");
-        if (!File.Exists(entry))
-            throw new InvalidOperationException($"The Cosmos DB test server is not installed ({entry} is missing). Run `npm ci` in {nodeFolder} (bash tests/run.sh does it).");
-        _certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(package, "cert.pem")));
-
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = nodeFolder,
-        };
-        start.ArgumentList.Add("-e");
-        start.ArgumentList.Add(ServerScript);
-        start.ArgumentList.Add(entry);
-        var port = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        try
-        {
-            _server = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException("The Cosmos DB test server needs Node.js 20 or later (`node` on the PATH).", ex);
-        }
-        _server.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            Remember(e.Data);
-            var match = ListeningLine().Match(e.Data);
-            if (match.Success) port.TrySetResult(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
-        };
-        _server.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null) Remember(e.Data);
-        };
-        _server.EnableRaisingEvents = true;
-        _server.Exited += (_, _) => port.TrySetException(new InvalidOperationException($"The Cosmos DB test server exited early:{Environment.NewLine}{RecentOutput}"));
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
-        _serverEndpoint = new Uri($"https://127.0.0.1:{await port.Task.WaitAsync(TimeSpan.FromSeconds(30))}/");
-
+        _server = await CosmosServerProcess.StartAsync(TimeSpan.FromSeconds(30));
+        _serverEndpoint = _server.Endpoint;
         var transport = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = 64,
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = IsTestServerCertificate },
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = _server.IsServerCertificate },
         };
         _upstream = new HttpMessageInvoker(new CosmosTestServerFixups(new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal)) { InnerHandler = transport }, disposeHandler: true);
     }
@@ -243,25 +186,6 @@ public sealed partial class CosmosProxy : IAsyncDisposable
         string.Equals(request.Headers["x-ms-documentdb-isquery"], "True", StringComparison.OrdinalIgnoreCase)
         || (request.ContentType?.StartsWith("application/query+json", StringComparison.OrdinalIgnoreCase) ?? false);
 
-    private bool IsTestServerCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
-        certificate is not null && _certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(_certificate.RawData);
-
-    private void Remember(string line)
-    {
-        _output.Enqueue(line);
-        while (_output.Count > 40) _output.TryDequeue(out _);
-    }
-
-    private static string FindNodeFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, "tests", "node");
-            if (File.Exists(Path.Combine(candidate, "package.json"))) return candidate;
-        }
-        throw new InvalidOperationException($"tests/node/package.json was not found above {AppContext.BaseDirectory}.");
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (_proxy is not null)
@@ -270,27 +194,8 @@ public sealed partial class CosmosProxy : IAsyncDisposable
             await _proxy.DisposeAsync();
         }
         _upstream?.Dispose();
-        _certificate?.Dispose();
-        if (_server is { } server)
-        {
-            try
-            {
-                if (!server.HasExited)
-                {
-                    server.Kill(entireProcessTree: true);
-                    await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-                }
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or Win32Exception)
-            {
-                // Already gone, or it goes when its stdin closes with this process.
-            }
-            server.Dispose();
-        }
+        if (_server is not null) await _server.DisposeAsync();
     }
-
-    [GeneratedRegex(@"^listening (\d+)$")]
-    private static partial Regex ListeningLine();
 
     [GeneratedRegex(@"^/dbs/(?<db>[^/]+)/colls/(?<coll>[^/]+)/docs(?:/(?<id>[^/]+))?/?$")]
     private static partial Regex DocumentsPath();
