@@ -13,8 +13,25 @@ namespace Journey.Domain.Enrichment;
 /// </summary>
 public static class IpAnonymizer
 {
+    /// <summary>
+    /// The last input and answer on this thread: the events of one request share the request's
+    /// address, so a batch parses it once.
+    /// </summary>
+    [ThreadStatic]
+    private static (string? Ip, bool KeepFullIp, string? Result) t_last;
+
     /// <summary>The anonymised address, or (with <paramref name="keepFullIp"/>) the address in canonical form; null when invalid.</summary>
     public static string? Anonymize(string? ip, bool keepFullIp = false)
+    {
+        if (ip is null) return null;
+        var last = t_last;
+        if (ReferenceEquals(last.Ip, ip) && last.KeepFullIp == keepFullIp) return last.Result;
+        var result = AnonymizeCore(ip, keepFullIp);
+        t_last = (ip, keepFullIp, result);
+        return result;
+    }
+
+    private static string? AnonymizeCore(string ip, bool keepFullIp)
     {
         if (!TryParse(ip, out var address)) return null;
         if (keepFullIp) return address.ToString();

@@ -66,9 +66,11 @@ public static class JourneyComposition
         services.AddSingleton<DailyJob>();
         services.AddSingleton<DailyJobRunner>();
 
-        // Local mode: the schedule runs in the background of the app (Azure has the DailyMetrics timer).
+        // Local mode: the schedule runs in the background of the app that applies the stream (Azure
+        // has the DailyMetrics timer; a collector-only node leaves the job to the processor's node).
         var schedule = section.Get<DailyJobScheduleOptions>() ?? new DailyJobScheduleOptions();
-        if (schedule.RunInBackground && !EventHubsOptions.IsConfigured(configuration) && !CosmosStoreOptions.IsConfiguredIn(configuration))
+        var appliesStream = configuration.GetValue(ProcessorEnabledKey, defaultValue: true);
+        if (schedule.RunInBackground && appliesStream && !EventHubsOptions.IsConfigured(configuration) && !CosmosStoreOptions.IsConfiguredIn(configuration))
         {
             services.AddSingleton(schedule);
             services.AddHostedService(sp => new LocalDailySchedule(

@@ -46,4 +46,17 @@ public class IpAnonymizerTests
     {
         Assert.Equal(expected, IpAnonymizer.Anonymize(ip, keepFullIp: true));
     }
+
+    [Fact]
+    public void Repeated_calls_with_the_same_address_give_the_same_answer_for_each_mode()
+    {
+        var ip = "203.0.113.77";
+
+        Assert.Equal("203.0.113.0", IpAnonymizer.Anonymize(ip));
+        Assert.Equal("203.0.113.77", IpAnonymizer.Anonymize(ip, keepFullIp: true));
+        Assert.Equal("203.0.113.0", IpAnonymizer.Anonymize(ip));
+        Assert.Equal("198.51.100.0", IpAnonymizer.Anonymize("198.51.100.9"));
+        Assert.Null(IpAnonymizer.Anonymize("not an ip"));
+        Assert.Null(IpAnonymizer.Anonymize("not an ip"));
+    }
 }

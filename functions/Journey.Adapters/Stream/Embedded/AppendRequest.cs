@@ -58,7 +58,7 @@ internal sealed class AppendRequest
                 var evt = events[i] ?? throw new ArgumentException($"Event {i} of the batch is null.", nameof(events));
                 var partition = StreamPartitioner.PartitionOf(evt.ProfileKey, partitions);
                 var start = output.WrittenCount;
-                JsonSerializer.Serialize(writer, evt, JourneyJson.Options);
+                JourneyEventJson.Write(writer, evt);
                 writer.Flush();
                 writer.Reset();
                 var length = output.WrittenCount - start;

@@ -27,7 +27,7 @@ internal static class EventHubsBatchFormat
     /// <summary>One array element for <paramref name="evt"/>.</summary>
     public static byte[] EncodeItem(JourneyEvent evt, string profileKey)
     {
-        var body = JourneyJson.SerializeToUtf8(evt);
+        var body = JourneyEventJson.ToUtf8(evt);
         var output = new ArrayBufferWriter<byte>(body.Length + (body.Length / 8) + 128);
         output.Write("{\"Body\":\""u8);
         WriteEscaped(output, body);
