@@ -28,6 +28,31 @@ internal static class DurableFile
         }
     }
 
+    /// <summary>
+    /// Flushes a file's data to disk, and its metadata only where reading the data needs it
+    /// (<c>fdatasync</c> on Linux: an overwrite within the file's size skips the inode's journal
+    /// commit). Elsewhere a full flush.
+    /// </summary>
+    public static void FlushData(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        if (OperatingSystem.IsLinux() && Volatile.Read(ref _noFdatasync) == 0)
+        {
+            try
+            {
+                if (NativeMethods.fdatasync((int)handle.DangerousGetHandle()) == 0) return;
+                throw new IOException($"fdatasync failed (errno {Marshal.GetLastPInvokeError()}).");
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+            {
+                Volatile.Write(ref _noFdatasync, 1);
+            }
+        }
+
+        RandomAccess.FlushToDisk(handle);
+    }
+
+    private static int _noFdatasync;
+
     /// <summary>Writes a small file atomically: a temporary file, flushed to disk, renamed over the target, directory flushed.</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> contents)
     {
@@ -70,6 +95,9 @@ internal static class DurableFile
 
         [DllImport("libc")]
         private static extern int close(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int fdatasync(int fd);
 #pragma warning restore SYSLIB1054
     }
 }

@@ -97,8 +97,9 @@ public sealed partial class EmbeddedEventLog
             try
             {
                 BeforeDiskFlush?.Invoke();
-                if (item.Handle is not null) RandomAccess.FlushToDisk(item.Handle);
-                else DurableFile.TryFlushDirectory(item.Directory!);
+                if (item.Handle is null) DurableFile.TryFlushDirectory(item.Directory!);
+                else if (item.DataOnly) DurableFile.FlushData(item.Handle);
+                else RandomAccess.FlushToDisk(item.Handle);
             }
             catch (Exception ex)
             {
@@ -115,7 +116,7 @@ public sealed partial class EmbeddedEventLog
     private readonly record struct SegmentWrite(PartitionLog Partition, LogSegment Segment, FileStream Stream, bool Created, long EndLength, long LastSequence, int IndexStart, int IndexCount);
 
     /// <summary>One file (or the directory of a new segment) a group must flush before it is durable.</summary>
-    private readonly record struct FlushItem(GroupJob Job, SafeFileHandle? Handle, string? Directory);
+    private readonly record struct FlushItem(GroupJob Job, SafeFileHandle? Handle, string? Directory, bool DataOnly = false);
 
     /// <summary>A group written to the files and waiting for its flushes; committed in order by the writer.</summary>
     private sealed class GroupJob(List<AppendRequest> requests, DateTimeOffset enqueuedAt)
@@ -130,6 +131,9 @@ public sealed partial class EmbeddedEventLog
 
         /// <summary>Streams of segments this group sealed: closed once it commits (or by a rollback).</summary>
         public List<FileStream> Sealed { get; } = [];
+
+        /// <summary>The journal's position and next sequence number after this group's entries.</summary>
+        public (long Position, long Sequence) JournalEnd { get; set; }
 
         public int Pending;
 
@@ -163,6 +167,8 @@ public sealed partial class EmbeddedEventLog
         var job = new GroupJob(group, _time.GetUtcNow());
         try
         {
+            var journalBytes = group.Sum(r => r.FrameBytes) + ((long)_partitions.Length * StreamJournal.EntryOverhead);
+            if (!_journal.Fits(journalBytes)) CheckpointWhenFull(inFlight);
             WriteGroup(job);
             BeforeFlush?.Invoke();
         }
@@ -200,12 +206,13 @@ public sealed partial class EmbeddedEventLog
             return null;
         }
 
-        // Hand the flushes over: every touched file once, and the folder of each new segment.
-        var items = new List<FlushItem>(job.Writes.Length);
+        // Hand the flushes over: the journal (which holds the whole group), and where segments
+        // rolled, the sealed files and the folders of the new ones (a checkpoint never sees those).
+        var items = new List<FlushItem>(1 + job.Sealed.Count) { new(job, _journal.Handle, null, DataOnly: true) };
+        foreach (var sealedStream in job.Sealed)
+            items.Add(new FlushItem(job, sealedStream.SafeFileHandle, null));
         foreach (var write in job.Writes)
         {
-            var handle = write.Stream.SafeFileHandle;
-            if (!items.Exists(i => i.Handle == handle)) items.Add(new FlushItem(job, handle, null));
             if (write.Created) items.Add(new FlushItem(job, null, write.Partition.Directory));
         }
 
@@ -233,11 +240,13 @@ public sealed partial class EmbeddedEventLog
                 _partitionBytes[request.Records[i].Partition] += RecordFrame.FrameSize(request.Records[i].Length);
         }
 
+        // Each partition's frames follow the header of its journal entry.
         long total = 0;
         for (var p = 0; p < _partitions.Length; p++)
         {
-            _partitionCursor[p] = total;
-            total += _partitionBytes[p];
+            if (_partitionBytes[p] == 0) continue;
+            _partitionCursor[p] = total + StreamJournal.EntryOverhead;
+            total += StreamJournal.EntryOverhead + _partitionBytes[p];
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(checked((int)total));
@@ -262,10 +271,15 @@ public sealed partial class EmbeddedEventLog
             long start = 0;
             for (var p = 0; p < _partitions.Length; p++)
             {
-                if (_partitionBytes[p] > 0) WritePartition(job, _partitions[p], buffer, (int)start, (int)_partitionBytes[p]);
-                start += _partitionBytes[p];
+                if (_partitionBytes[p] == 0) continue;
+                var entry = _journal.LayEntry(buffer.AsSpan((int)start, StreamJournal.EntryOverhead + (int)_partitionBytes[p]), p, ticks);
+                WritePartition(job, _partitions[p], buffer, (int)start + StreamJournal.EntryOverhead, (int)_partitionBytes[p]);
+                start += entry;
             }
 
+            _journal.Append(buffer.AsSpan(0, (int)total));
+            _journal.Advance(total);
+            job.JournalEnd = (_journal.Position, _journal.NextSequence);
             job.Writes = [.. _segmentWrites];
             job.IndexEntries = [.. _indexEntries];
         }
@@ -379,6 +393,7 @@ public sealed partial class EmbeddedEventLog
             _sealedStreams.Remove(stream);
         }
 
+        _journalCommitted = job.JournalEnd;
         Interlocked.Increment(ref _groupCommits);
         foreach (var request in job.Requests)
         {
@@ -430,8 +445,9 @@ public sealed partial class EmbeddedEventLog
     }
 
     /// <summary>
-    /// Deletes uncommitted segments and cuts every partition's tail back to its committed length
-    /// (reopening the files). Only called with no group in flight.
+    /// Deletes uncommitted segments, cuts every partition's tail back to its committed length
+    /// (reopening the files) and the journal back to its last committed entry. Only called with no
+    /// group in flight.
     /// </summary>
     private bool TryRepair(out Exception error)
     {
@@ -470,6 +486,7 @@ public sealed partial class EmbeddedEventLog
                 part.WriterNext = part.CommittedNext;
             }
 
+            _journal.ResetTo(_journalCommitted.Position, _journalCommitted.Sequence);
             _needsRepair = false;
             return true;
         }
@@ -479,5 +496,39 @@ public sealed partial class EmbeddedEventLog
             error = ex;
             return false;
         }
+    }
+
+    /// <summary>
+    /// The journal is full: lets the groups in flight commit (or fail), then checkpoints, so the
+    /// journal can start over.
+    /// </summary>
+    private void CheckpointWhenFull(Queue<GroupJob> inFlight)
+    {
+        while (inFlight.Count > 0)
+        {
+            var job = inFlight.Dequeue();
+            job.Done.Task.Wait();
+            if (job.Error is null) CommitJob(job);
+            else FailInFlight(job, inFlight);
+        }
+
+        Checkpoint();
+    }
+
+    /// <summary>
+    /// Flushes every partition's open segment and folder to disk (everything the journal holds is
+    /// then in the partition files for good) and starts the journal over. Only with no group in flight.
+    /// </summary>
+    private void Checkpoint()
+    {
+        foreach (var part in _partitions)
+        {
+            part.ActiveStream.Flush(flushToDisk: true);
+            DurableFile.TryFlushDirectory(part.Directory);
+        }
+
+        _journal.ResetTo(0, _journal.NextSequence);
+        _journalCommitted = (0, _journal.NextSequence);
+        Interlocked.Increment(ref _checkpoints);
     }
 }

@@ -16,17 +16,20 @@ namespace Journey.Adapters.Stream.Embedded;
 /// appended to per-partition segment files under <c>{DataDirectory}/stream/partitions/{p}/</c>.
 /// <para>
 /// Writes use group commit: <see cref="AppendAsync"/> serializes its events on the caller's
-/// thread and queues them; a single writer thread drains everything queued and writes it; each
-/// touched file is then flushed to disk once by the flusher threads, while the writer already
-/// writes the next group (a few groups are flushed at once), and only when a group and all groups
-/// before it are durable are its waiting callers completed. A failed write or flush is truncated
-/// away again and faults every caller of that group (and of the groups written after it) with
+/// thread and queues them; a single writer thread drains everything queued and writes it to the
+/// partition files and, in one sequential write, to the <see cref="StreamJournal"/>. Only the
+/// journal is flushed to disk (one flush per group, by a flusher thread, while the writer already
+/// writes the next group: a few groups are flushed at once), and only when a group and all groups
+/// before it are durable are its waiting callers completed. The partition files are flushed at
+/// checkpoints (the journal is full, or the log closes). A failed write or flush is truncated away
+/// again and faults every caller of that group (and of the groups written after it) with
 /// <see cref="StreamUnavailableException"/>, so a call's events are all durable or none are
 /// acknowledged.
 /// </para>
 /// <para>
 /// On open the tail segment of each partition is validated (framing and CRC) and a torn tail from a
-/// crash is cut off; sequence numbers continue from the last good record. Readers (the
+/// crash is cut off; records the journal holds beyond a partition's last good record (the tail a
+/// power loss took) are written back; sequence numbers continue from the last good record. Readers (the
 /// <see cref="EmbeddedStreamDispatcher"/>) read committed records only, through a sparse
 /// in-memory index, and can wait for new commits with <see cref="WaitForDataAsync"/>.
 /// </para>
@@ -49,6 +52,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
     private readonly BlockingCollection<FlushItem> _flushQueue = [];
     private readonly TaskCompletionSource _writerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly FileStream _lockFile;
+    private readonly StreamJournal _journal;
     private readonly Lock _retentionLock = new();
 
     // Writer-thread scratch, reused across groups.
@@ -66,6 +70,9 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
     private long _groupCommits;
     private long _flushes;
     private long _failedGroups;
+    private long _checkpoints;
+    private long _replayedRecords;
+    private (long Position, long Sequence) _journalCommitted;
     private volatile bool _needsRepair;
     private int _disposed;
 
@@ -87,18 +94,22 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
             _partitions = new PartitionLog[_options.Partitions];
             for (var p = 0; p < _partitions.Length; p++)
                 _partitions[p] = OpenPartition(p);
+            _partitionBytes = new long[_partitions.Length];
+            _partitionCursor = new long[_partitions.Length];
+            _journal = StreamJournal.Open(Directory, _options.JournalBytes);
+            ReplayJournal();
+            Checkpoint();
         }
         catch
         {
             foreach (var part in _partitions ?? [])
                 part?.ActiveStream?.Dispose();
+            _journal?.Dispose();
             _lockFile.Dispose();
             throw;
         }
 
         PartitionIds = [.. _partitions.Select(p => p.Name)];
-        _partitionBytes = new long[_partitions.Length];
-        _partitionCursor = new long[_partitions.Length];
         _queue = Channel.CreateBounded<AppendRequest>(new BoundedChannelOptions(QueueCapacity)
         {
             SingleReader = true,
@@ -130,6 +141,15 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
 
     /// <summary>Group writes that failed and were rolled back.</summary>
     public long FailedGroupCount => Interlocked.Read(ref _failedGroups);
+
+    /// <summary>Checkpoints: the partition files flushed and the journal started over (at open, when full, at close).</summary>
+    public long CheckpointCount => Interlocked.Read(ref _checkpoints);
+
+    /// <summary>Records written back from the journal at open (a power loss had taken them from the partition files).</summary>
+    public long ReplayedRecordCount => Interlocked.Read(ref _replayedRecords);
+
+    /// <summary>Test hook: false closes without the final checkpoint, as a power loss would leave the files.</summary>
+    internal bool CheckpointOnClose { get; set; } = true;
 
     /// <summary>Test hook: runs on the writer thread after a group is written and before it is flushed.</summary>
     internal Action? BeforeFlush { get; set; }
@@ -335,6 +355,19 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
         _queue.Writer.TryComplete();
         await _writerExited.Task.ConfigureAwait(false);
         if (_needsRepair) TryRepair(out _);
+        if (!_needsRepair && CheckpointOnClose)
+        {
+            try
+            {
+                Checkpoint();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning(ex, "The embedded event stream could not flush its partition files at close; the journal still holds their tail and is replayed at the next open");
+            }
+        }
+
+        _journal.Dispose();
         foreach (var part in _partitions)
         {
             part.ActiveStream.Dispose();
@@ -485,6 +518,55 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
         part.WriterNext = scan.LastSequence >= 0 ? scan.LastSequence + 1 : tail.BaseSequence;
         part.Publish(part.WriterNext);
         return part;
+    }
+
+    /// <summary>
+    /// Writes back the records the journal holds beyond each partition's last good record: the
+    /// tail a power loss took from a partition file after its group was acknowledged.
+    /// </summary>
+    private void ReplayJournal()
+    {
+        foreach (var (p, frames) in _journal.ReadEntries())
+        {
+            if ((uint)p >= (uint)_partitions.Length)
+            {
+                _logger.LogWarning("Stream journal: ignoring an entry for partition {Partition}, which this stream does not have", p);
+                continue;
+            }
+
+            var part = _partitions[p];
+            var span = frames.Span;
+            var at = 0;
+            while (at + RecordFrame.HeaderSize <= span.Length && RecordFrame.Sequence(span[at..]) < part.WriterNext)
+                at += RecordFrame.FrameSize(RecordFrame.PayloadLength(span[at..]));
+            if (at + RecordFrame.HeaderSize > span.Length) continue; // the partition file has all of it
+
+            var first = RecordFrame.Sequence(span[at..]);
+            if (first != part.WriterNext)
+            {
+                _logger.LogWarning(
+                    "Stream partition {Partition}: the journal continues at record {First} but the partition file ends before {Next}; the records in between are lost",
+                    part.Name, first, part.WriterNext);
+                continue;
+            }
+
+            var buffer = span[at..].ToArray();
+            var job = new GroupJob([], _time.GetUtcNow());
+            _segmentWrites.Clear();
+            _indexEntries.Clear();
+            WritePartition(job, part, buffer, 0, buffer.Length);
+            job.Writes = [.. _segmentWrites];
+            job.IndexEntries = [.. _indexEntries];
+            var last = job.Writes[^1].LastSequence;
+            foreach (var sealedStream in job.Sealed)
+                sealedStream.Flush(flushToDisk: true);
+            part.WriterNext = last + 1;
+            CommitJob(job);
+            _replayedRecords += last - first + 1;
+        }
+
+        if (_replayedRecords > 0)
+            _logger.LogWarning("Stream journal: wrote back {Records} acknowledged records that the partition files had lost (a power loss or crash of the machine)", _replayedRecords);
     }
 
     private static FileStream OpenWriteStream(string path, FileMode mode) =>

@@ -23,6 +23,13 @@ public sealed partial class EmbeddedStreamOptions
     /// <summary>A partition's segment file is rolled when the next record would take it past this size.</summary>
     public long SegmentBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Size of the write-ahead journal (<c>stream/journal.log</c>): each group commit is made durable
+    /// by one flush of the journal instead of one per partition file. When the journal is full, the
+    /// partition files are flushed and the journal starts over.
+    /// </summary>
+    public long JournalBytes { get; set; } = 32L * 1024 * 1024;
+
     /// <summary>Most records the dispatcher hands to the processor at once.</summary>
     public int BatchSize { get; set; } = 100;
 
@@ -67,6 +74,8 @@ public sealed partial class EmbeddedStreamOptions
             problems.Add($"{SectionName}:Partitions must be between 1 and 256 (was {Partitions}).");
         if (SegmentBytes is < 1024 or > 1L << 40)
             problems.Add($"{SectionName}:SegmentBytes must be between 1024 and 1 TiB (was {SegmentBytes}).");
+        if (JournalBytes is < 64 * 1024 or > 1L << 40)
+            problems.Add($"{SectionName}:JournalBytes must be between 64 KiB and 1 TiB (was {JournalBytes}).");
         if (BatchSize is < 1 or > 100_000)
             problems.Add($"{SectionName}:BatchSize must be between 1 and 100000 (was {BatchSize}).");
         if (MaxBatchWait < TimeSpan.Zero || MaxBatchWait > TimeSpan.FromSeconds(10))

@@ -27,6 +27,15 @@ internal static class RecordFrame
         BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], crc);
     }
 
+    /// <summary>Writes the header of a frame whose payload is already in place after it.</summary>
+    public static void Seal(Span<byte> frame, long sequence, long enqueuedTicks)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(frame, frame.Length - HeaderSize);
+        BinaryPrimitives.WriteInt64LittleEndian(frame[8..], sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(frame[16..], enqueuedTicks);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], Crc(frame[8..]));
+    }
+
     /// <summary>The payload length in a header, or -1 when it cannot be a valid frame.</summary>
     public static int PayloadLength(ReadOnlySpan<byte> header)
     {
