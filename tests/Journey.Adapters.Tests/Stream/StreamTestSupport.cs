@@ -15,7 +15,8 @@ public sealed class TempDataFolder : IDisposable
 
     public EmbeddedStreamOptions Options(Action<EmbeddedStreamOptions>? configure = null)
     {
-        var options = new EmbeddedStreamOptions { DataDirectory = Path };
+        // A small journal: each test's log writes it full of zeros when created.
+        var options = new EmbeddedStreamOptions { DataDirectory = Path, JournalBytes = 256 * 1024 };
         configure?.Invoke(options);
         return options;
     }

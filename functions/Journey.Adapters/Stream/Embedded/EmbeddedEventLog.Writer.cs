@@ -26,6 +26,9 @@ public sealed partial class EmbeddedEventLog
     /// <summary>Threads that flush files to disk (each <c>fsync</c> blocks one).</summary>
     private const int FlusherThreads = 4;
 
+    /// <summary>How many times per journal round the partition files are flushed in the background, so a checkpoint finds little left to flush.</summary>
+    private const int PreflushesPerRound = 8;
+
     private void WriterLoop()
     {
         var reader = _queue.Reader;
@@ -170,6 +173,7 @@ public sealed partial class EmbeddedEventLog
             var journalBytes = group.Sum(r => r.FrameBytes) + ((long)_partitions.Length * StreamJournal.EntryOverhead);
             if (!_journal.Fits(journalBytes)) CheckpointWhenFull(inFlight);
             WriteGroup(job);
+            if (_journal.Position - _preflushedAt >= _options.JournalBytes / PreflushesPerRound) StartPreflush();
             BeforeFlush?.Invoke();
         }
         catch (Exception ex)
@@ -516,11 +520,55 @@ public sealed partial class EmbeddedEventLog
     }
 
     /// <summary>
+    /// Starts flushing the partitions' open segments on a pool thread (unless a flush is still
+    /// running): the checkpoint at the end of the journal round then stalls the writer only for
+    /// what was written since. Best effort; the checkpoint's own flushes are what count.
+    /// </summary>
+    private void StartPreflush()
+    {
+        if (Interlocked.CompareExchange(ref _preflushing, 1, 0) != 0) return;
+        _preflushedAt = _journal.Position;
+        var handles = new List<SafeFileHandle>(_partitions.Length);
+        foreach (var part in _partitions)
+        {
+            var handle = part.ActiveStream.SafeFileHandle;
+            var added = false;
+            handle.DangerousAddRef(ref added); // the writer may close a rolled segment meanwhile
+            if (added) handles.Add(handle);
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(
+            state =>
+            {
+                foreach (var handle in state)
+                {
+                    try
+                    {
+                        RandomAccess.FlushToDisk(handle);
+                    }
+                    catch (IOException)
+                    {
+                        // the checkpoint flushes again and reports
+                    }
+                    finally
+                    {
+                        handle.DangerousRelease();
+                    }
+                }
+
+                Volatile.Write(ref _preflushing, 0);
+            },
+            handles,
+            preferLocal: false);
+    }
+
+    /// <summary>
     /// Flushes every partition's open segment and folder to disk (everything the journal holds is
     /// then in the partition files for good) and starts the journal over. Only with no group in flight.
     /// </summary>
     private void Checkpoint()
     {
+        _preflushedAt = 0;
         foreach (var part in _partitions)
         {
             part.ActiveStream.Flush(flushToDisk: true);

@@ -73,6 +73,8 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
     private long _checkpoints;
     private long _replayedRecords;
     private (long Position, long Sequence) _journalCommitted;
+    private long _preflushedAt;
+    private int _preflushing;
     private volatile bool _needsRepair;
     private int _disposed;
 

@@ -9,8 +9,8 @@ namespace Journey.Adapters.Stream.Embedded;
 /// write, to the journal, and only the journal is flushed before the group is acknowledged. One
 /// flush per group, whatever the number of partitions it touched. The partition files are flushed
 /// when the journal is full (a checkpoint) and when the log closes; then the journal starts over
-/// at its beginning, overwriting itself within the size it already has (so its flush is a data-only
-/// <c>fdatasync</c>).
+/// at its beginning. The file is written full of zeros when created, so the journal always
+/// overwrites itself within its size and its flush is a data-only <c>fdatasync</c>.
 /// <para>
 /// An entry is one partition's frames of one group, framed like a record
 /// (<see cref="RecordFrame"/>: length, CRC-32C, journal sequence number, time) with the partition
@@ -55,8 +55,33 @@ internal sealed class StreamJournal : IDisposable
         var path = System.IO.Path.Combine(directory, FileName);
         var created = !File.Exists(path);
         var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        if (created) DurableFile.TryFlushDirectory(directory);
+        try
+        {
+            Preallocate(handle, capacity);
+            if (created) DurableFile.TryFlushDirectory(directory);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+
         return new StreamJournal(path, handle, capacity);
+    }
+
+    /// <summary>
+    /// Writes zeros up to the capacity (once, when the file is new or the capacity grew): the
+    /// journal's writes then never change its size, so flushing them is data-only from the first
+    /// round on. Zeros read as the end of the journal.
+    /// </summary>
+    private static void Preallocate(SafeFileHandle handle, long capacity)
+    {
+        var length = RandomAccess.GetLength(handle);
+        if (length >= capacity) return;
+        var zeros = new byte[(int)Math.Min(1 << 20, capacity)];
+        for (var at = length; at < capacity; at += zeros.Length)
+            RandomAccess.Write(handle, zeros.AsSpan(0, (int)Math.Min(zeros.Length, capacity - at)), at);
+        RandomAccess.FlushToDisk(handle);
     }
 
     /// <summary>True when <paramref name="bytes"/> more fit before the capacity (or the journal is at its start, where anything goes).</summary>
