@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Journey.Domain.Ports;
 using Microsoft.Extensions.Logging;
@@ -87,7 +88,7 @@ public sealed partial class EmbeddedEventLog
         }
         finally
         {
-            _flushQueue.CompleteAdding();
+            _flushQueue.Complete();
             _writerExited.TrySetResult();
         }
     }
@@ -95,7 +96,7 @@ public sealed partial class EmbeddedEventLog
     /// <summary>Flusher thread: flushes files (and directories of new segments) to disk for the groups in flight.</summary>
     private void FlusherLoop()
     {
-        foreach (var item in _flushQueue.GetConsumingEnumerable())
+        while (_flushQueue.TryTake(out var item))
         {
             try
             {
@@ -578,5 +579,43 @@ public sealed partial class EmbeddedEventLog
         _journal.ResetTo(0, _journal.NextSequence);
         _journalCommitted = (0, _journal.NextSequence);
         Interlocked.Increment(ref _checkpoints);
+    }
+
+    /// <summary>
+    /// The flushers' work queue. A blocked flusher sleeps on a <see cref="Semaphore"/>, which does not
+    /// spin before it blocks (BlockingCollection's SemaphoreSlim does: measured, its spinning took
+    /// two thirds of the flusher threads' CPU on two cores).
+    /// </summary>
+    private sealed class FlushQueue : IDisposable
+    {
+        private readonly ConcurrentQueue<FlushItem> _items = new();
+        private readonly Semaphore _available = new(0, int.MaxValue);
+        private volatile bool _completed;
+
+        public void Add(FlushItem item)
+        {
+            _items.Enqueue(item);
+            _available.Release();
+        }
+
+        /// <summary>Waits for an item; false once <see cref="Complete"/> was called and the queue is empty.</summary>
+        public bool TryTake(out FlushItem item)
+        {
+            while (true)
+            {
+                if (_items.TryDequeue(out item)) return true;
+                if (_completed) return false;
+                _available.WaitOne();
+            }
+        }
+
+        /// <summary>No more items: wakes every flusher so each exits once the queue is empty.</summary>
+        public void Complete()
+        {
+            _completed = true;
+            _available.Release(FlusherThreads);
+        }
+
+        public void Dispose() => _available.Dispose();
     }
 }

@@ -49,7 +49,8 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
     private readonly PartitionLog[] _partitions;
     private readonly Channel<AppendRequest> _queue;
     private readonly Thread _writer;
-    private readonly BlockingCollection<FlushItem> _flushQueue = [];
+    private readonly FlushQueue _flushQueue = new();
+    private readonly List<Thread> _flushers = [];
     private readonly TaskCompletionSource _writerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly FileStream _lockFile;
     private readonly StreamJournal _journal;
@@ -118,7 +119,11 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
             FullMode = BoundedChannelFullMode.Wait,
         });
         for (var i = 0; i < FlusherThreads; i++)
-            new Thread(FlusherLoop) { IsBackground = true, Name = "Journey flusher" }.Start();
+        {
+            var flusher = new Thread(FlusherLoop) { IsBackground = true, Name = "Journey flusher" };
+            _flushers.Add(flusher);
+            flusher.Start();
+        }
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "Journey stream writer" };
         _writer.Start();
     }
@@ -356,6 +361,9 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _queue.Writer.TryComplete();
         await _writerExited.Task.ConfigureAwait(false);
+        foreach (var flusher in _flushers)
+            flusher.Join(); // the writer completed their queue: they exit once it is empty
+        _flushQueue.Dispose();
         if (_needsRepair) TryRepair(out _);
         if (!_needsRepair && CheckpointOnClose)
         {
