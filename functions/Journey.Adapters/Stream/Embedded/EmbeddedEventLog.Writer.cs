@@ -78,13 +78,7 @@ public sealed partial class EmbeddedEventLog
             }
 
             // Closed: finish what is in flight.
-            while (inFlight.Count > 0)
-            {
-                var job = inFlight.Dequeue();
-                job.Done.Task.Wait();
-                if (job.Error is null) CommitJob(job);
-                else FailInFlight(job, inFlight);
-            }
+            FinishInFlight(inFlight);
         }
         finally
         {
@@ -172,7 +166,13 @@ public sealed partial class EmbeddedEventLog
         try
         {
             var journalBytes = group.Sum(r => r.FrameBytes) + ((long)_partitions.Length * StreamJournal.EntryOverhead);
-            if (!_journal.Fits(journalBytes)) CheckpointWhenFull(inFlight);
+            if (!_journal.Fits(journalBytes))
+            {
+                // The journal is full: once the groups in flight are committed, checkpoint and start it over.
+                FinishInFlight(inFlight);
+                Checkpoint();
+            }
+
             WriteGroup(job);
             if (_journal.Position - _preflushedAt >= _options.JournalBytes / PreflushesPerRound) StartPreflush();
             BeforeFlush?.Invoke();
@@ -183,13 +183,7 @@ public sealed partial class EmbeddedEventLog
                 request.ReturnBuffers();
 
             // What is already in flight was written before this group: let it finish, then roll back.
-            while (inFlight.Count > 0)
-            {
-                var earlier = inFlight.Dequeue();
-                earlier.Done.Task.Wait();
-                if (earlier.Error is null) CommitJob(earlier);
-                else FailInFlight(earlier, inFlight);
-            }
+            FinishInFlight(inFlight);
 
             RollBack();
             if (ex is IOException or UnauthorizedAccessException or NotSupportedException)
@@ -503,11 +497,8 @@ public sealed partial class EmbeddedEventLog
         }
     }
 
-    /// <summary>
-    /// The journal is full: lets the groups in flight commit (or fail), then checkpoints, so the
-    /// journal can start over.
-    /// </summary>
-    private void CheckpointWhenFull(Queue<GroupJob> inFlight)
+    /// <summary>Waits for every group in flight, oldest first, and commits it (or fails it and every group behind it).</summary>
+    private void FinishInFlight(Queue<GroupJob> inFlight)
     {
         while (inFlight.Count > 0)
         {
@@ -516,8 +507,6 @@ public sealed partial class EmbeddedEventLog
             if (job.Error is null) CommitJob(job);
             else FailInFlight(job, inFlight);
         }
-
-        Checkpoint();
     }
 
     /// <summary>
