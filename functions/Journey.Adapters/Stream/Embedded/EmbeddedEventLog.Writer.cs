@@ -459,6 +459,8 @@ public sealed partial class EmbeddedEventLog
         _sealedStreams.Clear();
         try
         {
+            // First the journal, so that an open after a failed repair never writes the failed groups back.
+            _journal.ResetTo(_journalCommitted.Position, _journalCommitted.Sequence);
             foreach (var orphan in _orphans.ToList())
             {
                 File.Delete(orphan);
@@ -485,7 +487,6 @@ public sealed partial class EmbeddedEventLog
                 part.WriterNext = part.CommittedNext;
             }
 
-            _journal.ResetTo(_journalCommitted.Position, _journalCommitted.Sequence);
             _needsRepair = false;
             return true;
         }

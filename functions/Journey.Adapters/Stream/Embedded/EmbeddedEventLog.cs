@@ -547,7 +547,8 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
             var part = _partitions[p];
             var span = frames.Span;
             var at = 0;
-            while (at + RecordFrame.HeaderSize <= span.Length && RecordFrame.Sequence(span[at..]) < part.WriterNext)
+            // Skip what the partition file already has (the entry's frames passed its CRC, so they are whole).
+            while (at + RecordFrame.HeaderSize <= span.Length && RecordFrame.Sequence(span[at..]) < part.WriterNext && RecordFrame.PayloadLength(span[at..]) >= 0)
                 at += RecordFrame.FrameSize(RecordFrame.PayloadLength(span[at..]));
             if (at + RecordFrame.HeaderSize > span.Length) continue; // the partition file has all of it
 
