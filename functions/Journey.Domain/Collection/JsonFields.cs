@@ -16,9 +16,11 @@ internal static class JsonFields
 
     /// <summary>A string that is not empty or whitespace; any other value is ignored.</summary>
     public static string? GetString(JsonElement? obj, string name) =>
-        obj is { } o && Get(o, name) is { ValueKind: JsonValueKind.String } value && value.GetString() is { } text && !string.IsNullOrWhiteSpace(text)
-            ? text
-            : null;
+        obj is { } o ? NonBlankString(Get(o, name)) : null;
+
+    /// <summary>The value's text when it is a string that is not empty or whitespace; else null.</summary>
+    public static string? NonBlankString(JsonElement? value) =>
+        value is { ValueKind: JsonValueKind.String } v && v.GetString() is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
 
     /// <summary>The raw UTF-8 length of a parsed value, as the client sent it.</summary>
     public static int RawSize(JsonElement element) =>

@@ -59,6 +59,8 @@ public static class SegmentMessageReader
         if (rawSizeBytes > CollectionLimits.MaxMessageBytes)
             return Fail("size", $"the message is {rawSizeBytes} bytes; the limit is {CollectionLimits.MaxMessageBytes} bytes (32 KB)");
 
+        var fields = MessageFields.Read(message);
+
         // Type: the route decides; otherwise the body's "type".
         MessageType type;
         if (routeType is { } fromRoute)
@@ -67,7 +69,7 @@ public static class SegmentMessageReader
         }
         else
         {
-            var typeValue = JsonFields.Get(message, "type");
+            var typeValue = fields.Type;
             if (typeValue is null)
                 return Fail("type", $"type is missing; it must be one of {SegmentRoutes.TypeList}");
             if (typeValue.Value.ValueKind != JsonValueKind.String)
@@ -78,12 +80,12 @@ public static class SegmentMessageReader
         }
 
         // Identity.
-        if (ReadId(message, "userId", out var userId) is { } userIdError) return userIdError;
-        if (ReadId(message, "anonymousId", out var anonymousId) is { } anonymousIdError) return anonymousIdError;
+        if (ReadId(fields.UserId, "userId", out var userId) is { } userIdError) return userIdError;
+        if (ReadId(fields.AnonymousId, "anonymousId", out var anonymousId) is { } anonymousIdError) return anonymousIdError;
         if (userId is null && anonymousId is null)
             return Fail("userId", "neither userId nor anonymousId is set; every message needs at least one of them");
 
-        if (ReadId(message, "messageId", out var messageId) is { } messageIdError) return messageIdError;
+        if (ReadId(fields.MessageId, "messageId", out var messageId) is { } messageIdError) return messageIdError;
         if (messageId is not null && messageId.Length > CollectionLimits.MaxMessageIdLength)
             return Fail("messageId", $"messageId is {messageId.Length} characters; the limit is {CollectionLimits.MaxMessageIdLength}");
 
@@ -94,39 +96,38 @@ public static class SegmentMessageReader
         switch (type)
         {
             case MessageType.Track:
-                var eventValue = JsonFields.Get(message, "event");
-                if (eventValue is { ValueKind: not JsonValueKind.String } wrongEvent)
+                if (fields.Event is { ValueKind: not JsonValueKind.String } wrongEvent)
                     return Fail("event", $"event must be a string, not {JsonFields.Describe(wrongEvent.ValueKind)}");
-                eventName = JsonFields.GetString(message, "event");
+                eventName = JsonFields.NonBlankString(fields.Event);
                 if (eventName is null)
                     return Fail("event", "a track call needs an event name in \"event\" (e.g. \"Order Completed\")");
                 break;
             case MessageType.Alias:
-                if (ReadId(message, "previousId", out previousId) is { } previousIdError) return previousIdError;
+                if (ReadId(fields.PreviousId, "previousId", out previousId) is { } previousIdError) return previousIdError;
                 if (previousId is null)
                     return Fail("previousId", "an alias call needs previousId, the id that is merged into userId");
                 break;
             case MessageType.Group:
-                if (ReadId(message, "groupId", out groupId) is { } groupIdError) return groupIdError;
+                if (ReadId(fields.GroupId, "groupId", out groupId) is { } groupIdError) return groupIdError;
                 if (groupId is null)
                     return Fail("groupId", "a group call needs groupId, the id of the group (company, account) the user joins");
                 break;
         }
 
         // Times.
-        if (ReadTime(message, "timestamp", out var timestamp) is { } timestampError) return timestampError;
-        if (ReadTime(message, "originalTimestamp", out var originalTimestamp) is { } originalError) return originalError;
-        if (ReadTime(message, "sentAt", out var sentAt) is { } sentAtError) return sentAtError;
+        if (ReadTime(fields.Timestamp, "timestamp", out var timestamp) is { } timestampError) return timestampError;
+        if (ReadTime(fields.OriginalTimestamp, "originalTimestamp", out var originalTimestamp) is { } originalError) return originalError;
+        if (ReadTime(fields.SentAt, "sentAt", out var sentAt) is { } sentAtError) return sentAtError;
         sentAt ??= batch.SentAt;
         DateTimeOffset? messageReceivedAt = null;
-        if (context.Historical && ReadTime(message, "receivedAt", out messageReceivedAt) is { } receivedAtError) return receivedAtError;
+        if (context.Historical && ReadTime(fields.ReceivedAt, "receivedAt", out messageReceivedAt) is { } receivedAtError) return receivedAtError;
 
         // Objects.
-        var contextValue = JsonFields.Get(message, "context");
+        var contextValue = fields.Context;
         if (contextValue is { ValueKind: not JsonValueKind.Object } wrongContext)
             return Fail("context", $"context must be a JSON object, not {JsonFields.Describe(wrongContext.ValueKind)}");
-        if (ReadObject(message, "properties", out var properties) is { } propertiesError) return propertiesError;
-        if (ReadObject(message, "traits", out var traits) is { } traitsError) return traitsError;
+        if (ReadObject(fields.Properties, "properties", out var properties) is { } propertiesError) return propertiesError;
+        if (ReadObject(fields.Traits, "traits", out var traits) is { } traitsError) return traitsError;
 
         var ctx = new ContextView(contextValue, batch.Context);
         traits ??= ctx.Object("traits");
@@ -176,7 +177,7 @@ public static class SegmentMessageReader
 
         messageId ??= context.Historical ? MessageIds.FromContent(JsonMarshal.GetRawUtf8Value(message)) : MessageIds.New();
         var name = type is MessageType.Page or MessageType.Screen
-            ? JsonFields.GetString(message, "name") ?? JsonFields.GetString(properties, "name")
+            ? JsonFields.NonBlankString(fields.Name) ?? JsonFields.GetString(properties, "name")
             : null;
 
         return CollectionResult.Success(new JourneyEvent
@@ -262,10 +263,10 @@ public static class SegmentMessageReader
             : new CampaignContext { Source = source, Medium = medium, Name = name, Term = term, Content = content };
 
     /// <summary>An id: a string (empty or whitespace counts as missing) or a number (its JSON text).</summary>
-    private static CollectionResult? ReadId(JsonElement message, string field, out string? id)
+    private static CollectionResult? ReadId(JsonElement? present, string field, out string? id)
     {
         id = null;
-        if (JsonFields.Get(message, field) is not { } value) return null;
+        if (present is not { } value) return null;
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
@@ -280,10 +281,10 @@ public static class SegmentMessageReader
         }
     }
 
-    private static CollectionResult? ReadTime(JsonElement message, string field, out DateTimeOffset? time)
+    private static CollectionResult? ReadTime(JsonElement? present, string field, out DateTimeOffset? time)
     {
         time = null;
-        if (JsonFields.Get(message, field) is not { } value) return null;
+        if (present is not { } value) return null;
         if (value.ValueKind != JsonValueKind.String)
             return Fail(field, $"{field} must be an ISO 8601 date-time string (e.g. \"2024-05-01T12:30:00.000Z\"), not {JsonFields.Describe(value.ValueKind)}");
         if (string.IsNullOrWhiteSpace(value.GetString())) return null;
@@ -293,9 +294,9 @@ public static class SegmentMessageReader
         return null;
     }
 
-    private static CollectionResult? ReadObject(JsonElement message, string field, out JsonElement? value)
+    private static CollectionResult? ReadObject(JsonElement? present, string field, out JsonElement? value)
     {
-        value = JsonFields.Get(message, field);
+        value = present;
         if (value is null or { ValueKind: JsonValueKind.Object }) return null;
         var kind = value.Value.ValueKind;
         value = null;
@@ -303,6 +304,70 @@ public static class SegmentMessageReader
     }
 
     private static CollectionResult Fail(string field, string error) => CollectionResult.Failure(field, error);
+
+    /// <summary>
+    /// The top-level fields of a message the reader uses, found in one pass over its properties
+    /// (a message has a dozen; looking each field up by name would scan them all every time).
+    /// As <see cref="JsonFields.Get"/>: null counts as missing and of a repeated name the last wins.
+    /// </summary>
+    private struct MessageFields
+    {
+        public JsonElement? Type, UserId, AnonymousId, MessageId, Event, PreviousId, GroupId, Name;
+        public JsonElement? Timestamp, OriginalTimestamp, SentAt, ReceivedAt, Context, Properties, Traits;
+
+        public static MessageFields Read(JsonElement message)
+        {
+            var fields = default(MessageFields);
+            foreach (var property in message.EnumerateObject())
+            {
+                JsonElement? value = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value;
+                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                if (raw.IndexOf((byte)'\\') >= 0) raw = System.Text.Encoding.UTF8.GetBytes(property.Name); // an escaped name: compare its text
+                fields.Set(raw, value);
+            }
+
+            return fields;
+        }
+
+        /// <summary>Keeps <paramref name="value"/> when <paramref name="name"/> is one of the fields (switching on the length first).</summary>
+        private void Set(ReadOnlySpan<byte> name, JsonElement? value)
+        {
+            switch (name.Length)
+            {
+                case 4:
+                    if (name.SequenceEqual("type"u8)) Type = value;
+                    if (name.SequenceEqual("name"u8)) Name = value;
+                    break;
+                case 5:
+                    if (name.SequenceEqual("event"u8)) Event = value;
+                    break;
+                case 6:
+                    if (name.SequenceEqual("userId"u8)) UserId = value;
+                    if (name.SequenceEqual("sentAt"u8)) SentAt = value;
+                    if (name.SequenceEqual("traits"u8)) Traits = value;
+                    break;
+                case 7:
+                    if (name.SequenceEqual("groupId"u8)) GroupId = value;
+                    if (name.SequenceEqual("context"u8)) Context = value;
+                    break;
+                case 9:
+                    if (name.SequenceEqual("messageId"u8)) MessageId = value;
+                    if (name.SequenceEqual("timestamp"u8)) Timestamp = value;
+                    break;
+                case 10:
+                    if (name.SequenceEqual("previousId"u8)) PreviousId = value;
+                    if (name.SequenceEqual("receivedAt"u8)) ReceivedAt = value;
+                    if (name.SequenceEqual("properties"u8)) Properties = value;
+                    break;
+                case 11:
+                    if (name.SequenceEqual("anonymousId"u8)) AnonymousId = value;
+                    break;
+                case 17:
+                    if (name.SequenceEqual("originalTimestamp"u8)) OriginalTimestamp = value;
+                    break;
+            }
+        }
+    }
 
     /// <summary>A message's context with the batch's context merged under it, field by field.</summary>
     private readonly struct ContextView(JsonElement? item, JsonElement? batch)

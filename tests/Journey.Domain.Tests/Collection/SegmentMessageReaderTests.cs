@@ -27,6 +27,37 @@ public class SegmentMessageReaderTests
         return result.Error;
     }
 
+    // ---- how fields are found ----
+
+    [Fact]
+    public void A_repeated_field_takes_its_last_value_and_a_null_counts_as_missing()
+    {
+        var e = ReadEvent("""{"type":"track","event":"First","userId":"u1","event":"Order Completed","anonymousId":"a1","anonymousId":null,"messageId":null}""");
+
+        Assert.Equal("Order Completed", e.Event);
+        Assert.Equal("u1", e.UserId);
+        Assert.Null(e.AnonymousId);
+        Assert.StartsWith(MessageIds.Prefix, e.MessageId);
+    }
+
+    [Fact]
+    public void A_field_name_written_with_escapes_is_the_same_field()
+    {
+        var e = ReadEvent("""{"type":"track","\u0065vent":"Product Viewed","user\u0049d":"u1","properti\u0065s":{"sku":"A"}}""");
+
+        Assert.Equal("Product Viewed", e.Event);
+        Assert.Equal("u1", e.UserId);
+        Assert.Equal("A", e.Properties!.Value.GetProperty("sku").GetString());
+    }
+
+    [Fact]
+    public void Field_names_are_case_sensitive_as_in_Segment()
+    {
+        var error = ReadError("""{"type":"track","Event":"Product Viewed","UserId":"u1","anonymousId":"a1"}""");
+
+        Assert.Equal("event", error.Field);
+    }
+
     // ---- a complete message ----
 
     [Fact]
