@@ -4,6 +4,8 @@
 # has durably accepted the events, against a bare ASP.NET Core endpoint that answers 204.
 # Journey runs twice: as a whole (the processor applies the events in the same process, on the
 # same 2 cores) and as a collector-only node (Processor:Enabled=false).
+# Each line also gives the server's CPU time per request (user + system, from /proc), steadier
+# than req/s on a shared VM.
 # Usage: bash tests/benchmarks/collector.sh   (DURATION=20s CONNECTIONS=64 THREADS=2 to change)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -31,27 +33,34 @@ for url in "http://127.0.0.1:$app_port/health" "http://127.0.0.1:$bare_port/i" "
   for _ in $(seq 1 100); do curl -s -o /dev/null "$url" && break; sleep 0.2; done
 done
 
-run() { # label file-key url script -> prints requests/s, latency and errors
-  local label="$1" key="$2" url="$3" script="$4"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of a process, in clock ticks
+
+run() { # label file-key url script server-pid -> prints requests/s, latency, the server's CPU per request and errors
+  local label="$1" key="$2" url="$3" script="$4" pid="$5"
   wrk -t"$threads" -c"$connections" -d3s -s "tests/benchmarks/$script" "$url" >/dev/null # warm-up
+  local before after
+  before="$(cpu_ticks "$pid")"
   wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "tests/benchmarks/$script" "$url" >"$data/$key.txt"
-  local rps p50 p99 errors
+  after="$(cpu_ticks "$pid")"
+  local rps p50 p99 errors requests cpu
   rps="$(awk '/Requests\/sec/ {print $2}' "$data/$key.txt")"
   p50="$(awk '$1=="50%" {print $2}' "$data/$key.txt")"
   p99="$(awk '$1=="99%" {print $2}' "$data/$key.txt")"
+  requests="$(awk '/requests in/ {print $1}' "$data/$key.txt")"
+  cpu="$(awk -v a="$before" -v b="$after" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) / hz * 1e6 / n }')"
   errors="$(grep -E 'Non-2xx|Socket errors' "$data/$key.txt" | tr '\n' ' ' || true)"
-  printf '%-30s %12s req/s   p50 %-9s p99 %-9s %s\n' "$label" "$rps" "$p50" "$p99" "$errors"
+  printf '%-30s %12s req/s   p50 %-9s p99 %-9s server CPU %4s us/request %s\n' "$label" "$rps" "$p50" "$p99" "$cpu" "$errors"
   echo "$rps" >"$data/$key.rps"
 }
 
 echo "wrk -t$threads -c$connections -d$duration on $(nproc) cores ($(uname -m))"
 # the whole journey runs last: its processor goes on applying the backlog after each run
-run "bare GET /i (204)" bare-pixel "http://127.0.0.1:$bare_port" pixel.lua
-run "collector-only GET /i" collector-pixel "http://127.0.0.1:$collector_port" pixel.lua
-run "bare POST /v1/batch (204)" bare-batch "http://127.0.0.1:$bare_port" batch.lua
-run "collector-only POST /v1/batch" collector-batch "http://127.0.0.1:$collector_port" batch.lua
-run "journey GET /i" journey-pixel "http://127.0.0.1:$app_port" pixel.lua
-run "journey POST /v1/batch" journey-batch "http://127.0.0.1:$app_port" batch.lua
+run "bare GET /i (204)" bare-pixel "http://127.0.0.1:$bare_port" pixel.lua "$bare_pid"
+run "collector-only GET /i" collector-pixel "http://127.0.0.1:$collector_port" pixel.lua "$collector_pid"
+run "bare POST /v1/batch (204)" bare-batch "http://127.0.0.1:$bare_port" batch.lua "$bare_pid"
+run "collector-only POST /v1/batch" collector-batch "http://127.0.0.1:$collector_port" batch.lua "$collector_pid"
+run "journey GET /i" journey-pixel "http://127.0.0.1:$app_port" pixel.lua "$app_pid"
+run "journey POST /v1/batch" journey-batch "http://127.0.0.1:$app_port" batch.lua "$app_pid"
 
 ratio() { awk -v a="$(cat "$data/$1.rps")" -v b="$(cat "$data/$2.rps")" 'BEGIN { printf "%.2f", a / b }'; }
 echo "pixel ratio to bare: collector-only $(ratio collector-pixel bare-pixel), whole journey $(ratio journey-pixel bare-pixel)"

@@ -255,8 +255,9 @@ public sealed class EmbeddedStreamDispatcher : BackgroundService
                 if (status.EventsProcessed != lastEvents || status.Lag > 0)
                 {
                     _logger.LogInformation(
-                        "Stream dispatcher: {EventsProcessed} events in {Batches} batches, {FailedAttempts} failed attempts, lag {Lag}",
-                        status.EventsProcessed, status.Batches, status.FailedAttempts, status.Lag);
+                        "Stream dispatcher: {EventsProcessed} events in {Batches} batches, {FailedAttempts} failed attempts, lag {Lag}; log: {Appends} appends in {GroupCommits} group commits, {Flushes} flushes, {Checkpoints} checkpoints",
+                        status.EventsProcessed, status.Batches, status.FailedAttempts, status.Lag,
+                        _log.AppendCount, _log.GroupCommitCount, _log.FlushCount, _log.CheckpointCount);
                     lastEvents = status.EventsProcessed;
                 }
 
