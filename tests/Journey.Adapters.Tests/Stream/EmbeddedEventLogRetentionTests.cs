@@ -55,6 +55,28 @@ public sealed class EmbeddedEventLogRetentionTests : IDisposable
     }
 
     [Fact]
+    public async Task Segments_written_back_from_the_journal_keep_their_records_time_for_the_retention()
+    {
+        var log = await OpenWithThirtyRecordsAsync();
+        log.CheckpointOnClose = false;
+        await log.DisposeAsync();
+
+        // A power loss took every segment but the first: the journal writes them back, two days later.
+        var before = SegmentFiles(_options, _partition);
+        Assert.True(before.Length >= 3, $"{before.Length} segments");
+        foreach (var lost in before[1..]) File.Delete(lost);
+        File.WriteAllBytes(before[0], File.ReadAllBytes(before[0])[..100]);
+        _clock.Now = T0.AddDays(2);
+
+        await using var reopened = Open(_options, _clock);
+        Assert.Equal(30, (await ReadAllAsync(reopened, _partition)).Count);
+        var checkpoints = new CheckpointStore(Options.Create(_options));
+        await checkpoints.CommitAsync("journey", _partition.ToString(System.Globalization.CultureInfo.InvariantCulture), 30, CancellationToken.None);
+
+        Assert.True(reopened.ApplyRetention(checkpoints) > 0, "the written-back segments are as old as their records, past the retention");
+    }
+
+    [Fact]
     public async Task Retention_KeepsSegmentsYoungerThanTheRetention()
     {
         await using var log = await OpenWithThirtyRecordsAsync();

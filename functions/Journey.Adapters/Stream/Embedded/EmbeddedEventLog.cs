@@ -562,7 +562,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
             }
 
             var buffer = span[at..].ToArray();
-            var job = new GroupJob([], _time.GetUtcNow());
+            var job = new GroupJob([], LastEnqueuedAt(buffer)); // the segments keep the records' own time (retention goes by it)
             _segmentWrites.Clear();
             _indexEntries.Clear();
             WritePartition(job, part, buffer, 0, buffer.Length);
@@ -578,6 +578,15 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
 
         if (_replayedRecords > 0)
             _logger.LogWarning("Stream journal: wrote back {Records} acknowledged records that the partition files had lost (a power loss or crash of the machine)", _replayedRecords);
+    }
+
+    /// <summary>When the last of a run of whole frames was enqueued.</summary>
+    private static DateTimeOffset LastEnqueuedAt(ReadOnlySpan<byte> frames)
+    {
+        var last = 0;
+        for (var at = 0; at + RecordFrame.HeaderSize <= frames.Length; at += RecordFrame.FrameSize(RecordFrame.PayloadLength(frames[at..])))
+            last = at;
+        return new DateTimeOffset(RecordFrame.EnqueuedTicks(frames[last..]), TimeSpan.Zero);
     }
 
     private static FileStream OpenWriteStream(string path, FileMode mode) =>
