@@ -32,14 +32,6 @@ public static class PixelRequestReader
     private const long MinUnixMilliseconds = -62_135_596_800_000;
     private const long MaxUnixMilliseconds = 253_402_300_799_999;
 
-    /// <summary>Reads decoded query pairs (as ASP.NET Core's query collection gives them).</summary>
-    public static CollectionResult Read(IEnumerable<KeyValuePair<string, string>> query, CollectorContext context)
-    {
-        var hit = new Hit();
-        foreach (var (key, value) in query) hit.Add(key, value);
-        return hit.ToEvent(context);
-    }
-
     /// <summary>Reads a raw query string (<c>?k=...&amp;e=...</c>, percent-encoded, '+' as space).</summary>
     public static CollectionResult ReadQueryString(string? queryString, CollectorContext context)
     {
@@ -50,6 +42,18 @@ public static class PixelRequestReader
             hit.Add(Url.Decode(pair.Key), Url.Decode(pair.Value));
         }
         return hit.ToEvent(context);
+    }
+
+    /// <summary>The write key (<c>k</c>) of a raw query string: its first value, decoded; null when there is none.</summary>
+    public static string? WriteKey(string? queryString)
+    {
+        foreach (var pair in new QueryPairs(queryString))
+        {
+            if (pair.Key.SequenceEqual("k") || (pair.Key.IndexOfAny('%', '+') >= 0 && Url.Decode(pair.Key) == "k"))
+                return Url.Decode(pair.Value);
+        }
+
+        return null;
     }
 
     /// <summary>True when <paramref name="value"/> is a plain decimal number a double holds exactly.</summary>

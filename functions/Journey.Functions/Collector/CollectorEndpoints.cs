@@ -28,16 +28,16 @@ public static class CollectorEndpoints
 
     private static async Task PixelAsync(HttpContext http, CollectorService collector, CancellationToken ct)
     {
-        var query = http.Request.Query;
-        var writeKey = query["k"].FirstOrDefault();
+        // The raw query string, read by the domain reader itself (one pass, no query collection).
+        var query = http.Request.QueryString.Value;
+        var writeKey = PixelRequestReader.WriteKey(query);
         if (!collector.IsAccepted(writeKey))
         {
             await WriteAsync(http, ErrorResponses.Unauthorized(UnknownKeyMessage(writeKey), "k"));
             return;
         }
-        var pairs = query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? "")));
         var privacy = collector.PrivacyFor(http.Request);
-        var result = PixelRequestReader.Read(pairs, collector.Context(http, writeKey!, privacy));
+        var result = PixelRequestReader.ReadQueryString(query, collector.Context(http, writeKey!, privacy));
         var failure = await collector.AcceptAsync(http, result, privacy, ct);
         if (failure is not null)
         {

@@ -35,18 +35,17 @@ public class PixelRequestReaderTests
         Assert.Equal("web", e.Source);
     }
 
-    [Fact]
-    public void Decoded_query_pairs_read_the_same()
+    [Theory]
+    [InlineData("?k=journey-local&aid=a1", "journey-local")]
+    [InlineData("aid=a1&k=wk%20live&k=second", "wk live")]
+    [InlineData("aid=a1&%6B=encoded-name", "encoded-name")]
+    [InlineData("aid=a1&k=", "")]
+    [InlineData("aid=a1&kk=x", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void The_write_key_is_the_first_k_decoded(string? query, string? expected)
     {
-        KeyValuePair<string, string>[] query =
-        [
-            new("k", "journey-local"), new("aid", "a1"), new("e", "Product Viewed"), new("p_product_id", "7"),
-        ];
-
-        var e = Assert.Single(PixelRequestReader.Read(query, Browser()).Events);
-
-        Assert.Equal("Product Viewed", e.Event);
-        Assert.Equal("""{"product_id":7}""", e.Properties!.Value.GetRawText());
+        Assert.Equal(expected, PixelRequestReader.WriteKey(query));
     }
 
     [Theory]
