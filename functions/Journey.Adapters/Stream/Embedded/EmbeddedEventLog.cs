@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Journey.Domain.Events;
