@@ -4,6 +4,9 @@
 # has durably accepted the events, against a bare ASP.NET Core endpoint that answers 204.
 # Journey runs twice: as a whole (the processor applies the events in the same process, on the
 # same 2 cores) and as a collector-only node (Processor:Enabled=false).
+# A third baseline, the durable floor, is the bare app appending each raw query string or body to
+# one preallocated file and answering after a group commit's fdatasync: nothing parsed, checked or
+# enriched, so it is what durable acknowledgement alone costs on this machine's disk.
 # Each line also gives the server's CPU time per request (user + system, from /proc), steadier
 # than req/s on a shared VM.
 # Usage: bash tests/benchmarks/collector.sh   (DURATION=20s CONNECTIONS=64 THREADS=2 to change)
@@ -20,16 +23,19 @@ data="$(mktemp -d)"
 app_port=7301
 bare_port=7302
 collector_port=7303
+floor_port=7304
 dotnet functions/Journey.Functions/bin/Release/net10.0/Journey.Functions.dll --data "$data" --urls "http://127.0.0.1:$app_port" --Logging:LogLevel:Default=Warning >"$data/app.log" 2>&1 &
 app_pid=$!
 dotnet tests/Journey.Benchmarks/bin/Release/net10.0/Journey.Benchmarks.dll bare --urls "http://127.0.0.1:$bare_port" >"$data/bare.log" 2>&1 &
 bare_pid=$!
-mkdir -p "$data/collector-only"
+mkdir -p "$data/collector-only" "$data/floor"
+dotnet tests/Journey.Benchmarks/bin/Release/net10.0/Journey.Benchmarks.dll bare --durable "$data/floor" --urls "http://127.0.0.1:$floor_port" >"$data/floor.log" 2>&1 &
+floor_pid=$!
 dotnet functions/Journey.Functions/bin/Release/net10.0/Journey.Functions.dll --data "$data/collector-only" --urls "http://127.0.0.1:$collector_port" --Logging:LogLevel:Default=Warning --Processor:Enabled=false >"$data/collector.log" 2>&1 &
 collector_pid=$!
-trap 'kill $app_pid $bare_pid $collector_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$data"' EXIT
+trap 'kill $app_pid $bare_pid $collector_pid $floor_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$data"' EXIT
 
-for url in "http://127.0.0.1:$app_port/health" "http://127.0.0.1:$bare_port/i" "http://127.0.0.1:$collector_port/health"; do
+for url in "http://127.0.0.1:$app_port/health" "http://127.0.0.1:$bare_port/i" "http://127.0.0.1:$collector_port/health" "http://127.0.0.1:$floor_port/i"; do
   for _ in $(seq 1 100); do curl -s -o /dev/null "$url" && break; sleep 0.2; done
 done
 
@@ -56,15 +62,18 @@ run() { # label file-key url script server-pid -> prints requests/s, latency, th
 echo "wrk -t$threads -c$connections -d$duration on $(nproc) cores ($(uname -m))"
 # the whole journey runs last: its processor goes on applying the backlog after each run
 run "bare GET /i (204)" bare-pixel "http://127.0.0.1:$bare_port" pixel.lua "$bare_pid"
+run "durable floor GET /i (204)" floor-pixel "http://127.0.0.1:$floor_port" pixel.lua "$floor_pid"
 run "collector-only GET /i" collector-pixel "http://127.0.0.1:$collector_port" pixel.lua "$collector_pid"
 run "bare POST /v1/batch (204)" bare-batch "http://127.0.0.1:$bare_port" batch.lua "$bare_pid"
+run "durable floor POST /v1/batch" floor-batch "http://127.0.0.1:$floor_port" batch.lua "$floor_pid"
 run "collector-only POST /v1/batch" collector-batch "http://127.0.0.1:$collector_port" batch.lua "$collector_pid"
 run "journey GET /i" journey-pixel "http://127.0.0.1:$app_port" pixel.lua "$app_pid"
 run "journey POST /v1/batch" journey-batch "http://127.0.0.1:$app_port" batch.lua "$app_pid"
 
 ratio() { awk -v a="$(cat "$data/$1.rps")" -v b="$(cat "$data/$2.rps")" 'BEGIN { printf "%.2f", a / b }'; }
-echo "pixel ratio to bare: collector-only $(ratio collector-pixel bare-pixel), whole journey $(ratio journey-pixel bare-pixel)"
-echo "batch ratio to bare: collector-only $(ratio collector-batch bare-batch), whole journey $(ratio journey-batch bare-batch) (each batch request carries 10 events)"
-echo "peak memory: journey $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$app_pid/status), collector-only $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$collector_pid/status), bare $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$bare_pid/status)"
+echo "pixel ratio to bare: collector-only $(ratio collector-pixel bare-pixel), whole journey $(ratio journey-pixel bare-pixel), durable floor $(ratio floor-pixel bare-pixel)"
+echo "batch ratio to bare: collector-only $(ratio collector-batch bare-batch), whole journey $(ratio journey-batch bare-batch), durable floor $(ratio floor-batch bare-batch) (each batch request carries 10 events)"
+echo "collector-only against the durable floor: pixel $(ratio collector-pixel floor-pixel), batch $(ratio collector-batch floor-batch)"
+echo "peak memory: journey $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$app_pid/status), collector-only $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$collector_pid/status), bare $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$bare_pid/status), durable floor $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$floor_pid/status)"
 health="$(curl -s "http://127.0.0.1:$app_port/health")"
 echo "journey after the run: $health"
