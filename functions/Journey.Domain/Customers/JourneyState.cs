@@ -25,6 +25,13 @@ public sealed class JourneyState
 
     /// <summary>The transitions as last written, to write only the ones that changed.</summary>
     public List<TransitionSummary> Transitions { get; set; } = [];
+
+    /// <summary>
+    /// What the processor last computed from this state, kept with the document while it stays in
+    /// memory (never stored: a document read from the store starts without it). Only
+    /// <see cref="Processing.CustomerUpdate"/> reads and writes it.
+    /// </summary>
+    internal Processing.FoldMemo? Memo { get; set; }
 }
 
 /// <summary>One event as the fold needs it; compact, because a document holds many.</summary>

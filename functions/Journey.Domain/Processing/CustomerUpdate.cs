@@ -10,12 +10,37 @@ namespace Journey.Domain.Processing;
 public sealed record PositionedEvent(JourneyEvent Event, TimelineEntry Entry, StreamRecord Record);
 
 /// <summary>
+/// A customer's last fold, kept in memory with its document so that the next batch does not
+/// start over: <see cref="State"/> is the fold of <see cref="Baseline"/> and the first
+/// <see cref="Count"/> timeline entries, the last of which is <see cref="Last"/>; <see cref="KnownIds"/>
+/// holds every message id of the timeline and of the compacted events. Each is used only while
+/// what it was computed from is provably unchanged, and otherwise recomputed.
+/// </summary>
+internal sealed class FoldMemo(FoldState state, FoldState? baseline, int count, TimelineEntry last)
+{
+    public FoldState State { get; } = state;
+
+    public FoldState? Baseline { get; } = baseline;
+
+    public int Count { get; } = count;
+
+    public TimelineEntry Last { get; } = last;
+
+    public HashSet<string>? KnownIds { get; set; }
+}
+
+/// <summary>
 /// The state changes of one customer document: adding events (dropping those already applied),
 /// absorbing a merged profile, compacting the timeline and re-folding the projection.
 /// </summary>
 public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options)
 {
     private const int MaxCompactedIds = 5000;
+
+    private long _extendedFolds;
+
+    /// <summary>Refolds that went on from the document's last fold instead of folding its whole timeline.</summary>
+    internal long ExtendedFolds => Interlocked.Read(ref _extendedFolds);
 
     /// <summary>A new, empty profile document.</summary>
     public static CustomerDocument NewProfile(string id) => new() { Id = id };
@@ -30,7 +55,10 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
     public int AddEvents(CustomerDocument doc, IReadOnlyList<PositionedEvent> events)
     {
         var journey = doc.Journey;
-        var known = KnownIds(journey);
+        var known = journey.Memo?.KnownIds is { } memoized && memoized.Count == journey.Timeline.Count + journey.CompactedMessageIds.Count
+            ? memoized // every id is in exactly one of the two lists, so a set of the same size is that union
+            : KnownIds(journey);
+        if (journey.Memo is { } memo) memo.KnownIds = known; // grows with the events added below
         var added = 0;
         var maxPositions = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var pe in events)
@@ -59,6 +87,7 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
     public void Absorb(CustomerDocument target, string sourceId, CustomerDocument source)
     {
         if (target.MergedIds.Contains(sourceId)) return;
+        target.Journey.Memo = null; // a new baseline and ids: the next refold starts over
         var known = KnownIds(target.Journey);
         foreach (var entry in source.Journey.Timeline)
         {
@@ -90,29 +119,74 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
         }
     }
 
-    /// <summary>Compacts an over-long timeline, then re-folds and projects. Returns the fold result.</summary>
+    /// <summary>
+    /// Compacts an over-long timeline, then re-folds and projects. Returns the fold result.
+    /// When the document still carries its last fold and every entry added since sorts after the
+    /// ones that fold covered (events arriving in time order, the usual case), the fold goes on
+    /// from there: the same result as folding the whole timeline again (the fold is a left fold),
+    /// without the cost of it on every batch of a long-lived customer.
+    /// </summary>
     public FoldState Refold(CustomerDocument doc, DateTimeOffset now)
     {
         var journey = doc.Journey;
+        var memo = journey.Memo;
+        journey.Memo = null;
+        var extend = memo is not null && CoversPrefix(memo, journey);
         journey.Timeline.Sort(TimelineOrder.Instance);
-        if (journey.Timeline.Count > options.CompactAbove) Compact(journey);
-        var state = fold.Fold(journey.Baseline, journey.Timeline);
+        var known = memo?.KnownIds;
+        if (journey.Timeline.Count > options.CompactAbove)
+        {
+            if (Compact(journey)) known = null; // ids were forgotten: the set no longer matches
+            extend = false;
+        }
+
+        FoldState state;
+        if (extend)
+        {
+            state = memo!.State;
+            Interlocked.Increment(ref _extendedFolds);
+            for (var i = memo.Count; i < journey.Timeline.Count; i++) fold.Apply(state, journey.Timeline[i]);
+        }
+        else
+        {
+            state = fold.Fold(journey.Baseline, journey.Timeline);
+        }
+
         CustomerProjection.Apply(doc, state, now, options);
+        if (journey.Timeline.Count > 0)
+            journey.Memo = new FoldMemo(state, journey.Baseline, journey.Timeline.Count, journey.Timeline[^1]) { KnownIds = known };
         return state;
     }
 
-    private void Compact(JourneyState journey)
+    /// <summary>
+    /// True when the (not yet sorted) timeline still starts with exactly the entries the memo
+    /// folded, on the same baseline, and every entry after them sorts after its last one: sorting
+    /// then leaves that prefix in place, so folding on from the memo equals folding it all.
+    /// </summary>
+    private static bool CoversPrefix(FoldMemo memo, JourneyState journey)
+    {
+        var timeline = journey.Timeline;
+        if (!ReferenceEquals(memo.Baseline, journey.Baseline) || timeline.Count < memo.Count || !ReferenceEquals(timeline[memo.Count - 1], memo.Last))
+            return false;
+        for (var i = memo.Count; i < timeline.Count; i++)
+        {
+            if (TimelineOrder.Instance.Compare(timeline[i], memo.Last) <= 0) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Folds the oldest entries into the baseline; true when it had to forget compacted message ids.</summary>
+    private bool Compact(JourneyState journey)
     {
         var cut = journey.Timeline.Count - options.CompactKeep;
         var compacted = journey.Timeline.GetRange(0, cut);
         journey.Baseline = fold.Fold(journey.Baseline, compacted);
         journey.Timeline.RemoveRange(0, cut);
         journey.CompactedMessageIds.AddRange(compacted.Select(e => e.Id));
-        if (journey.CompactedMessageIds.Count > MaxCompactedIds)
-        {
-            journey.CompactedMessageIds.RemoveRange(0, journey.CompactedMessageIds.Count - MaxCompactedIds);
-            journey.ForgotCompactedIds = true;
-        }
+        if (journey.CompactedMessageIds.Count <= MaxCompactedIds) return false;
+        journey.CompactedMessageIds.RemoveRange(0, journey.CompactedMessageIds.Count - MaxCompactedIds);
+        journey.ForgotCompactedIds = true;
+        return true;
     }
 
     private static HashSet<string> KnownIds(JourneyState journey)
