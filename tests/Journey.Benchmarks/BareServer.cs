@@ -64,6 +64,7 @@ public static class BareServer
         public GroupCommitFile(string path)
         {
             // Preallocated with zeros, so every group overwrites within the file's size and needs no metadata flush.
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             _file = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
             var zeros = new byte[1024 * 1024];
             for (long at = 0; at < FileBytes; at += zeros.Length)
