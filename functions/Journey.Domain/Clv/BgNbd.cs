@@ -114,8 +114,6 @@ public static class BgNbd
     private static MaximumLikelihood.LogLikelihood LogLikelihoodOf(BgNbdData data) =>
         (theta, gradient) => data.Evaluate(new BgNbdParameters(theta[0], theta[1], theta[2], theta[3]), gradient);
 
-    /// <summary>Bounds on each log-parameter around its start: e^±15 is far beyond any plausible fit.</summary>
-
     /// <summary>P(alive): the probability the customer has not dropped out by the end of the calibration period.</summary>
     public static double ProbabilityAlive(BgNbdParameters p, RepeatSummary c)
     {
@@ -161,5 +159,4 @@ public static class BgNbd
         for (var j = 0; j < k; j++)
             expected[j] = lead * (1 - Math.Pow((alpha + age) / (alpha + age + horizons[j]), r + x) * expected[j]);
     }
-
 }

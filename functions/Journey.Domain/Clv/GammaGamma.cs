@@ -71,9 +71,6 @@ public static class GammaGamma
     private static MaximumLikelihood.LogLikelihood LogLikelihoodOf(GammaGammaData data) =>
         (theta, gradient) => data.Evaluate(new GammaGammaParameters(theta[0], theta[1], theta[2]), gradient);
 
-    /// <summary>Bounds on each log-parameter around its start: e^±15 is far beyond any plausible fit.</summary>
-
-
     /// <summary>
     /// Expected average transaction value of a customer; without repeat transactions, the
     /// population mean p·γ/(q − 1).

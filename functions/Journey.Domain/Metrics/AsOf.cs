@@ -8,18 +8,21 @@ namespace Journey.Domain.Metrics;
 /// </summary>
 public readonly record struct AsOf(DateOnly Date)
 {
+    /// <summary>How commands, the API and documents write an as-of date.</summary>
+    public const string Format = "yyyy-MM-dd";
+
     /// <summary>The first instant that no longer counts (D + 1, 00:00 UTC).</summary>
     public DateTimeOffset Cutoff => new(Date.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>The day number of D (<see cref="DateOnly.DayNumber"/>).</summary>
     public int DayNumber => Date.DayNumber;
 
-    /// <summary>Reads an as-of date as commands, the API and documents write it: yyyy-MM-dd.</summary>
+    /// <summary>Reads an as-of date written in <see cref="Format"/>.</summary>
     public static bool TryParse(string? text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        DateOnly.TryParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
-    /// <summary>yyyy-MM-dd.</summary>
-    public string Text => Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>The date in <see cref="Format"/>.</summary>
+    public string Text => Date.ToString(Format, CultureInfo.InvariantCulture);
 
     public bool Includes(DateTimeOffset t) => t < Cutoff;
 

@@ -14,7 +14,9 @@ public sealed record PositionedEvent(JourneyEvent Event, TimelineEntry Entry, St
 /// start over: <see cref="State"/> is the fold of <see cref="Baseline"/> and the first
 /// <see cref="Count"/> timeline entries, the last of which is <see cref="Last"/>; <see cref="KnownIds"/>
 /// holds every message id of the timeline and of the compacted events. Each is used only while
-/// what it was computed from is provably unchanged, and otherwise recomputed.
+/// what it was computed from is provably unchanged, and otherwise recomputed. <see cref="State"/>
+/// is the very state the document was last projected from: the next refold extends it in place
+/// and projects the document again, so nothing but that document may hold on to it.
 /// </summary>
 internal sealed class FoldMemo(FoldState state, FoldState? baseline, int count, TimelineEntry last)
 {

@@ -19,12 +19,8 @@ internal static class RecordFrame
     /// <summary>Writes a frame (header + payload) to <paramref name="destination"/>.</summary>
     public static void Write(Span<byte> destination, long sequence, long enqueuedTicks, ReadOnlySpan<byte> payload)
     {
-        BinaryPrimitives.WriteInt32LittleEndian(destination, payload.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], sequence);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[16..], enqueuedTicks);
         payload.CopyTo(destination[HeaderSize..]);
-        var crc = Crc(destination.Slice(8, HeaderSize - 8 + payload.Length));
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], crc);
+        Seal(destination[..FrameSize(payload.Length)], sequence, enqueuedTicks);
     }
 
     /// <summary>Writes the header of a frame whose payload is already in place after it.</summary>
