@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Journey.Domain.Clv;
-using Journey.Domain.Tests.Clv;
+using Journey.Testing;
 
 namespace Journey.Benchmarks;
 

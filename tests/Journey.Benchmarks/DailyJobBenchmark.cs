@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Journey.Application.Metrics;
 using Journey.Adapters.Store.Sqlite;
 using Journey.Domain.Metrics;
 using Journey.Domain.Stages;

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Journey.Domain.Processing;
+using Journey.Domain.Ports;
 
 namespace Journey.Domain.Telemetry;
 

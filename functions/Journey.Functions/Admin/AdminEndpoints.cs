@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Journey.Application.Metrics;
+using Journey.Application.Processing;
 using Journey.Domain.Customers;
 using Journey.Domain.Metrics;
 using Journey.Domain.Ports;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Journey.Application.Metrics;
 using Journey.Adapters.Stream.Embedded;
 using Journey.Domain.Ports;
 using Journey.Domain.Metrics;

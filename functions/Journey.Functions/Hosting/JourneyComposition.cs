@@ -1,3 +1,5 @@
+using Journey.Application.Metrics;
+using Journey.Application.Processing;
 using Journey.Adapters.Store.Cosmos;
 using Journey.Adapters.Store.Sqlite;
 using Journey.Adapters.Stream.EventHubs;

@@ -1,3 +1,4 @@
+using Journey.Application.Metrics;
 using Journey.Domain.Metrics;
 
 namespace Journey.Functions.Jobs;

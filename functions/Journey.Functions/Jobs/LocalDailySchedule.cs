@@ -1,3 +1,4 @@
+using Journey.Application.Metrics;
 using Journey.Adapters.Stream.Embedded;
 using Journey.Domain.Metrics;
 using Journey.Domain.Ports;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Journey.Domain.Clv;
-using Journey.Domain.Tests.Support;
+using Journey.Testing;
 using Xunit.Abstractions;
 
 namespace Journey.Domain.Tests.Clv;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Journey.Domain.Clv;
-using Journey.Domain.Tests.Support;
+using Journey.Testing;
 
 namespace Journey.Domain.Tests.Clv;
 

@@ -3,8 +3,8 @@ using Journey.Domain.Events;
 using Journey.Domain.Metrics;
 using Journey.Domain.Processing;
 using Journey.Domain.Stages;
-using Journey.Domain.Tests.Support;
-using static Journey.Domain.Tests.Support.Events;
+using Journey.Testing;
+using static Journey.Testing.Events;
 
 namespace Journey.Domain.Tests.Metrics;
 
@@ -18,20 +18,20 @@ public sealed class CustomerFactsTests
         Track(EventNames.OrderCompleted, "a1", at: at, properties: new { order_id = id, revenue });
 
     /// <summary>A view and an order on 2 March, a second order on 5 March (T0 is 2 March, 10:00 UTC).</summary>
-    private static async Task<CustomerDocument> TwoOrderCustomerAsync(ProcessorHarness h)
+    private static CustomerDocument TwoOrderCustomer(Journeys h)
     {
-        await h.SendAsync(
+        h.Add(
             Page("/", "a1", at: T0),
             Order("o1", T0.AddHours(1), 40m),
             Order("o2", T0.AddDays(3), 60m));
-        return await h.CustomerAsync("a1");
+        return h.Customer;
     }
 
     [Fact]
-    public async Task From_LastSeenOnOrBeforeD_UsesTheProjectionAsIs()
+    public void From_LastSeenOnOrBeforeD_UsesTheProjectionAsIs()
     {
-        var h = new ProcessorHarness();
-        var doc = await TwoOrderCustomerAsync(h);
+        var h = new Journeys();
+        var doc = TwoOrderCustomer(h);
 
         var facts = CustomerFacts.From(doc, March5, new JourneyFold(h.Options))!;
 
@@ -43,10 +43,10 @@ public sealed class CustomerFactsTests
     }
 
     [Fact]
-    public async Task From_EventsAfterDAndNoCompaction_RefoldsTheTimelineUpToD_AndTheLateOrderDoesNotCount()
+    public void From_EventsAfterDAndNoCompaction_RefoldsTheTimelineUpToD_AndTheLateOrderDoesNotCount()
     {
-        var h = new ProcessorHarness();
-        var doc = await TwoOrderCustomerAsync(h);
+        var h = new Journeys();
+        var doc = TwoOrderCustomer(h);
 
         var facts = CustomerFacts.From(doc, March3, new JourneyFold(h.Options))!;
 
@@ -61,14 +61,14 @@ public sealed class CustomerFactsTests
     }
 
     [Fact]
-    public async Task From_HistoryCompactedBeyondD_TakesOrdersDaysAndStagesFromTheFullHistory_AndIsApproximate()
+    public void From_HistoryCompactedBeyondD_TakesOrdersDaysAndStagesFromTheFullHistory_AndIsApproximate()
     {
-        var h = new ProcessorHarness(new JourneyRulesOptions { CompactKeep = 10, CompactAbove = 11 });
+        var h = new Journeys(new JourneyRulesOptions { CompactKeep = 10, CompactAbove = 11 });
         var events = new List<JourneyEvent> { Order("o1", T0, 40m) };
         for (var i = 0; i < 15; i++) events.Add(Page($"/p{i}", "a1", at: T0.AddDays(1).AddMinutes(i)));
         events.Add(Order("o2", T0.AddDays(8), 60m));
-        await h.SendAsync([.. events]);
-        var doc = await h.CustomerAsync("a1");
+        h.Add([.. events]);
+        var doc = h.Customer;
         Assert.NotNull(doc.Journey.Baseline);
         Assert.True(doc.Journey.Baseline!.LastEventAt > March2.ToDateTime(TimeOnly.MaxValue));
 
@@ -83,14 +83,14 @@ public sealed class CustomerFactsTests
     }
 
     [Fact]
-    public async Task From_BaselineEndsBeforeD_RefoldsExactly()
+    public void From_BaselineEndsBeforeD_RefoldsExactly()
     {
-        var h = new ProcessorHarness(new JourneyRulesOptions { CompactKeep = 10, CompactAbove = 11 });
+        var h = new Journeys(new JourneyRulesOptions { CompactKeep = 10, CompactAbove = 11 });
         var events = new List<JourneyEvent> { Order("o1", T0, 40m) };
         for (var i = 0; i < 15; i++) events.Add(Page($"/p{i}", "a1", at: T0.AddMinutes(10 + i)));
         events.Add(Order("o2", T0.AddDays(8), 60m));
-        await h.SendAsync([.. events]);
-        var doc = await h.CustomerAsync("a1");
+        h.Add([.. events]);
+        var doc = h.Customer;
         Assert.NotNull(doc.Journey.Baseline);
 
         var facts = CustomerFacts.From(doc, March3, new JourneyFold(h.Options))!;

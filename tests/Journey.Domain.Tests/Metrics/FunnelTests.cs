@@ -1,6 +1,7 @@
 using Journey.Domain.Customers;
 using Journey.Domain.Metrics;
-using static Journey.Domain.Tests.Metrics.CustomerBuilder;
+using Journey.Testing;
+using static Journey.Testing.CustomerBuilder;
 
 namespace Journey.Domain.Tests.Metrics;
 

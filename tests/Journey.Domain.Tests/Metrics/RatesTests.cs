@@ -1,5 +1,6 @@
 using Journey.Domain.Metrics;
-using static Journey.Domain.Tests.Metrics.CustomerBuilder;
+using Journey.Testing;
+using static Journey.Testing.CustomerBuilder;
 
 namespace Journey.Domain.Tests.Metrics;
 

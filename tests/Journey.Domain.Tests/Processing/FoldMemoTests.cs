@@ -3,8 +3,8 @@ using Journey.Domain.Events;
 using Journey.Domain.Processing;
 using Journey.Domain.Serialization;
 using Journey.Domain.Stages;
-using Journey.Domain.Tests.Support;
-using static Journey.Domain.Tests.Support.Events;
+using Journey.Testing;
+using static Journey.Testing.Events;
 
 namespace Journey.Domain.Tests.Processing;
 

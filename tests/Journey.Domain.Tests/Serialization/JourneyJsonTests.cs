@@ -4,8 +4,8 @@ using Journey.Domain.Customers;
 using Journey.Domain.Events;
 using Journey.Domain.Serialization;
 using Journey.Domain.Stages;
-using Journey.Domain.Tests.Support;
-using static Journey.Domain.Tests.Support.Events;
+using Journey.Testing;
+using static Journey.Testing.Events;
 
 namespace Journey.Domain.Tests.Serialization;
 
@@ -70,29 +70,29 @@ public class JourneyJsonTests
         return options;
     }
 
-    /// <summary>A customer with a compacted timeline, orders, a refund, a review, carts, email and page views, merged from an anonymous id.</summary>
-    private static async Task<(CustomerDocument Customer, IReadOnlyList<TransitionDocument> Transitions)> RichCustomerAsync()
+    /// <summary>A customer with a compacted timeline, orders, a refund, a review, carts, email and page views, identified after anonymous events.</summary>
+    private static Task<(CustomerDocument Customer, IReadOnlyList<TransitionDocument> Transitions)> RichCustomerAsync()
     {
-        var h = new ProcessorHarness(new JourneyRulesOptions { CompactAbove = 12, CompactKeep = 10 });
+        var h = new Journeys(new JourneyRulesOptions { CompactAbove = 12, CompactKeep = 10 });
         var t = 0.0;
         DateTimeOffset Next() => T0.AddMinutes(t += 7);
-        await h.SendAsync(
+        h.Add(
             Page("/", "a1", at: Next(), channel: "organic_search"),
             Track(EventNames.ProductViewed, "a1", at: Next(), properties: new { product_id = 7, category = "Shoes" }),
             Page("/returns", "a1", at: Next()),
             Identify("u1", "a1", at: Next(), traits: new { email = "u1@example.com", name = "Caf\u00e9 \"Kim\"" }));
-        await h.SendAsync(
+        h.Add(
             Track(EventNames.ProductAdded, "a1", "u1", at: Next(), properties: new { product_id = 7, price = 42.5, quantity = 2 }),
             Track(EventNames.OrderCompleted, "a1", "u1", at: Next(), properties: new { order_id = "o1", revenue = 85.0, category = "Shoes" }),
             Track("Order Refunded", userId: "u1", at: Next(), properties: new { order_id = "o1", total = 42.5 }),
             Track("Email Opened", userId: "u1", at: Next()),
             Track(EventNames.ProductAdded, userId: "u1", at: Next(), properties: new { product_id = 8, price = 10 }));
-        await h.SendAsync(
+        h.Add(
             Track(EventNames.OrderCompleted, userId: "u1", at: T0.AddDays(20), properties: new { order_id = "o2", revenue = 19.99 }),
             Track("Product Reviewed", userId: "u1", at: T0.AddDays(21), properties: new { product_id = 7, rating = 5 }),
             Page("/p/7", userId: "u1", at: T0.AddDays(21).AddMinutes(1)),
             Page("/p/8", userId: "u1", at: T0.AddDays(21).AddMinutes(3)),
             Track(EventNames.ProductViewed, userId: "u1", at: T0.AddDays(21).AddMinutes(4), properties: new { product_id = 8 }));
-        return (await h.CustomerAsync("u1"), await h.TransitionsAsync("u1"));
+        return Task.FromResult((h.Customer, h.Transitions));
     }
 }

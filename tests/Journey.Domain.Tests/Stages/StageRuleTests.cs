@@ -1,8 +1,8 @@
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
 using Journey.Domain.Stages;
-using Journey.Domain.Tests.Support;
-using static Journey.Domain.Tests.Support.Events;
+using Journey.Testing;
+using static Journey.Testing.Events;
 
 namespace Journey.Domain.Tests.Stages;
 
@@ -11,16 +11,11 @@ public sealed class StageRuleTests
 {
     private static DateTimeOffset At(double minutes) => T0.AddMinutes(minutes);
 
-    private static async Task<(CustomerDocument Customer, IReadOnlyList<TransitionDocument> Transitions)> JourneyOf(params JourneyEvent[] events) =>
-        await JourneyOf(new JourneyRulesOptions(), events);
+    private static Task<(CustomerDocument Customer, IReadOnlyList<TransitionDocument> Transitions)> JourneyOf(params JourneyEvent[] events) =>
+        JourneyOf(new JourneyRulesOptions(), events);
 
-    private static async Task<(CustomerDocument, IReadOnlyList<TransitionDocument>)> JourneyOf(JourneyRulesOptions options, params JourneyEvent[] events)
-    {
-        var harness = new ProcessorHarness(options);
-        await harness.SendAsync(events);
-        var id = events[0].UserId ?? events[0].AnonymousId!;
-        return (await harness.CustomerAsync(id), await harness.TransitionsAsync(id));
-    }
+    private static Task<(CustomerDocument Customer, IReadOnlyList<TransitionDocument> Transitions)> JourneyOf(JourneyRulesOptions options, params JourneyEvent[] events) =>
+        Task.FromResult(Journeys.Of(options, events));
 
     [Fact]
     public async Task FirstEvent_EntersAwareness_WithFirstTouchRule()

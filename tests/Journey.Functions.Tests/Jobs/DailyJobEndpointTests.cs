@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Journey.Application.Metrics;
 using Journey.Domain.Metrics;
 using Journey.Functions.Hosting;
 using Journey.Functions.Tests.Support;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Journey.Application.Processing;
 using Journey.Adapters.Stream.Embedded;
 using Journey.Functions.Hosting;
 using Microsoft.AspNetCore.Builder;

@@ -87,8 +87,8 @@ public sealed class TelemetryTests
 
         JourneyMetrics.Accepted(3);
         JourneyMetrics.Rejected("invalid");
-        JourneyMetrics.Processed(new Journey.Domain.Processing.BatchResult(6, 3, 1, 1, 1, 2, 1), TimeSpan.FromSeconds(4));
-        JourneyMetrics.Processed(new Journey.Domain.Processing.BatchResult(1, 1, 0, 0, 0, 1, 0), TimeSpan.FromSeconds(2));
+        JourneyMetrics.Processed(new Journey.Domain.Ports.BatchResult(6, 3, 1, 1, 1, 2, 1), TimeSpan.FromSeconds(4));
+        JourneyMetrics.Processed(new Journey.Domain.Ports.BatchResult(1, 1, 0, 0, 0, 1, 0), TimeSpan.FromSeconds(2));
         JourneyMetrics.Charged(7.5);
 
         var counts = totals.SnapshotAndReset();

@@ -1,4 +1,4 @@
-using Journey.Adapters.Tests.Store.Contract;
+using Journey.Testing.Store;
 using Journey.Adapters.Tests.Support;
 using Journey.Domain.Ports;
 

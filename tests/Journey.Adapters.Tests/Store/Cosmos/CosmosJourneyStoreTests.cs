@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Journey.Adapters.Store.Cosmos;
-using Journey.Adapters.Tests.Store.Contract;
+using Journey.Testing.Store;
 using Journey.Adapters.Tests.Support;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;

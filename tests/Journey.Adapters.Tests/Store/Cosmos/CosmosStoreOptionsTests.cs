@@ -189,7 +189,7 @@ public sealed class CosmosStoreOptionsTests
     public void The_serializer_writes_Journey_documents_like_JourneyJson()
     {
         var serializer = new CosmosJourneySerializer();
-        var customer = Contract.StoreTestData.Customer("c-1");
+        var customer = Journey.Testing.Store.StoreTestData.Customer("c-1");
 
         using var stream = serializer.ToStream(customer);
         using var reader = new StreamReader(stream);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Journey.Adapters.Store.Sqlite;
-using Journey.Adapters.Tests.Store.Contract;
+using Journey.Testing.Store;
 using Journey.Domain.Customers;
 using Journey.Domain.Serialization;
 using Microsoft.Data.Sqlite;

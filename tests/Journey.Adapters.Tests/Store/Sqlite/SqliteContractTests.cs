@@ -1,4 +1,4 @@
-using Journey.Adapters.Tests.Store.Contract;
+using Journey.Testing.Store;
 using Journey.Domain.Ports;
 
 namespace Journey.Adapters.Tests.Store.Sqlite;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Journey.Adapters.Store.Sqlite;
-using Journey.Adapters.Tests.Store.Contract;
+using Journey.Testing.Store;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;

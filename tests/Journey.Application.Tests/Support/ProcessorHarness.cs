@@ -1,12 +1,15 @@
+using Journey.Application.Processing;
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
-using Journey.Domain.Processing;
+using Journey.Domain.Ports;
 using Journey.Domain.Stages;
+using Journey.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
-namespace Journey.Domain.Tests.Support;
+namespace Journey.Application.Tests.Support;
 
-/// <summary>A processor over the in-memory store, with its own stream sequence per partition.</summary>
+/// <summary>A processor over the in-memory store, with its own stream sequence per partition and a fake clock (a day after <see cref="Events.T0"/>).</summary>
 public sealed class ProcessorHarness
 {
     private readonly Dictionary<string, long> _next = [];
@@ -14,10 +17,11 @@ public sealed class ProcessorHarness
     public ProcessorHarness(JourneyRulesOptions? options = null)
     {
         Options = options ?? new JourneyRulesOptions();
-        Processor = new JourneyProcessor(Store, Store, Store, Options, new FixedClock(Events.T0.AddDays(1)), NullLogger<JourneyProcessor>.Instance);
+        Processor = new JourneyProcessor(Store, Store, Store, Options, Clock, NullLogger<JourneyProcessor>.Instance);
     }
 
     public InMemoryJourneyStore Store { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(Events.T0.AddDays(1));
     public JourneyRulesOptions Options { get; }
     public JourneyProcessor Processor { get; }
 
@@ -39,9 +43,4 @@ public sealed class ProcessorHarness
 
     public async Task<IReadOnlyList<TransitionDocument>> TransitionsAsync(string id) =>
         await Store.ListAsync((await CustomerAsync(id)).Id, CancellationToken.None);
-}
-
-public sealed class FixedClock(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
 }

@@ -1,10 +1,11 @@
+using Journey.Domain.Processing;
 using System.Collections.Concurrent;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 using Journey.Domain.Stages;
 using Microsoft.Extensions.Logging;
 
-namespace Journey.Domain.Processing;
+namespace Journey.Application.Processing;
 
 /// <summary>
 /// Identity stitching. An identify (userId + anonymousId) or an alias (previousId → userId)

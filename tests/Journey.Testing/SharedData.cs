@@ -1,4 +1,4 @@
-namespace Journey.Domain.Tests.Support;
+namespace Journey.Testing;
 
 /// <summary>The shared data sets (<c>../shared/data</c> beside the folder that holds Journey.Functions.sln); a test that needs one fails with its path when it is absent.</summary>
 public static class SharedData

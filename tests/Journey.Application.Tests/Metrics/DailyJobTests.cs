@@ -1,15 +1,17 @@
 using System.Text.Json;
+using Journey.Application.Tests.Support;
+using Journey.Application.Metrics;
 using Journey.Domain.Clv;
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
 using Journey.Domain.Metrics;
 using Journey.Domain.Stages;
-using Journey.Domain.Tests.Clv;
-using Journey.Domain.Tests.Support;
+using Journey.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using static Journey.Domain.Tests.Metrics.CustomerBuilder;
+using Microsoft.Extensions.Time.Testing;
+using static Journey.Testing.CustomerBuilder;
 
-namespace Journey.Domain.Tests.Metrics;
+namespace Journey.Application.Tests.Metrics;
 
 public sealed class DailyJobTests
 {
@@ -23,7 +25,7 @@ public sealed class DailyJobTests
         private InMemoryPredictionStore? _predictions;
 
         public DailyJob Job(DailyJobOptions? options = null) =>
-            new(Customers, Metrics, Predictions, new JourneyRulesOptions(), options ?? new DailyJobOptions(), new FixedClock(Day(4, 1, hour: 2)), NullLogger<DailyJob>.Instance);
+            new(Customers, Metrics, Predictions, new JourneyRulesOptions(), options ?? new DailyJobOptions(), new FakeTimeProvider(Day(4, 1, hour: 2)), NullLogger<DailyJob>.Instance);
 
         public async Task AddAsync(params CustomerDocument[] docs)
         {
@@ -180,9 +182,9 @@ public sealed class DailyJobTests
     {
         var h = new ProcessorHarness();
         await h.SendAsync(
-            Support.Events.Page("/", "a1", at: Support.Events.T0),
-            Support.Events.Track(EventNames.OrderCompleted, "a1", at: Support.Events.T0.AddHours(1), properties: new { order_id = "o1", revenue = 40 }),
-            Support.Events.Track(EventNames.OrderCompleted, "a1", at: Support.Events.T0.AddDays(3), properties: new { order_id = "o2", revenue = 60 }));
+            Testing.Events.Page("/", "a1", at: Testing.Events.T0),
+            Testing.Events.Track(EventNames.OrderCompleted, "a1", at: Testing.Events.T0.AddHours(1), properties: new { order_id = "o1", revenue = 40 }),
+            Testing.Events.Track(EventNames.OrderCompleted, "a1", at: Testing.Events.T0.AddDays(3), properties: new { order_id = "o2", revenue = 60 }));
         var s = new Setup(h.Store);
         var march3 = new DateOnly(2026, 3, 3);
 
@@ -225,7 +227,7 @@ public sealed class DailyJobTests
 
     [Fact]
     public void DefaultAsOf_IsYesterdayUtc() => // 1 April, 01:30 UTC
-        Assert.Equal(new DateOnly(2026, 3, 31), DailyJob.DefaultAsOf(new FixedClock(new DateTimeOffset(2026, 3, 31, 23, 30, 0, TimeSpan.FromHours(-2)))));
+        Assert.Equal(new DateOnly(2026, 3, 31), DailyJob.DefaultAsOf(new FakeTimeProvider(new DateTimeOffset(2026, 3, 31, 23, 30, 0, TimeSpan.FromHours(-2)))));
 
     [Fact]
     public void Options_Validate_NamesTheSetting()

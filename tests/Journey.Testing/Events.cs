@@ -4,7 +4,7 @@ using Journey.Domain.Events;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 
-namespace Journey.Domain.Tests.Support;
+namespace Journey.Testing;
 
 /// <summary>Builders for events as the collector would put them on the stream.</summary>
 public static class Events

@@ -2,7 +2,7 @@ using Journey.Domain.Metrics;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 
-namespace Journey.Adapters.Tests.Store.Contract;
+namespace Journey.Testing.Store;
 
 /// <summary>
 /// What every <see cref="IMetricsStore"/> adapter must do. Kinds are unique per test (the kind is

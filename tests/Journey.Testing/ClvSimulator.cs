@@ -1,6 +1,6 @@
 using Journey.Domain.Clv;
 
-namespace Journey.Domain.Tests.Clv;
+namespace Journey.Testing;
 
 /// <summary>
 /// Customers drawn from known BG/NBD and Gamma-Gamma parameters with a seeded generator, so tests

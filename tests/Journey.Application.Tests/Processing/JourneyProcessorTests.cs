@@ -1,12 +1,14 @@
+using Journey.Application.Tests.Support;
+using Journey.Application.Processing;
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 using Journey.Domain.Stages;
-using Journey.Domain.Tests.Support;
-using static Journey.Domain.Tests.Support.Events;
+using Journey.Testing;
+using static Journey.Testing.Events;
 
-namespace Journey.Domain.Tests.Processing;
+namespace Journey.Application.Tests.Processing;
 
 public sealed class JourneyProcessorTests
 {
@@ -245,7 +247,7 @@ public sealed class JourneyProcessorTests
     {
         var store = new InMemoryJourneyStore();
         var picky = new RejectingSlashStore(store);
-        var processor = new Journey.Domain.Processing.JourneyProcessor(picky, store, store, new JourneyRulesOptions(), new FixedClock(T0), Microsoft.Extensions.Logging.Abstractions.NullLogger<Journey.Domain.Processing.JourneyProcessor>.Instance);
+        var processor = new JourneyProcessor(picky, store, store, new JourneyRulesOptions(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0), Microsoft.Extensions.Logging.Abstractions.NullLogger<JourneyProcessor>.Instance);
         var batch = Records([Identify("bad/id", "anon-1", at: At(0)), Track(EventNames.ProductViewed, "fine", at: At(1))]);
 
         var result = await processor.ProcessAsync(batch, CancellationToken.None);

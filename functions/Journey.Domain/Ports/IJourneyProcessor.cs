@@ -1,6 +1,4 @@
-using Journey.Domain.Ports;
-
-namespace Journey.Domain.Processing;
+namespace Journey.Domain.Ports;
 
 /// <summary>
 /// The one code path that turns a batch of stream records into customer documents, transitions

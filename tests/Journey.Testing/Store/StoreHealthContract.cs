@@ -1,6 +1,6 @@
 using Journey.Domain.Ports;
 
-namespace Journey.Adapters.Tests.Store.Contract;
+namespace Journey.Testing.Store;
 
 /// <summary>What every <see cref="IStoreHealth"/> adapter must do when its store is up.</summary>
 public abstract class StoreHealthContract : IAsyncLifetime

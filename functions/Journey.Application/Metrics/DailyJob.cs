@@ -1,5 +1,4 @@
-using System.Runtime.InteropServices;
-using System.Text.Json;
+using Journey.Domain.Metrics;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
@@ -7,7 +6,7 @@ using Journey.Domain.Serialization;
 using Journey.Domain.Stages;
 using Microsoft.Extensions.Logging;
 
-namespace Journey.Domain.Metrics;
+namespace Journey.Application.Metrics;
 
 /// <summary>
 /// The daily job as of a date D: one scan of the customers (only events up to the end of D count,
@@ -52,15 +51,9 @@ public sealed class DailyJob
         var when = new AsOf(asOf);
         _logger.LogInformation("Daily job as of {AsOf} started", when.Text);
 
-        // 1. One scan: the streaming metrics take each customer as it comes; buyers keep a compact row.
-        var retention = new RetentionAccumulator(asOf);
-        var funnel = new FunnelAccumulator();
-        var rates = new RatesAccumulator();
-        var rows = new List<BuyerRow>();
-        var pool = new StringPool();
+        // 1. One scan: each customer is counted as of D as it comes; nothing is held but the buyers' compact rows.
+        var metrics = new DailyMetrics(asOf, _options, _logger);
         var patches = new PredictionPatcher(_predictions, _options.PredictionBatchSize);
-        var nonBuyerPredictions = new Predictions { AsOf = when.Text };
-        var nonBuyerHash = PredictionsHash.Of(nonBuyerPredictions);
         long scanned = 0, counted = 0, approximate = 0;
         long reread = 0;
         await foreach (var projection in _customers.ScanProjectionsAsync(cancellationToken))
@@ -80,36 +73,19 @@ public sealed class DailyJob
             if (facts is null) continue;
             counted++;
             if (facts.Approximate) approximate++;
-            retention.Add(facts);
-            funnel.Add(facts);
-            rates.Add(facts);
-            if (facts.Orders.Count > 0) rows.Add(BuyerRow.From(facts, asOf, pool));
-            else if (facts.StoredPredictions is not null && PredictionsHash.Of(facts.StoredPredictions) != nonBuyerHash)
-            {
-                // Predictions from a run for a later date, when the customer had ordered: nothing is predicted as of D.
-                await patches.AddAsync(new PredictionUpdate(doc.Id, new Predictions { AsOf = when.Text }), cancellationToken);
-            }
+            if (metrics.Add(facts) is { } update) await patches.AddAsync(update, cancellationToken);
         }
         progress?.Report(new DailyJobProgress("metrics", scanned, counted));
         _logger.LogInformation("Daily job as of {AsOf}: scanned {Scanned} documents ({Reread} read again whole: active after the date), {Counted} customers counted ({Approximate} approximate), {Buyers} with orders",
-            when.Text, scanned, reread, counted, approximate, rows.Count);
+            when.Text, scanned, reread, counted, approximate, metrics.Buyers);
 
-        // 2. Per-customer metrics over the compact rows.
-        var (rfm, clv, best) = PerCustomerMetrics(rows);
+        // 2. The per-customer metrics (RFM, CLV, best customers) and every document's figures.
+        var result = metrics.Compute();
 
         // 3. The metrics documents, each written only when its figures changed.
         var written = 0;
         var unchanged = 0;
-        var documents = new (string Kind, JsonElement Data)[]
-        {
-            (MetricKinds.Retention, Element(retention.Result())),
-            (MetricKinds.Rfm, Element(rfm)),
-            (MetricKinds.Funnel, Element(funnel.Result())),
-            (MetricKinds.Rates, Element(rates.Result())),
-            (MetricKinds.Clv, Element(clv.Metrics)),
-            (MetricKinds.BestCustomers, Element(best)),
-        };
-        foreach (var (kind, data) in documents)
+        foreach (var (kind, data) in result.Documents)
         {
             var stored = await _metrics.GetAsync(kind, when.Text, cancellationToken);
             if (stored is not null && MetricsFigures.Same(stored.Data, data))
@@ -128,52 +104,20 @@ public sealed class DailyJob
             written++;
         }
 
-        // 4. The predictions, patched where they changed.
+        // 4. The buyers' predictions, patched where they changed.
         progress?.Report(new DailyJobProgress("predictions", scanned, counted));
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var predictions = PredictionsOf(rows[i], when);
-            if (PredictionsHash.Of(predictions) != rows[i].StoredPredictionsHash)
-                await patches.AddAsync(new PredictionUpdate(rows[i].Id, predictions), cancellationToken);
-        }
+        foreach (var update in metrics.ChangedCustomers()) await patches.AddAsync(update, cancellationToken);
         await patches.FlushAsync(cancellationToken);
 
         var summary = new DailyJobSummary(
             asOf, scanned, counted, approximate, written, unchanged, patches.Patched,
-            Math.Round(clv.FitTime.TotalSeconds, 3), Math.Round(clv.ScoreTime.TotalSeconds, 3), Math.Round(_clock.GetElapsedTime(started).TotalSeconds, 3));
+            Math.Round(result.ClvFitTime.TotalSeconds, 3), Math.Round(result.ClvScoreTime.TotalSeconds, 3), Math.Round(_clock.GetElapsedTime(started).TotalSeconds, 3));
         progress?.Report(new DailyJobProgress("done", scanned, counted));
         _logger.LogInformation(
             "Daily job as of {AsOf} done in {TotalSeconds} s: {Counted} of {Scanned} customers counted ({Approximate} approximate); metrics written {Written}, unchanged {Unchanged}; predictions patched {Patched}; CLV {ClvStatus} (fit {FitSeconds} s, scoring {ScoreSeconds} s)",
-            when.Text, summary.TotalSeconds, counted, scanned, approximate, written, unchanged, patches.Patched, clv.Metrics.Status, summary.ClvFitSeconds, summary.ClvScoreSeconds);
+            when.Text, summary.TotalSeconds, counted, scanned, approximate, written, unchanged, patches.Patched, result.ClvStatus, summary.ClvFitSeconds, summary.ClvScoreSeconds);
         return summary;
     }
-
-    /// <summary>RFM, CLV and best customers over the rows, sorted by id first so that every run fits and ranks alike.</summary>
-    private (RfmMetrics Rfm, ClvStep.Outcome Clv, BestCustomersMetrics Best) PerCustomerMetrics(List<BuyerRow> rows)
-    {
-        rows.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
-        var span = CollectionsMarshal.AsSpan(rows);
-        var rfm = RfmSegments.Apply(span);
-        var clv = ClvStep.Run(span, _options, _logger);
-        var best = BestCustomers.Compute(span, _options.BestCustomersShare);
-        return (rfm, clv, best);
-    }
-
-    /// <summary>A customer's predictions as of D (the CLV figures only when the model was fitted).</summary>
-    internal static Predictions PredictionsOf(in BuyerRow row, AsOf when) => new()
-    {
-        AsOf = when.Text,
-        RfmSegment = RfmSegments.Name(row.Segment),
-        ProbabilityAlive = row.Scored ? row.ProbabilityAlive : null,
-        ExpectedPurchases30 = row.Scored ? row.ExpectedPurchases30 : null,
-        ExpectedPurchases90 = row.Scored ? row.ExpectedPurchases90 : null,
-        ExpectedPurchases365 = row.Scored ? row.ExpectedPurchases365 : null,
-        ExpectedOrderValue = row.Scored ? row.ExpectedOrderValue : null,
-        PredictedClv = row.Scored ? row.PredictedClv : null,
-        HistoricalClv = Math.Round(row.Revenue, 2),
-    };
-
-    private static JsonElement Element<T>(T value) => JsonSerializer.SerializeToElement(value, JourneyJson.Options);
 
     /// <summary>
     /// Sends prediction patches in batches, a few batches in flight at once (the store commits

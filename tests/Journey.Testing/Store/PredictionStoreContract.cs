@@ -2,7 +2,7 @@ using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 
-namespace Journey.Adapters.Tests.Store.Contract;
+namespace Journey.Testing.Store;
 
 /// <summary>
 /// What every <see cref="IPredictionStore"/> adapter must do, together with the customer store it

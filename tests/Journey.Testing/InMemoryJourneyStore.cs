@@ -4,7 +4,7 @@ using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 
-namespace Journey.Domain.Tests.Support;
+namespace Journey.Testing;
 
 /// <summary>A store fake with Cosmos-like ETag semantics; documents are kept as JSON so no reference is shared with the processor.</summary>
 public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDeadLetterStore

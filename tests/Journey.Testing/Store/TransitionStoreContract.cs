@@ -2,7 +2,7 @@ using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 
-namespace Journey.Adapters.Tests.Store.Contract;
+namespace Journey.Testing.Store;
 
 /// <summary>What every <see cref="ITransitionStore"/> adapter must do. Customer ids are unique per test.</summary>
 public abstract class TransitionStoreContract : IAsyncLifetime

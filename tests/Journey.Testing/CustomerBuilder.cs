@@ -1,10 +1,10 @@
 using Journey.Domain.Customers;
 using Journey.Domain.Processing;
 
-namespace Journey.Domain.Tests.Metrics;
+namespace Journey.Testing;
 
 /// <summary>Hand-built customer documents with a projection only (no timeline): for as-of dates on or after their last event.</summary>
-internal sealed class CustomerBuilder
+public sealed class CustomerBuilder
 {
     private readonly CustomerDocument _doc;
 

@@ -1,9 +1,11 @@
+using Journey.Application.Tests.Support;
+using Journey.Application.Processing;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
-using Journey.Domain.Tests.Support;
+using Journey.Testing;
 
-namespace Journey.Domain.Tests.Processing;
+namespace Journey.Application.Tests.Processing;
 
 public sealed class CachedCustomerStoreTests
 {

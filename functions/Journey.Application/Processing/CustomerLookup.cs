@@ -1,7 +1,8 @@
+using Journey.Domain.Processing;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 
-namespace Journey.Domain.Processing;
+namespace Journey.Application.Processing;
 
 /// <summary>Finds a customer by any of its ids (userId or anonymousId), following merge redirects. Read-only.</summary>
 public sealed class CustomerLookup(ICustomerStore customers)

@@ -1,7 +1,7 @@
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 
-namespace Journey.Adapters.Tests.Store.Contract;
+namespace Journey.Testing.Store;
 
 /// <summary>
 /// What every <see cref="IDeadLetterStore"/> adapter must do. Partition names are unique per

@@ -3,7 +3,7 @@ using Journey.Domain.Metrics;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 
-namespace Journey.Domain.Tests.Support;
+namespace Journey.Testing;
 
 /// <summary>A metrics store fake; documents are kept as JSON, as a real store would round-trip them.</summary>
 public sealed class InMemoryMetricsStore : IMetricsStore

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Journey.Domain.Customers;
 using Journey.Domain.Serialization;
 
-namespace Journey.Adapters.Tests.Store.Contract;
+namespace Journey.Testing.Store;
 
 /// <summary>Documents for the store contract tests: one customer with every property set, and small ones.</summary>
 public static class StoreTestData

@@ -1,8 +1,9 @@
+using Journey.Domain.Processing;
 using System.Collections.Concurrent;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 
-namespace Journey.Domain.Processing;
+namespace Journey.Application.Processing;
 
 /// <summary>
 /// Keeps the customer documents this processor wrote last, so that the next batch of the same

@@ -1,3 +1,4 @@
+using Journey.Domain.Processing;
 using System.Text;
 using System.Text.Json;
 using Journey.Domain.Customers;
@@ -8,7 +9,7 @@ using Journey.Domain.Stages;
 using Journey.Domain.Telemetry;
 using Microsoft.Extensions.Logging;
 
-namespace Journey.Domain.Processing;
+namespace Journey.Application.Processing;
 
 /// <summary>
 /// Applies a batch of stream records to the customer documents: reads each record (unreadable

@@ -2,7 +2,7 @@ using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 
-namespace Journey.Adapters.Tests.Store.Contract;
+namespace Journey.Testing.Store;
 
 /// <summary>
 /// What every <see cref="ICustomerStore"/> adapter must do, with Cosmos DB's ETag semantics.

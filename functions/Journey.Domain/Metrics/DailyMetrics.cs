@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Journey.Domain.Customers;
+using Journey.Domain.Ports;
+using Journey.Domain.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace Journey.Domain.Metrics;
+
+/// <summary>
+/// The daily job's figures as of a date D, computed customer by customer: the streaming metrics
+/// (retention, funnel, rates) take each customer's <see cref="CustomerFacts"/> as it comes, and each
+/// buyer keeps a compact row for the per-customer metrics (RFM, CLV, best customers), so memory
+/// grows with buyers, not with document size. Pure: it reads no store and no clock; the application's
+/// job feeds it and writes what it returns.
+/// </summary>
+public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger logger)
+{
+    private readonly AsOf _when = new(asOf);
+    private readonly RetentionAccumulator _retention = new(asOf);
+    private readonly FunnelAccumulator _funnel = new();
+    private readonly RatesAccumulator _rates = new();
+    private readonly List<BuyerRow> _rows = [];
+    private readonly StringPool _pool = new();
+    private bool _computed;
+
+    /// <summary>Customers counted so far with at least one order by D.</summary>
+    public int Buyers => _rows.Count;
+
+    /// <summary>
+    /// Counts one customer. Returns the update its document needs when that is known now (a customer
+    /// without orders); a buyer's update comes from <see cref="ChangedCustomers"/> after <see cref="Compute"/>.
+    /// </summary>
+    public PredictionUpdate? Add(CustomerFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        if (_computed) throw new InvalidOperationException("The metrics were already computed; start a new DailyMetrics.");
+        _retention.Add(facts);
+        _funnel.Add(facts);
+        _rates.Add(facts);
+        if (facts.Orders.Count > 0)
+        {
+            _rows.Add(BuyerRow.From(facts, _when.Date, _pool));
+            return null;
+        }
+        // Predictions from a run for a later date, when the customer had ordered: nothing is predicted as of D.
+        var predictions = new Predictions { AsOf = _when.Text };
+        return facts.StoredPredictions is not null && PredictionsHash.Of(facts.StoredPredictions) != PredictionsHash.Of(predictions)
+            ? new PredictionUpdate(facts.Id, predictions)
+            : null;
+    }
+
+    /// <summary>The per-customer metrics over the buyers' rows, and every metrics document's figures, by kind.</summary>
+    public DailyMetricsResult Compute()
+    {
+        if (_computed) throw new InvalidOperationException("The metrics were already computed.");
+        _computed = true;
+        // Sorted by id first, so that every run fits and ranks alike.
+        _rows.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        var span = CollectionsMarshal.AsSpan(_rows);
+        var rfm = RfmSegments.Apply(span);
+        var clv = ClvStep.Run(span, options, logger);
+        var best = BestCustomers.Compute(span, options.BestCustomersShare);
+        IReadOnlyList<MetricsData> documents =
+        [
+            new(MetricKinds.Retention, Element(_retention.Result())),
+            new(MetricKinds.Rfm, Element(rfm)),
+            new(MetricKinds.Funnel, Element(_funnel.Result())),
+            new(MetricKinds.Rates, Element(_rates.Result())),
+            new(MetricKinds.Clv, Element(clv.Metrics)),
+            new(MetricKinds.BestCustomers, Element(best)),
+        ];
+        return new DailyMetricsResult(documents, clv.Metrics.Status, clv.FitTime, clv.ScoreTime);
+    }
+
+    /// <summary>After <see cref="Compute"/>: the buyers whose stored predictions differ from those as of D, with the new ones.</summary>
+    public IEnumerable<PredictionUpdate> ChangedCustomers()
+    {
+        if (!_computed) throw new InvalidOperationException("Compute the metrics first.");
+        for (var i = 0; i < _rows.Count; i++)
+        {
+            var predictions = PredictionsOf(_rows[i], _when);
+            if (PredictionsHash.Of(predictions) != _rows[i].StoredPredictionsHash)
+                yield return new PredictionUpdate(_rows[i].Id, predictions);
+        }
+    }
+
+    /// <summary>A buyer's predictions as of D (the CLV figures only when the model was fitted).</summary>
+    internal static Predictions PredictionsOf(in BuyerRow row, AsOf when) => new()
+    {
+        AsOf = when.Text,
+        RfmSegment = RfmSegments.Name(row.Segment),
+        ProbabilityAlive = row.Scored ? row.ProbabilityAlive : null,
+        ExpectedPurchases30 = row.Scored ? row.ExpectedPurchases30 : null,
+        ExpectedPurchases90 = row.Scored ? row.ExpectedPurchases90 : null,
+        ExpectedPurchases365 = row.Scored ? row.ExpectedPurchases365 : null,
+        ExpectedOrderValue = row.Scored ? row.ExpectedOrderValue : null,
+        PredictedClv = row.Scored ? row.PredictedClv : null,
+        HistoricalClv = Math.Round(row.Revenue, 2),
+    };
+
+    private static JsonElement Element<T>(T value) => JsonSerializer.SerializeToElement(value, JourneyJson.Options);
+}
+
+/// <summary>One metrics document's figures: its kind and its <c>data</c>.</summary>
+public sealed record MetricsData(string Kind, JsonElement Data);
+
+/// <summary>What <see cref="DailyMetrics.Compute"/> found: the documents' figures and how the CLV step went.</summary>
+public sealed record DailyMetricsResult(IReadOnlyList<MetricsData> Documents, string ClvStatus, TimeSpan ClvFitTime, TimeSpan ClvScoreTime);
