@@ -42,12 +42,6 @@ public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDe
 
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => Task.FromResult(_customers.TryRemove(id, out _));
 
-    public async IAsyncEnumerable<CustomerDocument> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        foreach (var (_, v) in _customers) yield return JourneyJson.Deserialize<CustomerDocument>(v.Json);
-    }
-
     public async IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
@@ -63,6 +57,16 @@ public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDe
     public Task<IReadOnlyList<TransitionDocument>> ListAsync(string customerId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<TransitionDocument>>(
         [.. _transitions.Values.Select(JourneyJson.Deserialize<TransitionDocument>).Where(t => t.CustomerId == customerId).OrderBy(t => t.At).ThenBy(t => t.To)]);
+
+    public Task DeleteAsync(string customerId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        foreach (var id in ids)
+        {
+            if (_transitions.TryGetValue(id, out var json) && JourneyJson.Deserialize<TransitionDocument>(json).CustomerId == customerId)
+                _transitions.TryRemove(id, out _);
+        }
+        return Task.CompletedTask;
+    }
 
     public Task DeleteAllAsync(string customerId, CancellationToken cancellationToken)
     {

@@ -13,6 +13,7 @@ namespace Journey.Application.Processing;
 /// write fails with a conflict and the processor re-reads from the store. A document is handed
 /// to one caller at a time (taken out of the cache) and cached again only when written. At most
 /// <c>capacity</c> documents are kept (a document can reach a few hundred KB, so the default is small).
+/// One instance serves the processor (built in the composition root); other readers use the store.
 /// </summary>
 public sealed class CachedCustomerStore(ICustomerStore inner, int capacity = 1_000) : ICustomerStore
 {
@@ -60,7 +61,17 @@ public sealed class CachedCustomerStore(ICustomerStore inner, int capacity = 1_0
         return inner.DeleteAsync(id, cancellationToken);
     }
 
-    public IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken) => inner.ScanAsync(cancellationToken);
+    /// <summary>
+    /// The document as the store holds it now, whatever is cached (to tell whether another writer
+    /// changed it since this processor wrote it). A cached copy older than that is forgotten.
+    /// </summary>
+    public async Task<Versioned<CustomerDocument>?> GetFromStoreAsync(string id, CancellationToken cancellationToken)
+    {
+        var stored = await inner.GetAsync(id, cancellationToken);
+        if (_cache.TryGetValue(id, out var cached) && cached.ETag != stored?.ETag)
+            _cache.TryRemove(KeyValuePair.Create(id, cached));
+        return stored;
+    }
 
     public IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync(CancellationToken cancellationToken) => inner.ScanProjectionsAsync(cancellationToken);
 

@@ -2,7 +2,6 @@ using Journey.Domain.Processing;
 using System.Collections.Concurrent;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;
-using Journey.Domain.Stages;
 using Microsoft.Extensions.Logging;
 
 namespace Journey.Application.Processing;
@@ -19,12 +18,12 @@ namespace Journey.Application.Processing;
 /// then the pending copy is cleared. Whoever meets a redirect with a pending merge finishes it.
 /// </summary>
 public sealed class IdentityStitcher(
-    ICustomerStore customers,
+    CachedCustomerStore customers,
     ITransitionStore transitions,
     CustomerUpdate update,
-    Func<CustomerDocument, FoldState, IReadOnlyDictionary<Stage, TransitionSummary>, CancellationToken, Task<int>> writeTransitions,
+    CustomerWriter writer,
     TimeProvider clock,
-    ILogger logger)
+    ILogger<IdentityStitcher> logger)
 {
     private const int MaxHops = 16;
     private const int MaxAttempts = 20;
@@ -128,14 +127,17 @@ public sealed class IdentityStitcher(
             var doc = stored?.Document ?? CustomerUpdate.NewProfile(targetId);
             if (doc.MergedIds.Contains(source.Id)) break;
 
-            update.Absorb(doc, source.Id, pending);
-            var previous = doc.Journey.Transitions.ToDictionary(t => t.To);
-            var state = update.Refold(doc, clock.GetUtcNow());
-            await writeTransitions(doc, state, previous, ct);
             try
             {
-                if (stored is null) await customers.CreateAsync(doc, ct);
-                else await customers.ReplaceAsync(doc, stored.ETag, ct);
+                update.Absorb(doc, source.Id, pending);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new EventsNotApplicableException($"the profile {source.Id} cannot be merged into {targetId}: {ex.GetType().Name}: {ex.Message}", ex);
+            }
+            try
+            {
+                await writer.WriteAsync(doc, stored, reconcile: false, ct);
                 logger.LogInformation("Merged profile {Source} into {Target}", source.Id, targetId);
                 break;
             }

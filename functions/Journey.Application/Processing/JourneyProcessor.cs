@@ -14,43 +14,31 @@ namespace Journey.Application.Processing;
 /// <summary>
 /// Applies a batch of stream records to the customer documents: reads each record (unreadable
 /// ones go to the dead letters), keeps bots out, stitches identities, groups the events by
-/// customer and writes each customer once per batch with optimistic concurrency.
+/// customer and writes each customer once per batch through the <see cref="CustomerWriter"/>.
 /// </summary>
-public sealed class JourneyProcessor : IJourneyProcessor
+/// <remarks>
+/// Failures are classified once, here. Events go to the dead letters only when they can never be
+/// applied: a record that cannot be read, events whose journey cannot be folded
+/// (<see cref="EventsNotApplicableException"/>), or a document the store refuses for its content
+/// (<see cref="DocumentRejectedException"/>). Any other failure, of the store or unexpected, fails the
+/// whole batch, so that it is delivered again (the Event Hubs trigger's retry policy, the local
+/// dispatcher's backoff); applying a batch again changes nothing that was applied.
+/// </remarks>
+public sealed class JourneyProcessor(
+    IdentityStitcher identity,
+    CustomerWriter writer,
+    CustomerUpdate update,
+    IDeadLetterStore deadLetters,
+    JourneyRulesOptions options,
+    TimeProvider clock,
+    ILogger<JourneyProcessor> logger) : IJourneyProcessor
 {
     private const int MaxConflictRetries = 20;
     private const int MaxConcurrentCustomers = 16;
 
-    private readonly ICustomerStore _customers;
-    private readonly ITransitionStore _transitions;
-    private readonly IDeadLetterStore _deadLetters;
-    private readonly TimeProvider _clock;
-    private readonly ILogger<JourneyProcessor> _logger;
-    private readonly JourneyRulesOptions _options;
-    private readonly CustomerUpdate _update;
-    private readonly IdentityStitcher _identity;
-
-    public JourneyProcessor(
-        ICustomerStore customers,
-        ITransitionStore transitions,
-        IDeadLetterStore deadLetters,
-        JourneyRulesOptions options,
-        TimeProvider clock,
-        ILogger<JourneyProcessor> logger)
-    {
-        // The processor's own reads go through a cache of the documents it wrote last.
-        _customers = new CachedCustomerStore(customers);
-        _transitions = transitions;
-        _deadLetters = deadLetters;
-        _options = options;
-        _clock = clock;
-        _logger = logger;
-        _update = new CustomerUpdate(new JourneyFold(options), options);
-        _identity = new IdentityStitcher(_customers, transitions, _update, WriteTransitionsAsync, clock, logger);
-    }
-
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> batch, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         var counts = new Counts();
         var events = new List<PositionedEvent>(batch.Count);
         foreach (var record in batch)
@@ -74,13 +62,13 @@ public sealed class JourneyProcessor : IJourneyProcessor
         {
             try
             {
-                await _identity.LinkAsync(link.Source, link.Target, link.AllowUserMerge, cancellationToken);
+                await identity.LinkAsync(link.Source, link.Target, link.AllowUserMerge, cancellationToken);
             }
-            catch (Exception ex) when (ex is not StoreUnavailableException and not OperationCanceledException and not TimeoutException)
+            catch (Exception ex) when (IsPermanent(ex))
             {
-                // A link that can never succeed (say, an id the store cannot hold) must not stop the partition;
+                // A link that can never succeed (an id the store cannot hold, say) must not stop the partition;
                 // the events that carry it are applied, or dead-lettered, with their group below.
-                _logger.LogError(ex, "Could not link {Source} to {Target}; the profiles stay apart", link.Source, link.Target);
+                logger.LogError(ex, "Could not link {Source} to {Target}; the profiles stay apart", link.Source, link.Target);
             }
         }
 
@@ -92,47 +80,58 @@ public sealed class JourneyProcessor : IJourneyProcessor
             {
                 await ApplyAsync(group.Key, group.Events, counts, ct);
             }
-            catch (Exception ex) when (ex is not StoreUnavailableException and not OperationCanceledException and not TimeoutException)
+            catch (Exception ex) when (IsPermanent(ex))
             {
-                _logger.LogError(ex, "Events of profile {ProfileKey} could not be applied; {Count} events go to the dead letters", group.Key, group.Events.Count);
+                logger.LogError(ex, "Events of profile {ProfileKey} can never be applied; {Count} events go to the dead letters", group.Key, group.Events.Count);
                 foreach (var pe in group.Events)
                 {
-                    await DeadLetterAsync(pe.Record, $"could not be applied: {ex.GetType().Name}: {ex.Message}", pe.Event, ct);
+                    await DeadLetterAsync(pe.Record, $"could not be applied: {ex.Message}", pe.Event, ct);
                     counts.Add(ref counts.DeadLettered, 1);
                 }
             }
         });
 
         var result = new BatchResult(batch.Count, counts.Applied, counts.Duplicates, counts.DeadLettered, counts.Bots, counts.CustomerWrites, counts.TransitionWrites);
-        JourneyMetrics.Processed(result, batch.Count > 0 ? _clock.GetUtcNow() - batch.Min(r => r.EnqueuedAt) : null);
+        JourneyMetrics.Processed(result, batch.Count > 0 ? clock.GetUtcNow() - batch.Min(r => r.EnqueuedAt) : null);
         return result;
     }
 
+    /// <summary>Failures that no retry can cure: the events concerned go to the dead letters.</summary>
+    private static bool IsPermanent(Exception ex) => ex is EventsNotApplicableException or DocumentRejectedException;
+
     private async Task ApplyAsync(string profileKey, List<PositionedEvent> events, Counts counts, CancellationToken ct)
     {
-        var (id, stored) = await _identity.FindAsync(profileKey, ct);
+        var (id, stored) = await identity.FindAsync(profileKey, ct);
         for (var attempt = 0; ; attempt++)
         {
             // A retry resolves and reads afresh: the document may have been merged away or changed.
-            if (attempt > 0) (id, stored) = await _identity.FindAsync(id, ct);
+            if (attempt > 0) (id, stored) = await identity.FindAsync(id, ct);
             var doc = stored?.Document ?? CustomerUpdate.NewProfile(id);
-            var added = _update.AddEvents(doc, events);
+            int added;
+            try
+            {
+                added = update.AddEvents(doc, events);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new EventsNotApplicableException($"the events cannot be added to customer {id}: {ex.GetType().Name}: {ex.Message}", ex);
+            }
             if (added == 0)
             {
+                // Every event is applied already: a batch delivered again. Its first delivery may have
+                // stopped between the document and its transitions.
+                if (stored is not null) counts.Add(ref counts.TransitionWrites, await writer.ReconcileAsync(stored, ct));
                 counts.Add(ref counts.Duplicates, events.Count);
                 return;
             }
 
-            var previous = doc.Journey.Transitions.ToDictionary(t => t.To);
-            var state = _update.Refold(doc, _clock.GetUtcNow());
-            counts.Add(ref counts.TransitionWrites, await WriteTransitionsAsync(doc, state, previous, ct));
             try
             {
-                if (stored is null) await _customers.CreateAsync(doc, ct);
-                else await _customers.ReplaceAsync(doc, stored.ETag, ct);
+                var write = await writer.WriteAsync(doc, stored, reconcile: added < events.Count, ct);
                 counts.Add(ref counts.Applied, added);
                 counts.Add(ref counts.Duplicates, events.Count - added);
                 counts.Add(ref counts.CustomerWrites, 1);
+                counts.Add(ref counts.TransitionWrites, write.TransitionWrites);
                 return;
             }
             catch (ConcurrencyConflictException ex)
@@ -140,19 +139,9 @@ public sealed class JourneyProcessor : IJourneyProcessor
                 // Losing the race this often is contention, not a bad event: fail the batch so it is retried.
                 if (attempt >= MaxConflictRetries)
                     throw new StoreUnavailableException($"Customer {id} kept changing under concurrent writers ({attempt + 1} attempts).", ex);
-                _logger.LogDebug("Concurrent update of customer {CustomerId}; retrying (attempt {Attempt})", id, attempt + 1);
+                logger.LogDebug("Concurrent update of customer {CustomerId}; retrying (attempt {Attempt})", id, attempt + 1);
             }
         }
-    }
-
-    /// <summary>Writes the transition documents that are new or changed, before the customer document that records them.</summary>
-    private async Task<int> WriteTransitionsAsync(CustomerDocument doc, FoldState state, IReadOnlyDictionary<Stage, TransitionSummary> previous, CancellationToken ct)
-    {
-        var all = CustomerProjection.Transitions(doc, state);
-        var changed = all.Where(t => !previous.TryGetValue(t.To, out var p) || p != new TransitionSummary(t.From, t.To, t.At, t.TriggerMessageId)).ToList();
-        doc.Journey.Transitions = [.. state.Transitions.Select(t => t.Summary)];
-        if (changed.Count > 0) await _transitions.UpsertAsync(changed, ct);
-        return changed.Count;
     }
 
     private static IEnumerable<(string Source, string Target, bool AllowUserMerge)> IdentityLinks(List<PositionedEvent> events)
@@ -189,7 +178,7 @@ public sealed class JourneyProcessor : IJourneyProcessor
             return (null, e, "the event has no messageId");
         try
         {
-            return (new PositionedEvent(e, TimelineEntries.From(e, _options) with { S = record.SequenceNumber }, record), e, null);
+            return (new PositionedEvent(e, TimelineEntries.From(e, options) with { S = record.SequenceNumber }, record), e, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -197,14 +186,18 @@ public sealed class JourneyProcessor : IJourneyProcessor
         }
     }
 
+    /// <summary>
+    /// Writes the record to the dead letters. Its id and partition (the day the stream accepted it)
+    /// come from the record, so the same record dead-lettered again, on any day, overwrites itself.
+    /// </summary>
     private async Task DeadLetterAsync(StreamRecord record, string reason, JourneyEvent? e, CancellationToken ct)
     {
-        var now = _clock.GetUtcNow();
-        _logger.LogWarning("Dead-lettering event at {Partition}/{SequenceNumber}: {Reason}", record.Partition, record.SequenceNumber, reason);
-        await _deadLetters.AddAsync(new DeadLetterDocument
+        var now = clock.GetUtcNow();
+        logger.LogWarning("Dead-lettering event at {Partition}/{SequenceNumber}: {Reason}", record.Partition, record.SequenceNumber, reason);
+        await deadLetters.AddAsync(new DeadLetterDocument
         {
             Id = DeadLetterDocument.IdFor(record.Partition, record.SequenceNumber),
-            Day = TimelineEntries.Day(now),
+            Day = TimelineEntries.Day(record.EnqueuedAt),
             Reason = reason,
             Partition = record.Partition,
             SequenceNumber = record.SequenceNumber,

@@ -23,15 +23,11 @@ public sealed class JourneyState
     /// <summary>Per stream partition, the highest sequence number applied to this profile.</summary>
     public SortedDictionary<string, long> Positions { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>The transitions as last written, to write only the ones that changed.</summary>
-    public List<TransitionSummary> Transitions { get; set; } = [];
-
     /// <summary>
-    /// What the processor last computed from this state, kept with the document while it stays in
-    /// memory (never stored: a document read from the store starts without it). Only
-    /// <see cref="Processing.CustomerUpdate"/> reads and writes it.
+    /// The transition documents this document implies, one summary each (with a fingerprint of the
+    /// whole document), so that a write touches only the transition documents that changed.
     /// </summary>
-    internal Processing.FoldMemo? Memo { get; set; }
+    public List<TransitionSummary> Transitions { get; set; } = [];
 }
 
 /// <summary>One event as the fold needs it; compact, because a document holds many.</summary>
@@ -71,7 +67,13 @@ public sealed record TimelineEntry
     public string? Cat { get; init; }
 }
 
-public sealed record TransitionSummary(Stage From, Stage To, DateTimeOffset At, string MessageId);
+/// <summary>
+/// A transition document as its customer document records it: the stage change and the
+/// <see cref="Hash"/> of the whole transition document (<see cref="TransitionDocument.Fingerprint"/>),
+/// which tells whether anything in it changed (a late event can change its micro-conversions or the
+/// acquisition channel without moving the stage). Null in documents written before the hash existed.
+/// </summary>
+public sealed record TransitionSummary(Stage From, Stage To, DateTimeOffset At, string MessageId, string? Hash = null);
 
 /// <summary>A stage change found by the fold, with what the transition document needs.</summary>
 public sealed record TransitionRecord
@@ -87,5 +89,4 @@ public sealed record TransitionRecord
     public long SessionsSinceFirstTouch { get; init; }
     public SortedDictionary<string, long> MicroConversions { get; init; } = new(StringComparer.Ordinal);
 
-    public TransitionSummary Summary => new(From, To, At, TriggerMessageId);
 }

@@ -29,4 +29,10 @@ public sealed record TransitionDocument
     public IReadOnlyDictionary<string, long> MicroConversions { get; init; } = new Dictionary<string, long>();
 
     public static string IdFor(string customerId, Stage to) => $"{customerId}:{to}";
+
+    /// <summary>A fingerprint of the whole document as stored (its JSON), to tell whether a stored copy is this one.</summary>
+    public string Fingerprint() => Serialization.Fnv1a.Hex(Serialization.JourneyJson.SerializeToUtf8(this));
+
+    /// <summary>How the customer document records this transition.</summary>
+    public TransitionSummary Summary() => new(From, To, At, TriggerMessageId, Fingerprint());
 }

@@ -1,4 +1,5 @@
 using Journey.Domain.Customers;
+using Journey.Domain.Serialization;
 
 namespace Journey.Domain.Metrics;
 
@@ -8,43 +9,45 @@ namespace Journey.Domain.Metrics;
 /// </summary>
 public static class PredictionsHash
 {
-    private const ulong Offset = 14695981039346656037;
-    private const ulong Prime = 1099511628211;
-
     public static ulong Of(Predictions? p)
     {
         if (p is null) return 0;
-        var h = Offset;
-        h = Add(h, p.AsOf);
-        h = Add(h, p.RfmSegment);
-        h = Add(h, p.ProbabilityAlive);
-        h = Add(h, p.ExpectedPurchases30);
-        h = Add(h, p.ExpectedPurchases90);
-        h = Add(h, p.ExpectedPurchases365);
-        h = Add(h, p.ExpectedOrderValue);
-        h = Add(h, p.PredictedClv);
-        h = Add(h, p.HistoricalClv);
-        return h == 0 ? 1 : h;
+        var h = new Fnv1a();
+        Add(ref h, p.AsOf);
+        Add(ref h, p.RfmSegment);
+        Add(ref h, p.ProbabilityAlive);
+        Add(ref h, p.ExpectedPurchases30);
+        Add(ref h, p.ExpectedPurchases90);
+        Add(ref h, p.ExpectedPurchases365);
+        Add(ref h, p.ExpectedOrderValue);
+        Add(ref h, p.PredictedClv);
+        Add(ref h, p.HistoricalClv);
+        return h.Value == 0 ? 1 : h.Value;
     }
 
-    private static ulong Add(ulong h, string? s)
+    private static void Add(ref Fnv1a h, string? s)
     {
-        if (s is null) return Mix(h, 0xFF);
+        if (s is null)
+        {
+            h.Add(0xFF);
+            return;
+        }
         foreach (var ch in s)
         {
-            h = Mix(h, unchecked((byte)ch));
-            h = Mix(h, unchecked((byte)(ch >> 8)));
+            h.Add(unchecked((byte)ch));
+            h.Add(unchecked((byte)(ch >> 8)));
         }
-        return Mix(h, 0xFE);
+        h.Add(0xFE);
     }
 
-    private static ulong Add(ulong h, double? d)
+    private static void Add(ref Fnv1a h, double? d)
     {
-        if (d is null) return Mix(h, 0xFD);
+        if (d is null)
+        {
+            h.Add(0xFD);
+            return;
+        }
         var bits = unchecked((ulong)BitConverter.DoubleToInt64Bits(d.Value == 0 ? 0 : d.Value)); // -0 and 0 are the same figure
-        for (var i = 0; i < 8; i++) h = Mix(h, unchecked((byte)(bits >> (8 * i))));
-        return h;
+        for (var i = 0; i < 8; i++) h.Add(unchecked((byte)(bits >> (8 * i))));
     }
-
-    private static ulong Mix(ulong h, byte b) => unchecked((h ^ b) * Prime);
 }

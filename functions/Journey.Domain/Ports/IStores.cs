@@ -9,8 +9,19 @@ public sealed record Versioned<T>(T Document, string ETag);
 /// <summary>A write lost an optimistic-concurrency race (ETag mismatch, or the id already exists).</summary>
 public sealed class ConcurrencyConflictException(string message) : Exception(message);
 
-/// <summary>The store is unreachable or failed transiently; the batch should be retried.</summary>
+/// <summary>
+/// The store failed, or its answer was lost, and the same request may succeed later: the batch is
+/// delivered again. Adapters throw it for every failure they do not know to be permanent (throttling,
+/// timeouts, 5xx, a status they do not know, a connection that dropped after the request was sent).
+/// </summary>
 public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The store refuses this document for its content (it is over the store's size limit, or its id is
+/// one the store cannot hold): sending it again will fail again, so the events that made it are
+/// dead-lettered instead of blocking their partition.
+/// </summary>
+public sealed class DocumentRejectedException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>The <c>customers</c> container: one document per customer, with ETag concurrency.</summary>
 public interface ICustomerStore
@@ -27,13 +38,11 @@ public interface ICustomerStore
     /// <summary>Deletes the document; true if it existed.</summary>
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Every customer document, streamed (bounded memory), in no particular order.</summary>
-    IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken);
-
     /// <summary>
     /// Every customer document without the processor's state (<c>journey</c> empty, no
-    /// <c>pendingMerge</c>), streamed: what readers of the projection need (the daily job, the
-    /// dashboard), at a fraction of the parsing cost. <see cref="GetAsync"/> gives the whole document.
+    /// <c>pendingMerge</c>), streamed with bounded memory, in no particular order: what readers of the
+    /// projection need (the daily job, the dashboard), at a fraction of the parsing cost.
+    /// <see cref="GetAsync"/> gives the whole document.
     /// </summary>
     IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync(CancellationToken cancellationToken);
 }
@@ -46,6 +55,9 @@ public interface ITransitionStore
 
     /// <summary>The transitions of one customer, ordered by event time.</summary>
     Task<IReadOnlyList<TransitionDocument>> ListAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes these transitions of the customer; ids that do not exist are skipped (a late event can undo a stage, say by joining two sessions into one).</summary>
+    Task DeleteAsync(string customerId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 
     /// <summary>Deletes every transition of the customer (used when a profile is merged into another, or erased).</summary>
     Task DeleteAllAsync(string customerId, CancellationToken cancellationToken);

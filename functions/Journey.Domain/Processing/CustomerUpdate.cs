@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Journey.Domain.Customers;
 using Journey.Domain.Enrichment;
 using Journey.Domain.Events;
@@ -35,9 +36,16 @@ internal sealed class FoldMemo(FoldState state, FoldState? baseline, int count, 
 /// The state changes of one customer document: adding events (dropping those already applied),
 /// absorbing a merged profile, compacting the timeline and re-folding the projection.
 /// </summary>
+/// <remarks>
+/// A document's last fold (<see cref="FoldMemo"/>) is kept beside the document object while that
+/// object lives (the processor's cache holds the documents it wrote last), never in the document:
+/// a document read from the store is a new object and starts without one.
+/// </remarks>
 public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options)
 {
     private const int MaxCompactedIds = 5000;
+
+    private readonly ConditionalWeakTable<JourneyState, FoldMemo> _memos = [];
 
     private long _extendedFolds;
 
@@ -57,10 +65,11 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
     public int AddEvents(CustomerDocument doc, IReadOnlyList<PositionedEvent> events)
     {
         var journey = doc.Journey;
-        var known = journey.Memo?.KnownIds is { } memoized && memoized.Count == journey.Timeline.Count + journey.CompactedMessageIds.Count
+        _memos.TryGetValue(journey, out var memo);
+        var known = memo?.KnownIds is { } memoized && memoized.Count == journey.Timeline.Count + journey.CompactedMessageIds.Count
             ? memoized // every id is in exactly one of the two lists, so a set of the same size is that union
             : KnownIds(journey);
-        if (journey.Memo is { } memo) memo.KnownIds = known; // grows with the events added below
+        if (memo is not null) memo.KnownIds = known; // grows with the events added below
         var added = 0;
         var maxPositions = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var pe in events)
@@ -89,7 +98,7 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
     public void Absorb(CustomerDocument target, string sourceId, CustomerDocument source)
     {
         if (target.MergedIds.Contains(sourceId)) return;
-        target.Journey.Memo = null; // a new baseline and ids: the next refold starts over
+        _memos.Remove(target.Journey); // a new baseline and ids: the next refold starts over
         var known = KnownIds(target.Journey);
         foreach (var entry in source.Journey.Timeline)
         {
@@ -131,8 +140,8 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
     public FoldState Refold(CustomerDocument doc, DateTimeOffset now)
     {
         var journey = doc.Journey;
-        var memo = journey.Memo;
-        journey.Memo = null;
+        _memos.TryGetValue(journey, out var memo);
+        _memos.Remove(journey);
         var extend = memo is not null && CoversPrefix(memo, journey);
         journey.Timeline.Sort(TimelineOrder.Instance);
         var known = memo?.KnownIds;
@@ -156,9 +165,28 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
 
         CustomerProjection.Apply(doc, state, now, options);
         if (journey.Timeline.Count > 0)
-            journey.Memo = new FoldMemo(state, journey.Baseline, journey.Timeline.Count, journey.Timeline[^1]) { KnownIds = known };
+            _memos.AddOrUpdate(journey, new FoldMemo(state, journey.Baseline, journey.Timeline.Count, journey.Timeline[^1]) { KnownIds = known });
         return state;
     }
+
+    /// <summary>
+    /// The transition documents <paramref name="doc"/> implies as it is (none for a redirect): its
+    /// timeline folded again from its baseline. Changes nothing, the document included.
+    /// </summary>
+    public IReadOnlyList<TransitionDocument> TransitionsOf(CustomerDocument doc)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        if (doc.IsRedirect) return [];
+        var timeline = new List<TimelineEntry>(doc.Journey.Timeline);
+        timeline.Sort(TimelineOrder.Instance);
+        return CustomerProjection.Transitions(doc, fold.Fold(doc.Journey.Baseline, timeline));
+    }
+
+    /// <summary>True while <paramref name="doc"/>'s last fold is kept beside it (for tests).</summary>
+    internal bool HasMemo(CustomerDocument doc) => _memos.TryGetValue(doc.Journey, out _);
+
+    /// <summary>Forgets <paramref name="doc"/>'s last fold, so the next refold folds the whole timeline (for tests).</summary>
+    internal void ForgetMemo(CustomerDocument doc) => _memos.Remove(doc.Journey);
 
     /// <summary>
     /// True when the (not yet sorted) timeline still starts with exactly the entries the memo

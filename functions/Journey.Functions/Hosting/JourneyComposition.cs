@@ -51,6 +51,12 @@ public static class JourneyComposition
         if (EventHubsOptions.IsConfigured(configuration)) AddEventHubsStream(services, configuration);
         else AddEmbeddedStream(services, configuration);
 
+        // The processor's pieces share one CustomerUpdate (it keeps each cached document's last fold)
+        // and read through one cache of the documents they wrote last.
+        services.AddSingleton(new CustomerUpdate(new JourneyFold(rules), rules));
+        services.AddSingleton(sp => new CachedCustomerStore(sp.GetRequiredService<ICustomerStore>()));
+        services.AddSingleton<CustomerWriter>();
+        services.AddSingleton<IdentityStitcher>();
         services.AddSingleton<IJourneyProcessor, JourneyProcessor>();
         services.AddSingleton<CustomerLookup>();
         services.AddSingleton<CollectorService>();

@@ -12,8 +12,8 @@ namespace Journey.Functions.Invocations;
 /// The non-HTTP functions, as the Functions host calls a custom handler: <c>POST /{FunctionName}</c>
 /// with the invocation payload. <c>ProcessEvents</c> hands the Event Hubs batch to the same
 /// processor the local dispatcher uses. A poison event is dead-lettered by the processor and does
-/// not fail its batch; only a transient store failure answers 500, so the trigger's retry policy
-/// delivers the batch again.
+/// not fail its batch; any other failure answers 500, so the trigger's retry policy (without a limit:
+/// the trigger checkpoints past a batch once its retries run out) delivers the batch again.
 /// </summary>
 public static class InvocationEndpoints
 {
@@ -103,10 +103,12 @@ public static class InvocationEndpoints
                 partition, result.Received, result.Applied, result.Duplicates, result.DeadLettered, result.CustomerWrites, clock.ElapsedMilliseconds);
             return Results.Json(InvocationResult.WithLogs(message));
         }
-        catch (Exception ex) when (ex is StoreUnavailableException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "The store failed while processing {Count} events; the invocation fails so the trigger retries the batch", batch.Count);
-            return Results.Json(new InvocationResult(new Dictionary<string, object?>(), [$"transient failure, retry: {ex.Message}"], null), statusCode: StatusCodes.Status500InternalServerError);
+            // Whatever failed may succeed later (a poison event would have been dead-lettered, not thrown):
+            // the trigger's retry policy (maxRetryCount -1) delivers the batch again, and the partition waits.
+            logger.LogWarning(ex, "Processing {Count} events failed; the invocation fails so the trigger delivers the batch again", batch.Count);
+            return Results.Json(new InvocationResult(new Dictionary<string, object?>(), [$"failed, the batch is delivered again: {ex.Message}"], null), statusCode: StatusCodes.Status500InternalServerError);
         }
     }
 }

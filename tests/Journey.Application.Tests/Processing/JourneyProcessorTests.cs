@@ -247,25 +247,24 @@ public sealed class JourneyProcessorTests
     {
         var store = new InMemoryJourneyStore();
         var picky = new RejectingSlashStore(store);
-        var processor = new JourneyProcessor(picky, store, store, new JourneyRulesOptions(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0), Microsoft.Extensions.Logging.Abstractions.NullLogger<JourneyProcessor>.Instance);
+        var processor = ProcessorHarness.CreateProcessor(picky, store, store, new JourneyRulesOptions(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0));
         var batch = Records([Identify("bad/id", "anon-1", at: At(0)), Track(EventNames.ProductViewed, "fine", at: At(1))]);
 
         var result = await processor.ProcessAsync(batch, CancellationToken.None);
 
         Assert.Equal((1, 1), (result.Applied, result.DeadLettered));
-        Assert.StartsWith("could not be applied: ArgumentException", Assert.Single(store.DeadLetters).Reason);
+        Assert.Equal("could not be applied: the id 'bad/id' has a '/'", Assert.Single(store.DeadLetters).Reason);
     }
 
     /// <summary>A store that, like Cosmos DB, cannot hold ids with '/'.</summary>
     private sealed class RejectingSlashStore(ICustomerStore inner) : ICustomerStore
     {
-        private static string Check(string id) => id.Contains('/') ? throw new ArgumentException($"id '{id}' has a '/'") : id;
+        private static string Check(string id) => id.Contains('/') ? throw new DocumentRejectedException($"the id '{id}' has a '/'") : id;
 
         public Task<Versioned<CustomerDocument>?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(Check(id), cancellationToken);
         public Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken) => inner.CreateAsync(document, cancellationToken);
         public Task<string> ReplaceAsync(CustomerDocument document, string ifMatch, CancellationToken cancellationToken) => inner.ReplaceAsync(document, ifMatch, cancellationToken);
         public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
-        public IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken) => inner.ScanAsync(cancellationToken);
         public IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync(CancellationToken cancellationToken) => inner.ScanProjectionsAsync(cancellationToken);
     }
 

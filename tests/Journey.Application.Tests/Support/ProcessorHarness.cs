@@ -2,6 +2,7 @@ using Journey.Application.Processing;
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
 using Journey.Domain.Ports;
+using Journey.Domain.Processing;
 using Journey.Domain.Stages;
 using Journey.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,7 +18,17 @@ public sealed class ProcessorHarness
     public ProcessorHarness(JourneyRulesOptions? options = null)
     {
         Options = options ?? new JourneyRulesOptions();
-        Processor = new JourneyProcessor(Store, Store, Store, Options, Clock, NullLogger<JourneyProcessor>.Instance);
+        Processor = CreateProcessor(Store, Store, Store, Options, Clock);
+    }
+
+    /// <summary>A processor wired as the composition root wires it, over these stores.</summary>
+    public static JourneyProcessor CreateProcessor(ICustomerStore customers, ITransitionStore transitions, IDeadLetterStore deadLetters, JourneyRulesOptions options, TimeProvider clock)
+    {
+        var update = new CustomerUpdate(new JourneyFold(options), options);
+        var cache = new CachedCustomerStore(customers);
+        var writer = new CustomerWriter(cache, transitions, update, clock, NullLogger<CustomerWriter>.Instance);
+        var identity = new IdentityStitcher(cache, transitions, update, writer, clock, NullLogger<IdentityStitcher>.Instance);
+        return new JourneyProcessor(identity, writer, update, deadLetters, options, clock, NullLogger<JourneyProcessor>.Instance);
     }
 
     public InMemoryJourneyStore Store { get; } = new();

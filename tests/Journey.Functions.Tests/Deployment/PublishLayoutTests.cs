@@ -112,12 +112,13 @@ public sealed class PublishLayoutTests(PublishedApp app) : IClassFixture<Publish
         Assert.Equal("%EventHubConsumerGroup%", Text(trigger, "consumerGroup"));
         Assert.Equal("EventHubConnection", Text(trigger, "connection"));
 
-        // The trigger checkpoints even when an invocation fails: only a retry policy holds the batch back.
+        // The trigger checkpoints even when an invocation fails, and past a batch whose retries ran out:
+        // only a retry policy without a limit holds the batch back until the store takes it.
         var retry = function["retry"];
         Assert.Equal("exponentialBackoff", Text(retry, "strategy"));
-        Assert.Equal(5, retry?["maxRetryCount"]?.GetValue<int>());
+        Assert.Equal(-1, retry?["maxRetryCount"]?.GetValue<int>());
         Assert.Equal(TimeSpan.FromSeconds(2), TimeSpan.Parse(Text(retry, "minimumInterval")!, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(TimeSpan.FromMinutes(1), TimeSpan.Parse(Text(retry, "maximumInterval")!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(TimeSpan.FromMinutes(5), TimeSpan.Parse(Text(retry, "maximumInterval")!, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]

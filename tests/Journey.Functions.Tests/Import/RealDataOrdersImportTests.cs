@@ -187,7 +187,7 @@ public sealed class RealDataOrdersImportTests
             var customers = 0;
             long orders = 0;
             var revenue = 0m;
-            await foreach (var customer in store.ScanAsync(CancellationToken.None))
+            await foreach (var customer in store.ScanProjectionsAsync(CancellationToken.None))
             {
                 customers++;
                 orders += customer.Orders.Count;

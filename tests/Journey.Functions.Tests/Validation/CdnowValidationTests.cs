@@ -65,7 +65,7 @@ public sealed class CdnowValidationTests
 
             // Every customer of the cohort carries its predictions as of the date.
             var scored = 0;
-            await foreach (var customer in store.ScanAsync(CancellationToken.None))
+            await foreach (var customer in store.ScanProjectionsAsync(CancellationToken.None))
             {
                 Assert.Equal("1997-09-30", customer.Predictions?.AsOf);
                 if (customer.Predictions!.ProbabilityAlive is >= 0 and <= 1 && customer.Predictions.PredictedClv >= 0) scored++;

@@ -64,7 +64,7 @@ public abstract class PredictionStoreContract : IAsyncLifetime
 
         await Predictions.PatchPredictionsAsync([new PredictionUpdate(id, Sample(7))], Ct);
 
-        var scanned = Assert.Single(await Customers.ScanAsync(Ct).Where(c => c.Id == id).ToListAsync());
+        var scanned = Assert.Single(await Customers.ScanProjectionsAsync(Ct).Where(c => c.Id == id).ToListAsync());
         Assert.Equal(7, scanned.Predictions!.PredictedClv);
     }
 

@@ -90,7 +90,7 @@ public static class StoreTestData
             Baseline = Baseline(),
             CompactedMessageIds = ["m-0a", "m-0b"],
             Positions = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["0"] = 41, ["3"] = 7 },
-            Transitions = [new TransitionSummary(Stage.Awareness, Stage.Consideration, T0.AddMinutes(3), "m-3")],
+            Transitions = [new TransitionSummary(Stage.Awareness, Stage.Consideration, T0.AddMinutes(3), "m-3", "0123456789abcdef")],
         };
         return doc;
     }

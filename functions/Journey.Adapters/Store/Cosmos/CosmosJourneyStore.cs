@@ -19,10 +19,11 @@ namespace Journey.Adapters.Store.Cosmos;
 /// <remarks>
 /// Documents go through the SDK's stream APIs as the bytes <see cref="JourneyJson"/> writes, so they
 /// are identical to the SQLite store's and a 404 or 412 is a status code, not an exception. Optimistic
-/// concurrency uses the documents' ETags (If-Match). Throttling (429) is retried by the SDK; a request
-/// that still fails with 429, 503, 408 (or 410, 449), times out or cannot connect becomes a
-/// <see cref="StoreUnavailableException"/> naming the container and id; other failures surface as the
-/// SDK's <see cref="CosmosException"/>. Every response's request charge is added to
+/// concurrency uses the documents' ETags (If-Match). Throttling (429) is retried by the SDK. A document
+/// the account refuses for its content (413, a 400 on a write, an id Cosmos DB cannot hold) becomes a
+/// <see cref="DocumentRejectedException"/>; every other failure (any other status, a timeout, a lost
+/// connection) a <see cref="StoreUnavailableException"/> naming the container and id, since the same
+/// request may succeed later, or may already have been applied. Every response's request charge is added to
 /// <see cref="RequestCharges"/>, logged at Debug and published on the meter <see cref="MeterName"/>.
 /// Thread-safe.
 /// </remarks>
@@ -282,24 +283,11 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
     }
 
     /// <summary>
-    /// Every customer document, a page (<see cref="CosmosStoreOptions.ScanPageSize"/>) at a time: the
-    /// container's read feed (what <c>SELECT * FROM c</c> returns, without a query plan or the query
-    /// engine: the cheapest full read, in the stable order of the documents' resource ids, so a
+    /// Every customer document without the processor's state, a page (<see cref="CosmosStoreOptions.ScanPageSize"/>)
+    /// at a time: the container's read feed (what <c>SELECT * FROM c</c> returns, without a query plan or
+    /// the query engine: the cheapest full read, in the stable order of the documents' resource ids, so a
     /// document replaced during the scan is not seen twice).
     /// </summary>
-    public async IAsyncEnumerable<CustomerDocument> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var requestOptions = new QueryRequestOptions { MaxItemCount = _options.ScanPageSize };
-        using var iterator = _customers.GetItemQueryStreamIterator(queryDefinition: null, continuationToken: null, requestOptions);
-        while (iterator.HasMoreResults)
-        {
-            var page = await ReadPageAsync<CustomerDocument>(iterator, "Scan", _customers.Id, "*", cancellationToken);
-            foreach (var document in page) yield return document;
-        }
-    }
-
-    /// <summary>The read feed as <see cref="ScanAsync"/>, each document read without the processor's state.</summary>
     public async IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -354,23 +342,30 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
     Task<IReadOnlyList<TransitionDocument>> ITransitionStore.ListAsync(string customerId, CancellationToken cancellationToken) =>
         ListTransitionsAsync(customerId, cancellationToken);
 
+    /// <summary>Deletes these transitions of the customer, one point delete each (a missing one is skipped).</summary>
+    public async Task DeleteAsync(string customerId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(customerId);
+        ArgumentNullException.ThrowIfNull(ids);
+        await ForEachBoundedAsync(ids, async (id, ct) =>
+        {
+            using var response = await SendAsync("Delete", _transitions.Id, id,
+                c => _transitions.DeleteItemStreamAsync(id, new PartitionKey(customerId), cancellationToken: c), ct);
+            if (response.StatusCode == HttpStatusCode.NotFound && !IsContainerMissing(response)) return;
+            EnsureSuccess(response, "Delete", _transitions.Id, id);
+        }, cancellationToken);
+    }
+
     /// <summary>Deletes the customer's transitions: the ids from a single-partition query, then one delete each.</summary>
     public async Task DeleteAllAsync(string customerId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(customerId);
         var query = new QueryDefinition("SELECT c.id FROM c WHERE c.customerId = @customerId").WithParameter("@customerId", customerId);
-        var ids = await QueryPartitionAsync<IdOnly>(_transitions, query, customerId, "ListTransitionIds", cancellationToken, static e => new IdOnly(e.GetProperty("id").GetString()!));
-        await ForEachBoundedAsync(ids, async (item, ct) =>
-        {
-            using var response = await SendAsync("Delete", _transitions.Id, item.Id,
-                c => _transitions.DeleteItemStreamAsync(item.Id, new PartitionKey(customerId), cancellationToken: c), ct);
-            if (response.StatusCode == HttpStatusCode.NotFound && !IsContainerMissing(response)) return;
-            EnsureSuccess(response, "Delete", _transitions.Id, item.Id);
-        }, cancellationToken);
+        var ids = await QueryPartitionAsync(_transitions, query, customerId, "ListTransitionIds", cancellationToken, static e => e.GetProperty("id").GetString()!);
+        await DeleteAsync(customerId, ids, cancellationToken);
     }
-
-    private sealed record IdOnly(string Id);
 
     // ---- dead letters ----
 
@@ -438,7 +433,12 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
 
     // ---- internals ----
 
-    /// <summary>Runs one SDK call; counts and logs its request charge; transport failures and timeouts become <see cref="StoreUnavailableException"/>.</summary>
+    /// <summary>
+    /// Runs one SDK call and counts and logs its request charge. What the SDK throws becomes a
+    /// <see cref="StoreUnavailableException"/> (any status, a timeout, a connection that failed or
+    /// dropped: the request may succeed later, or may even have been applied with its answer lost),
+    /// except a 413 (<see cref="DocumentRejectedException"/>). Cancellation by the caller stays one.
+    /// </summary>
     private async Task<ResponseMessage> SendAsync(string operation, string container, string id, Func<CancellationToken, Task<ResponseMessage>> call, CancellationToken cancellationToken)
     {
         ResponseMessage response;
@@ -449,8 +449,9 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
         catch (CosmosException ex)
         {
             RecordCharge(operation, container, id, ex.RequestCharge);
-            if (!IsTransient(ex.StatusCode)) throw;
-            throw Unavailable(operation, container, id, $"{(int)ex.StatusCode} {ex.StatusCode} (sub-status {ex.SubStatusCode})", ex);
+            var status = $"{(int)ex.StatusCode} {ex.StatusCode} (sub-status {ex.SubStatusCode})";
+            if (ex.StatusCode == HttpStatusCode.RequestEntityTooLarge) throw Rejected(operation, container, id, status, ex);
+            throw Unavailable(operation, container, id, status, ex);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -460,9 +461,9 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
         {
             throw Unavailable(operation, container, id, "the request timed out", ex);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            throw Unavailable(operation, container, id, "the account could not be reached: " + ex.Message, ex);
+            throw Unavailable(operation, container, id, "the account could not be reached, or the connection dropped: " + ex.Message, ex);
         }
         RecordCharge(operation, container, id, response.Headers.RequestCharge);
         return response;
@@ -476,16 +477,25 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
             _logger.LogDebug("{Operation} {Container} {Id} cost {RequestCharge} RU", operation, container, id, requestCharge);
     }
 
-    /// <summary>Throws for a failed response: <see cref="StoreUnavailableException"/> when transient or the container is missing, else the SDK's <see cref="CosmosException"/>.</summary>
+    /// <summary>
+    /// Throws for a failed response. A document the account refuses for its content (413 too large,
+    /// 400 on a write) is <see cref="DocumentRejectedException"/>: sending it again fails again. Every
+    /// other failure (throttling beyond the SDK's retries, 5xx, a status Journey does not know, a
+    /// missing container) is <see cref="StoreUnavailableException"/>: the batch is delivered again and
+    /// the partition waits for the store rather than lose events.
+    /// </summary>
     private void EnsureSuccess(ResponseMessage response, string operation, string container, string id)
     {
         if (response.IsSuccessStatusCode) return;
         var status = $"{(int)response.StatusCode} {response.StatusCode} (sub-status {SubStatus(response)})";
-        if (IsTransient(response.StatusCode)) throw Unavailable(operation, container, id, status, AsException(response));
+        if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge || (response.StatusCode == HttpStatusCode.BadRequest && IsWrite(operation)))
+            throw Rejected(operation, container, id, $"{status}: {response.ErrorMessage}", AsException(response));
         if (response.StatusCode == HttpStatusCode.NotFound)
             throw Unavailable(operation, container, id, $"{status}: the database '{_options.DatabaseName}' or container '{container}' does not exist (run InitializeAsync or provision infra/)", AsException(response));
-        response.EnsureSuccessStatusCode();
+        throw Unavailable(operation, container, id, status, AsException(response));
     }
+
+    private static bool IsWrite(string operation) => operation is "Create" or "Replace" or "Upsert" or "Patch";
 
     /// <summary>The SDK's exception for a failed response (with its diagnostics), as the inner exception of ours.</summary>
     private static CosmosException? AsException(ResponseMessage response)
@@ -502,15 +512,13 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
     }
 
     private static StoreUnavailableException Unavailable(string operation, string container, string id, string reason, Exception? inner) =>
-        new($"Cosmos DB {operation} of {container}/{id} failed: {reason}. The store is unavailable; retry later.", inner);
+        new($"Cosmos DB {operation} of {container}/{id} failed: {reason}. The store is unavailable or its answer was lost; retry later.", inner);
+
+    private static DocumentRejectedException Rejected(string operation, string container, string id, string reason, Exception? inner) =>
+        new($"Cosmos DB refused the document {container}/{id} ({operation}): {reason}.", inner);
 
     /// <summary>Write options without the document echoed back (the client default too; repeated for callers that bring their own client).</summary>
     private static ItemRequestOptions NoContentOnWrite() => new() { EnableContentResponseOnWrite = false };
-
-    /// <summary>Worth retrying later: throttled beyond the SDK's retries, unavailable, timed out, gone, retry-with.</summary>
-    internal static bool IsTransient(HttpStatusCode status) =>
-        status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout or HttpStatusCode.Gone
-            or (HttpStatusCode)449;
 
     /// <summary>A 404 about the container or database (sub-status 1003, owner resource not found) rather than the item.</summary>
     private static bool IsContainerMissing(ResponseMessage response) => SubStatus(response) == "1003";
@@ -555,14 +563,17 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
         await Parallel.ForEachAsync(items, parallel, async (item, ct) => await body(item, ct));
     }
 
-    /// <summary>Cosmos DB ids may not contain '/', '\', '?' or '#' and are at most 1,023 bytes; say so rather than fail obscurely.</summary>
+    /// <summary>
+    /// Cosmos DB ids may not contain '/', '\\', '?' or '#' and are at most 1,023 bytes: such an id can
+    /// never be stored or read, so say so (<see cref="DocumentRejectedException"/>) rather than fail obscurely.
+    /// </summary>
     private static void ThrowIfInvalidId(string id, string parameter)
     {
         ArgumentException.ThrowIfNullOrEmpty(id, parameter);
         if (id.AsSpan().IndexOfAny("/\\?#") >= 0)
-            throw new ArgumentException($"The id '{id}' cannot be stored in Cosmos DB: ids may not contain '/', '\\', '?' or '#'.", parameter);
+            throw new DocumentRejectedException($"The id '{id}' cannot be stored in Cosmos DB: ids may not contain '/', '\\', '?' or '#'.");
         if (Encoding.UTF8.GetByteCount(id) > 1023)
-            throw new ArgumentException($"The id '{id[..40]}…' cannot be stored in Cosmos DB: ids are at most 1023 bytes.", parameter);
+            throw new DocumentRejectedException($"The id '{id[..40]}…' cannot be stored in Cosmos DB: ids are at most 1023 bytes.");
     }
 
     private static void ThrowIfInvalid(CosmosStoreOptions options, bool checkConnection)

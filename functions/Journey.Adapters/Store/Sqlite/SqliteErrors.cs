@@ -14,6 +14,7 @@ internal static class SqliteErrors
     private const int CantOpen = 14;
     private const int Protocol = 15;
     private const int ReadOnly = 8;
+    private const int TooBig = 18;
 
     /// <summary>
     /// Locks held elsewhere (BUSY, LOCKED, PROTOCOL), I/O errors, a full disk and a file that cannot be
@@ -22,6 +23,12 @@ internal static class SqliteErrors
     /// </summary>
     public static bool IsTransient(SqliteException exception) =>
         (exception.SqliteErrorCode & 0xFF) is Busy or Locked or IoErr or Full or CantOpen or Protocol or ReadOnly;
+
+    /// <summary>A string or blob over SQLite's length limit: that document can never be stored.</summary>
+    public static bool IsTooBig(SqliteException exception) => (exception.SqliteErrorCode & 0xFF) == TooBig;
+
+    public static DocumentRejectedException Rejected(string databasePath, SqliteException exception) =>
+        new($"The SQLite store '{databasePath}' refused a document: {exception.Message}", exception);
 
     public static StoreUnavailableException Unavailable(string databasePath, SqliteException exception) =>
         new($"The SQLite store '{databasePath}' is unavailable: {exception.Message}", exception);

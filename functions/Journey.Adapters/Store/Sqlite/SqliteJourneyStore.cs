@@ -176,15 +176,11 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
         }
     }
 
-    /// <summary>Pages through the customers by id, a page per short read; memory holds one page, and no read transaction stays open while the caller works.</summary>
-    public IAsyncEnumerable<CustomerDocument> ScanAsync(CancellationToken cancellationToken) =>
-        Scan(static reader => reader.ScanCustomers, static row => ReadCustomer(row.Doc, row.Journey, row.Predictions), cancellationToken);
-
-    /// <summary>As <see cref="ScanAsync"/> without the processor's state: its column is not read, and the document's parse skips a pending merge.</summary>
+    /// <summary>Pages through the customers by id without the processor's state: its column is not read, and the document's parse skips a pending merge. Memory holds a few pages, and no read transaction stays open while the caller works.</summary>
     public IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync(CancellationToken cancellationToken) =>
-        Scan(static reader => reader.ScanProjections, static row => WithPredictions(JourneyJson.DeserializeCustomerProjection(row.Doc), row.Predictions), cancellationToken);
+        Scan(static row => WithPredictions(JourneyJson.DeserializeCustomerProjection(row.Doc), row.Predictions), cancellationToken);
 
-    private readonly record struct CustomerRow(string Id, byte[] Doc, byte[]? Predictions, byte[]? Journey);
+    private readonly record struct CustomerRow(string Id, byte[] Doc, byte[]? Predictions);
 
     /// <summary>
     /// Keyset paging by id in three overlapping stages: while the caller works through page N, page
@@ -192,13 +188,13 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
     /// its time on) and page N + 2 is read. Documents come out in id order; memory holds three pages.
     /// A caller that stops early leaves at most one read and one parse to finish on their own.
     /// </summary>
-    private async IAsyncEnumerable<CustomerDocument> Scan(Func<SqliteReader, SqliteCommand> select, Func<CustomerRow, CustomerDocument> parse, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<CustomerDocument> Scan(Func<CustomerRow, CustomerDocument> parse, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
         EnsureOpen();
-        var rows = ReadPage(select, after: "");
+        var rows = ReadPage(after: "");
         var more = rows.Count == ScanPageSize;
-        var reading = more ? ReadPageAsync(select, rows[^1].Id, cancellationToken) : null;
+        var reading = more ? ReadPageAsync(rows[^1].Id, cancellationToken) : null;
         var parsing = ParsePageAsync(rows, parse, cancellationToken);
         while (true)
         {
@@ -206,7 +202,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
             if (reading is not null)
             {
                 var next = await reading;
-                reading = next.Count == ScanPageSize ? ReadPageAsync(select, next[^1].Id, cancellationToken) : null;
+                reading = next.Count == ScanPageSize ? ReadPageAsync(next[^1].Id, cancellationToken) : null;
                 parsing = ParsePageAsync(next, parse, cancellationToken);
             }
             else
@@ -218,8 +214,8 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
         }
     }
 
-    private Task<List<CustomerRow>> ReadPageAsync(Func<SqliteReader, SqliteCommand> select, string after, CancellationToken cancellationToken) =>
-        Task.Run(() => ReadPage(select, after), cancellationToken);
+    private Task<List<CustomerRow>> ReadPageAsync(string after, CancellationToken cancellationToken) =>
+        Task.Run(() => ReadPage(after), cancellationToken);
 
     private static Task<CustomerDocument[]> ParsePageAsync(List<CustomerRow> page, Func<CustomerRow, CustomerDocument> parse, CancellationToken cancellationToken) =>
         Task.Run(() =>
@@ -229,18 +225,17 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
             return documents;
         }, cancellationToken);
 
-    private List<CustomerRow> ReadPage(Func<SqliteReader, SqliteCommand> select, string after)
+    private List<CustomerRow> ReadPage(string after)
     {
         var page = new List<CustomerRow>(ScanPageSize);
         Read(reader =>
         {
-            var command = select(reader);
+            var command = reader.ScanProjections;
             command.Parameters[0].Value = after;
             command.Parameters[1].Value = ScanPageSize;
             using var rows = command.ExecuteReader();
-            var withJourney = rows.FieldCount > 3;
             while (rows.Read())
-                page.Add(new CustomerRow(rows.GetString(0), rows.GetUtf8(1), rows.IsDBNull(2) ? null : rows.GetUtf8(2), withJourney && !rows.IsDBNull(3) ? rows.GetUtf8(3) : null));
+                page.Add(new CustomerRow(rows.GetString(0), rows.GetUtf8(1), rows.IsDBNull(2) ? null : rows.GetUtf8(2)));
             return 0;
         });
         return page;
@@ -296,6 +291,23 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
 
     Task<IReadOnlyList<TransitionDocument>> ITransitionStore.ListAsync(string customerId, CancellationToken cancellationToken) =>
         ListTransitionsAsync(customerId, cancellationToken);
+
+    public Task DeleteAsync(string customerId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(customerId);
+            ArgumentNullException.ThrowIfNull(ids);
+            if (ids.Count == 0) return Task.CompletedTask;
+            var copy = ids.ToArray();
+            return EnsureOpen().EnqueueAsync(w => w.DeleteTransitions(customerId, copy), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Failed(ex);
+        }
+    }
 
     public Task DeleteAllAsync(string customerId, CancellationToken cancellationToken)
     {
@@ -482,6 +494,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
     {
         OperationCanceledException oce => Task.FromCanceled<T>(oce.CancellationToken.IsCancellationRequested ? oce.CancellationToken : new CancellationToken(true)),
         SqliteException se when SqliteErrors.IsTransient(se) => Task.FromException<T>(SqliteErrors.Unavailable(_databasePath, se)),
+        SqliteException se when SqliteErrors.IsTooBig(se) => Task.FromException<T>(SqliteErrors.Rejected(_databasePath, se)),
         _ => Task.FromException<T>(exception),
     };
 

@@ -57,7 +57,6 @@ internal sealed class SqliteReaderPool(string databasePath, TimeSpan busyTimeout
 internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
 {
     private SqliteCommand? _getCustomer;
-    private SqliteCommand? _scanCustomers;
     private SqliteCommand? _scanProjections;
     private SqliteCommand? _listTransitions;
     private SqliteCommand? _listDeadLetters;
@@ -72,11 +71,8 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     public SqliteCommand GetCustomer => _getCustomer ??=
         SqliteConnections.Prepare(connection, "SELECT etag, doc, (SELECT predictions FROM customer_predictions p WHERE p.id = $id), journey FROM customers WHERE id = $id", "$id");
 
-    /// <summary>(id, doc, predictions, journey) of the next page of customers by id (keyset paging: no read transaction spans the scan).</summary>
-    public SqliteCommand ScanCustomers => _scanCustomers ??= PrepareScan(withJourney: true);
-
-    /// <summary>(id, doc, predictions) of the next page: the journey column, after the document in the row, is not even read.</summary>
-    public SqliteCommand ScanProjections => _scanProjections ??= PrepareScan(withJourney: false);
+    /// <summary>(id, doc, predictions) of the next page of customers by id (keyset paging: no read transaction spans the scan); the journey column, after the document in the row, is not even read.</summary>
+    public SqliteCommand ScanProjections => _scanProjections ??= PrepareScan();
 
     public SqliteCommand ListTransitions => _listTransitions ??=
         SqliteConnections.Prepare(connection, "SELECT doc FROM transitions WHERE customer_id = $customer_id ORDER BY at, id", "$customer_id");
@@ -96,10 +92,10 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     public SqliteCommand Ping => _ping ??=
         SqliteConnections.Prepare(connection, "SELECT max(version) FROM schema_version");
 
-    private SqliteCommand PrepareScan(bool withJourney)
+    private SqliteCommand PrepareScan()
     {
         var command = connection.CreateCommand();
-        command.CommandText = $"SELECT c.id, c.doc, p.predictions{(withJourney ? ", c.journey" : "")} FROM customers c LEFT JOIN customer_predictions p ON p.id = c.id WHERE c.id > $after ORDER BY c.id LIMIT $limit";
+        command.CommandText = "SELECT c.id, c.doc, p.predictions FROM customers c LEFT JOIN customer_predictions p ON p.id = c.id WHERE c.id > $after ORDER BY c.id LIMIT $limit";
         command.Parameters.Add("$after", SqliteType.Text);
         command.Parameters.Add("$limit", SqliteType.Integer);
         command.Prepare();
@@ -109,7 +105,6 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     public void Dispose()
     {
         _getCustomer?.Dispose();
-        _scanCustomers?.Dispose();
         _scanProjections?.Dispose();
         _listTransitions?.Dispose();
         _listDeadLetters?.Dispose();

@@ -39,6 +39,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _deleteCustomer;
     private readonly SqliteCommand _upsertTransition;
     private readonly SqliteCommand _deleteTransitions;
+    private readonly SqliteCommand _deleteTransition;
     private readonly SqliteCommand _upsertDeadLetter;
     private readonly SqliteCommand _patchPredictions;
     private readonly SqliteCommand _deletePredictions;
@@ -72,6 +73,7 @@ internal sealed class SqliteWriter : IDisposable
             """,
             "$id", "$customer_id", "$at", "$doc");
         _deleteTransitions = SqliteConnections.Prepare(connection, "DELETE FROM transitions WHERE customer_id = $customer_id", "$customer_id");
+        _deleteTransition = SqliteConnections.Prepare(connection, "DELETE FROM transitions WHERE id = $id AND customer_id = $customer_id", "$id", "$customer_id");
         _upsertDeadLetter = SqliteConnections.Prepare(connection,
             "INSERT INTO deadletter(id, day, doc) VALUES ($id, $day, $doc) ON CONFLICT(id) DO UPDATE SET day = excluded.day, doc = excluded.doc",
             "$id", "$day", "$doc");
@@ -163,6 +165,20 @@ internal sealed class SqliteWriter : IDisposable
     {
         _deleteTransitions.Parameters[0].Value = customerId;
         return _deleteTransitions.ExecuteNonQuery();
+    }
+
+    /// <summary>Deletes these transitions of the customer; returns how many existed.</summary>
+    public int DeleteTransitions(string customerId, IReadOnlyCollection<string> ids)
+    {
+        var p = _deleteTransition.Parameters;
+        var deleted = 0;
+        foreach (var id in ids)
+        {
+            p[0].Value = id;
+            p[1].Value = customerId;
+            deleted += _deleteTransition.ExecuteNonQuery();
+        }
+        return deleted;
     }
 
     public void UpsertDeadLetter(string id, string day, string doc)
@@ -305,7 +321,7 @@ internal sealed class SqliteWriter : IDisposable
             {
                 // Nothing of this write remains (SQLite undid the failed statement, multi-row writes
                 // their savepoint); the transaction and the group's other writes go on.
-                operation.Fail(ex);
+                operation.Fail(Reported(ex));
             }
             catch (Exception ex)
             {
@@ -349,9 +365,7 @@ internal sealed class SqliteWriter : IDisposable
 
     private void FailAll(List<WriteOperation> operations, Exception exception)
     {
-        var reported = exception is SqliteException se && SqliteErrors.IsTransient(se)
-            ? SqliteErrors.Unavailable(_databasePath, se)
-            : exception;
+        var reported = Reported(exception);
         if (reported is StoreUnavailableException)
             _logger.LogWarning(exception, "{Count} writes to {DatabasePath} failed transiently", operations.Count, _databasePath);
         foreach (var operation in operations)
@@ -359,6 +373,14 @@ internal sealed class SqliteWriter : IDisposable
             if (!operation.IsCompleted) operation.Fail(reported);
         }
     }
+
+    /// <summary>What a caller is told of a failed write: transient SQLite errors as <see cref="StoreUnavailableException"/>, a document over SQLite's size limit as <see cref="DocumentRejectedException"/>.</summary>
+    private Exception Reported(Exception exception) => exception switch
+    {
+        SqliteException se when SqliteErrors.IsTransient(se) => SqliteErrors.Unavailable(_databasePath, se),
+        SqliteException se when SqliteErrors.IsTooBig(se) => SqliteErrors.Rejected(_databasePath, se),
+        _ => exception,
+    };
 
     /// <summary>Stops accepting writes, applies the ones already queued, and closes the connection.</summary>
     public void Dispose()

@@ -260,14 +260,42 @@ public sealed class CosmosJourneyStoreTests(CosmosTestServer server)
     }
 
     [Fact]
-    public async Task A_server_error_is_not_mistaken_for_a_missing_document()
+    public async Task A_server_error_is_not_mistaken_for_a_missing_document_and_is_worth_retrying()
     {
         var id = StoreTestData.NewId();
         var store = server.CreateStore(server.Options(), fault: request => IsDocumentRequest(request, id) ? Answer(HttpStatusCode.InternalServerError) : null);
 
-        var error = await Assert.ThrowsAsync<CosmosException>(() => store.GetAsync(id, Ct));
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetAsync(id, Ct));
 
-        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, Assert.IsType<CosmosException>(error.InnerException).StatusCode);
+        Assert.Contains("500", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData((HttpStatusCode)418)]
+    [InlineData(HttpStatusCode.Forbidden)]
+    public async Task A_write_that_fails_for_any_reason_but_its_content_is_worth_retrying(HttpStatusCode status)
+    {
+        var id = StoreTestData.NewId();
+        var store = server.CreateStore(server.Options(), fault: request => IsDocumentRequest(request, id) ? Answer(status) : null);
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CreateAsync(StoreTestData.Customer(id), Ct));
+
+        Assert.Contains(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.RequestEntityTooLarge)]
+    [InlineData(HttpStatusCode.BadRequest)]
+    public async Task A_document_refused_for_its_content_is_rejected_for_good(HttpStatusCode status)
+    {
+        var id = StoreTestData.NewId();
+        var store = server.CreateStore(server.Options(), fault: request => IsDocumentRequest(request, id) ? Answer(status) : null);
+
+        var error = await Assert.ThrowsAsync<DocumentRejectedException>(() => store.CreateAsync(StoreTestData.Customer(id), Ct));
+
+        Assert.Contains($"customers/{id}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -287,9 +315,9 @@ public sealed class CosmosJourneyStoreTests(CosmosTestServer server)
     {
         var store = await server.GetSharedStoreAsync();
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => store.CreateAsync(StoreTestData.Customer(id), Ct));
-
+        var error = await Assert.ThrowsAsync<DocumentRejectedException>(() => store.CreateAsync(StoreTestData.Customer(id), Ct));
         Assert.Contains("cannot be stored in Cosmos DB", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<DocumentRejectedException>(() => store.GetAsync(id, Ct));
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class SqliteJourneyStoreTests : IDisposable
         await Task.WhenAll(creates);
         await using var reopened = _database.Open();
         var count = 0;
-        await foreach (var _ in reopened.ScanAsync(Ct)) count++;
+        await foreach (var _ in reopened.ScanProjectionsAsync(Ct)) count++;
         Assert.Equal(300, count);
     }
 
@@ -260,7 +260,7 @@ public sealed class SqliteJourneyStoreTests : IDisposable
     public async Task Scan_of_an_empty_store_yields_nothing()
     {
         await using var store = _database.Open();
-        await foreach (var _ in store.ScanAsync(Ct)) Assert.Fail("The store is empty.");
+        await foreach (var _ in store.ScanProjectionsAsync(Ct)) Assert.Fail("The store is empty.");
     }
 
     internal static string? Scalar(SqliteConnection connection, string sql)

@@ -1,0 +1,131 @@
+using Journey.Domain.Customers;
+using Journey.Domain.Ports;
+using Journey.Domain.Processing;
+using Microsoft.Extensions.Logging;
+
+namespace Journey.Application.Processing;
+
+/// <summary>
+/// The one write path of a customer: the document, written with optimistic concurrency (its ETag),
+/// then the transition documents it implies, brought in line with it.
+/// </summary>
+/// <remarks>
+/// The document goes first: a writer that loses the race has written nothing at all, and retries
+/// from the winner's version. Its transitions follow, and only then does the writer check that the
+/// document is still the version it wrote; if another writer wrote it since (and may have written
+/// its transitions before this one's landed), the transitions are brought in line with the
+/// document as it is now, until the document stays put. So once writers stop, the
+/// <c>transitions</c> container equals what the document implies, whatever the interleaving.
+/// A writer that stops between its document and its transitions (a crash, a store failure) fails
+/// its batch; the batch is delivered again, its events are then all known, and
+/// <see cref="ReconcileAsync"/> compares the container with the document itself.
+/// </remarks>
+public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionStore transitions, CustomerUpdate update, TimeProvider clock, ILogger<CustomerWriter> logger)
+{
+    /// <summary>Rounds of transition writes before giving up on a document that keeps changing (the batch is then delivered again).</summary>
+    private const int MaxSyncRounds = 20;
+
+    /// <summary>
+    /// Projects <paramref name="doc"/> (a re-fold of its timeline), writes it in place of
+    /// <paramref name="stored"/> (creates it when null), then its transitions.
+    /// </summary>
+    /// <param name="doc">The document with its changes applied (events added, a profile absorbed).</param>
+    /// <param name="stored">The version <paramref name="doc"/> was read as; null for a new document.</param>
+    /// <param name="reconcile">
+    /// Compare the transitions with the container itself rather than with the stored document's record
+    /// of them: some events were already applied, so this may be a batch delivered again after a
+    /// writer stopped between the document and its transitions.
+    /// </param>
+    /// <exception cref="ConcurrencyConflictException"><paramref name="stored"/> is no longer the current version; nothing was written.</exception>
+    /// <exception cref="EventsNotApplicableException">The journey cannot be folded from these events.</exception>
+    public async Task<CustomerWrite> WriteAsync(CustomerDocument doc, Versioned<CustomerDocument>? stored, bool reconcile, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        var recorded = doc.Journey.Transitions;
+        IReadOnlyList<TransitionDocument> implied;
+        try
+        {
+            implied = CustomerProjection.Transitions(doc, update.Refold(doc, clock.GetUtcNow()));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new EventsNotApplicableException($"the journey of customer {doc.Id} cannot be folded: {ex.GetType().Name}: {ex.Message}", ex);
+        }
+        var summaries = implied.Select(t => t.Summary()).ToList();
+        doc.Journey.Transitions = summaries;
+
+        var etag = stored is null ? await customers.CreateAsync(doc, ct) : await customers.ReplaceAsync(doc, stored.ETag, ct);
+
+        var changes = reconcile ? null : TransitionChanges.Between(doc.Id, recorded, implied, summaries);
+        if (changes is { IsEmpty: true }) return new CustomerWrite(etag, 0);
+        return new CustomerWrite(etag, await SyncAsync(doc.Id, etag, implied, changes, ct));
+    }
+
+    /// <summary>
+    /// For a document that already holds every event of a group (a batch delivered again): it is not
+    /// written, but its transitions are compared with the container and brought in line with it, in
+    /// case the write that applied those events stopped before its transitions. Returns the
+    /// transition documents written or deleted.
+    /// </summary>
+    public Task<int> ReconcileAsync(Versioned<CustomerDocument> stored, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return SyncAsync(stored.Document.Id, stored.ETag, update.TransitionsOf(stored.Document), changes: null, ct);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="changes"/> (or, when null, what the container lacks of
+    /// <paramref name="implied"/>), then checks that the document is still at <paramref name="etag"/>;
+    /// if not, starts over from the document as it is now. Returns the transition documents written or deleted.
+    /// </summary>
+    private async Task<int> SyncAsync(string id, string? etag, IReadOnlyList<TransitionDocument> implied, TransitionChanges? changes, CancellationToken ct)
+    {
+        var written = 0;
+        for (var round = 1; round <= MaxSyncRounds; round++)
+        {
+            changes ??= TransitionChanges.Between(id, await transitions.ListAsync(id, ct), implied);
+            if (changes.Upserts.Count > 0) await transitions.UpsertAsync(changes.Upserts, ct);
+            if (changes.Deletes.Count > 0) await transitions.DeleteAsync(id, changes.Deletes, ct);
+            written += changes.Upserts.Count + changes.Deletes.Count;
+
+            var current = await customers.GetFromStoreAsync(id, ct);
+            if (current?.ETag == etag) return written;
+            logger.LogDebug("Customer {CustomerId} was written by another writer meanwhile; its transitions are compared again (round {Round})", id, round);
+            etag = current?.ETag;
+            implied = current is null ? [] : update.TransitionsOf(current.Document);
+            changes = null;
+        }
+        throw new StoreUnavailableException($"The transitions of customer {id} kept changing under concurrent writers ({MaxSyncRounds} rounds); the batch is delivered again.");
+    }
+}
+
+/// <summary>What one customer write did: the document's new ETag and the transition documents written or deleted.</summary>
+public sealed record CustomerWrite(string ETag, int TransitionWrites);
+
+/// <summary>The transition documents to write and to delete so that a customer's transitions equal the ones its document implies.</summary>
+internal sealed record TransitionChanges(IReadOnlyList<TransitionDocument> Upserts, IReadOnlyList<string> Deletes)
+{
+    public bool IsEmpty => Upserts.Count == 0 && Deletes.Count == 0;
+
+    /// <summary>Against the document's record of the transitions it wrote last (<paramref name="summaries"/>: those of <paramref name="implied"/>, in order).</summary>
+    public static TransitionChanges Between(string customerId, IReadOnlyList<TransitionSummary> recorded, IReadOnlyList<TransitionDocument> implied, IReadOnlyList<TransitionSummary> summaries)
+    {
+        var upserts = implied.Where((_, i) => !recorded.Contains(summaries[i])).ToList();
+        var deletes = recorded.Where(r => !implied.Any(t => t.To == r.To)).Select(r => TransitionDocument.IdFor(customerId, r.To)).ToList();
+        return new TransitionChanges(upserts, deletes);
+    }
+
+    /// <summary>Against the transition documents the container holds.</summary>
+    public static TransitionChanges Between(string customerId, IReadOnlyList<TransitionDocument> stored, IReadOnlyList<TransitionDocument> implied)
+    {
+        var upserts = implied.Where(t => !stored.Any(s => s.Id == t.Id && s.Fingerprint() == t.Fingerprint())).ToList();
+        var deletes = stored.Where(s => s.CustomerId == customerId && !implied.Any(t => t.Id == s.Id)).Select(s => s.Id).ToList();
+        return new TransitionChanges(upserts, deletes);
+    }
+}
+
+/// <summary>
+/// The events of a group cannot be applied to their customer whatever is retried (the fold or the
+/// projection fails on them): they go to the dead letters, where they can be read and replayed.
+/// </summary>
+public sealed class EventsNotApplicableException(string message, Exception? inner = null) : Exception(message, inner);
