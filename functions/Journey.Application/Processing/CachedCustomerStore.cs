@@ -62,6 +62,16 @@ public sealed class CachedCustomerStore(ICustomerStore inner, int capacity = 1_0
     }
 
     /// <summary>
+    /// Hands back a document taken with <see cref="GetAsync"/> and not written (nothing in it changed),
+    /// so that the next read finds it here again; unless something else was cached for its id meanwhile.
+    /// </summary>
+    public void Return(Versioned<CustomerDocument> taken)
+    {
+        ArgumentNullException.ThrowIfNull(taken);
+        if (_cache.Count < capacity) _cache.TryAdd(taken.Document.Id, taken);
+    }
+
+    /// <summary>
     /// The document as the store holds it now, whatever is cached (to tell whether another writer
     /// changed it since this processor wrote it). A cached copy older than that is forgotten.
     /// </summary>

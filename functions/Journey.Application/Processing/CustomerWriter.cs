@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
@@ -18,12 +19,18 @@ namespace Journey.Application.Processing;
 /// <c>transitions</c> container equals what the document implies, whatever the interleaving.
 /// A writer that stops between its document and its transitions (a crash, a store failure) fails
 /// its batch; the batch is delivered again, its events are then all known, and
-/// <see cref="ReconcileAsync"/> compares the container with the document itself.
+/// <see cref="ReconcileAsync"/> compares the container with the document itself, unless this writer
+/// wrote that very document object and its transitions and saw it stay put (it then knows them).
 /// </remarks>
 public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionStore transitions, CustomerUpdate update, TimeProvider clock, ILogger<CustomerWriter> logger)
 {
     /// <summary>Rounds of transition writes before giving up on a document that keeps changing (the batch is then delivered again).</summary>
     private const int MaxSyncRounds = 20;
+
+    private static readonly object Marker = new();
+
+    /// <summary>The document objects (the cache holds them) whose transitions this writer wrote and saw stay in line with them.</summary>
+    private readonly ConditionalWeakTable<CustomerDocument, object> _inLine = [];
 
     /// <summary>
     /// Projects <paramref name="doc"/> (a re-fold of its timeline), writes it in place of
@@ -31,16 +38,18 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
     /// </summary>
     /// <param name="doc">The document with its changes applied (events added, a profile absorbed).</param>
     /// <param name="stored">The version <paramref name="doc"/> was read as; null for a new document.</param>
-    /// <param name="reconcile">
-    /// Compare the transitions with the container itself rather than with the stored document's record
-    /// of them: some events were already applied, so this may be a batch delivered again after a
-    /// writer stopped between the document and its transitions.
+    /// <param name="someKnown">
+    /// Some of the events were applied already: this may be a batch delivered again after a writer
+    /// stopped between the document and its transitions, so unless this writer knows the stored
+    /// version's transitions, they are compared with the container itself rather than with the
+    /// document's record of them.
     /// </param>
     /// <exception cref="ConcurrencyConflictException"><paramref name="stored"/> is no longer the current version; nothing was written.</exception>
     /// <exception cref="EventsNotApplicableException">The journey cannot be folded from these events.</exception>
-    public async Task<CustomerWrite> WriteAsync(CustomerDocument doc, Versioned<CustomerDocument>? stored, bool reconcile, CancellationToken ct)
+    public async Task<CustomerWrite> WriteAsync(CustomerDocument doc, Versioned<CustomerDocument>? stored, bool someKnown, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(doc);
+        var reconcile = someKnown && stored is not null && !_inLine.TryGetValue(stored.Document, out _);
         var recorded = doc.Journey.Transitions;
         IReadOnlyList<TransitionDocument> implied;
         try
@@ -57,8 +66,14 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
         var etag = stored is null ? await customers.CreateAsync(doc, ct) : await customers.ReplaceAsync(doc, stored.ETag, ct);
 
         var changes = reconcile ? null : TransitionChanges.Between(doc.Id, recorded, implied, summaries);
-        if (changes is { IsEmpty: true }) return new CustomerWrite(etag, 0);
-        return new CustomerWrite(etag, await SyncAsync(doc.Id, etag, implied, changes, ct));
+        var written = 0;
+        if (changes is not { IsEmpty: true })
+        {
+            (written, var stayed) = await SyncAsync(doc.Id, etag, implied, changes, ct);
+            if (!stayed) return new CustomerWrite(etag, written);
+        }
+        _inLine.AddOrUpdate(doc, Marker);
+        return new CustomerWrite(etag, written);
     }
 
     /// <summary>
@@ -67,20 +82,30 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
     /// case the write that applied those events stopped before its transitions. Returns the
     /// transition documents written or deleted.
     /// </summary>
-    public Task<int> ReconcileAsync(Versioned<CustomerDocument> stored, CancellationToken ct)
+    public async Task<int> ReconcileAsync(Versioned<CustomerDocument> stored, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return SyncAsync(stored.Document.Id, stored.ETag, update.TransitionsOf(stored.Document), changes: null, ct);
+        var written = 0;
+        if (!_inLine.TryGetValue(stored.Document, out _))
+        {
+            (written, var stayed) = await SyncAsync(stored.Document.Id, stored.ETag, update.TransitionsOf(stored.Document), changes: null, ct);
+            if (!stayed) return written;
+            _inLine.AddOrUpdate(stored.Document, Marker);
+        }
+        customers.Return(stored); // unchanged: the next batch of this customer finds it in memory again
+        return written;
     }
 
     /// <summary>
     /// Writes <paramref name="changes"/> (or, when null, what the container lacks of
     /// <paramref name="implied"/>), then checks that the document is still at <paramref name="etag"/>;
-    /// if not, starts over from the document as it is now. Returns the transition documents written or deleted.
+    /// if not, starts over from the document as it is now. Returns the transition documents written or
+    /// deleted, and whether the document stayed at <paramref name="etag"/> throughout.
     /// </summary>
-    private async Task<int> SyncAsync(string id, string? etag, IReadOnlyList<TransitionDocument> implied, TransitionChanges? changes, CancellationToken ct)
+    private async Task<(int Written, bool Stayed)> SyncAsync(string id, string? etag, IReadOnlyList<TransitionDocument> implied, TransitionChanges? changes, CancellationToken ct)
     {
         var written = 0;
+        var stayed = true;
         for (var round = 1; round <= MaxSyncRounds; round++)
         {
             changes ??= TransitionChanges.Between(id, await transitions.ListAsync(id, ct), implied);
@@ -89,7 +114,8 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
             written += changes.Upserts.Count + changes.Deletes.Count;
 
             var current = await customers.GetFromStoreAsync(id, ct);
-            if (current?.ETag == etag) return written;
+            if (current?.ETag == etag) return (written, stayed);
+            stayed = false;
             logger.LogDebug("Customer {CustomerId} was written by another writer meanwhile; its transitions are compared again (round {Round})", id, round);
             etag = current?.ETag;
             implied = current is null ? [] : update.TransitionsOf(current.Document);

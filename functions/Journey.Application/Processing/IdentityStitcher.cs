@@ -137,7 +137,7 @@ public sealed class IdentityStitcher(
             }
             try
             {
-                await writer.WriteAsync(doc, stored, reconcile: false, ct);
+                await writer.WriteAsync(doc, stored, someKnown: false, ct);
                 logger.LogInformation("Merged profile {Source} into {Target}", source.Id, targetId);
                 break;
             }

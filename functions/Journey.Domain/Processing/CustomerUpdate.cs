@@ -60,7 +60,8 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
     /// once the document had to forget the ids of its oldest compacted events, an unknown id at or
     /// below the highest stream position already applied from its partition is taken for a replay
     /// too. (Before that, position alone cannot decide: one batch may carry events of the same
-    /// person under two ids, applied as two groups in either order.) Returns how many were added.
+    /// person under two ids, applied as two groups in either order.) Returns how many were added;
+    /// when none was, the document is left unchanged.
     /// </summary>
     public int AddEvents(CustomerDocument doc, IReadOnlyList<PositionedEvent> events)
     {
@@ -87,6 +88,8 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
             AdoptTraits(doc, pe.Event);
             added++;
         }
+        // A group of events all applied already leaves the document as it was.
+        if (added == 0) return 0;
         foreach (var (partition, seq) in maxPositions)
         {
             if (seq > journey.Positions.GetValueOrDefault(partition, -1)) journey.Positions[partition] = seq;
