@@ -97,7 +97,12 @@ public static class CollectorEndpoints
             using (document)
             {
                 var root = document.RootElement;
-                var writeKey = WriteKeyAuth.From(http.Request, root);
+                var writeKey = WriteKeyAuth.From(http.Request, root, out var invalidKey);
+                if (invalidKey is not null)
+                {
+                    await WriteAsync(http, ErrorResponses.BadRequest(invalidKey, "writeKey"));
+                    return;
+                }
                 if (!collector.IsAccepted(writeKey))
                 {
                     await WriteAsync(http, ErrorResponses.Unauthorized(UnknownKeyMessage(writeKey)));
