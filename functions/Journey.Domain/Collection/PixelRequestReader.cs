@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Journey.Domain.Enrichment;
 using Journey.Domain.Events;
@@ -24,37 +25,64 @@ namespace Journey.Domain.Collection;
 /// 15 digits so a double holds it exactly) becomes a JSON number; anything else stays a string
 /// (<c>A1</c>, <c>007</c>, <c>01234</c>). A repeated name keeps its last value.</description></item>
 /// </list>
-/// Errors name the query parameter (uid, mid, ts). Device and channel come from the User-Agent
-/// header and the url/ref pair; the IP from the remote address, anonymised unless configured otherwise.
+/// Errors name the query parameter (uid, mid, ts, p_name, ...); a name or value that does not
+/// percent-decode to valid UTF-8 (<c>uid=%FF</c>, <c>p_name=%C3%28</c>) is an error too. Device and
+/// channel come from the User-Agent header and the url/ref pair; the IP from the remote address,
+/// anonymised unless configured otherwise.
 /// </summary>
 public static class PixelRequestReader
 {
     private const long MinUnixMilliseconds = -62_135_596_800_000;
     private const long MaxUnixMilliseconds = 253_402_300_799_999;
 
-    /// <summary>Reads a raw query string (<c>?k=...&amp;e=...</c>, percent-encoded, '+' as space).</summary>
+    /// <summary>
+    /// Reads a raw query string (<c>?k=...&amp;e=...</c>, percent-encoded UTF-8, '+' as space). Every
+    /// parameter name and value must decode to valid UTF-8, the ones the pixel ignores too [the
+    /// parameter's name; for a bad name, the name as sent, still percent-encoded].
+    /// </summary>
     public static CollectionResult ReadQueryString(string? queryString, CollectorContext context)
     {
         var hit = new Hit();
         foreach (var pair in new QueryPairs(queryString))
         {
             if (pair.Key.IsEmpty) continue;
-            hit.Add(Url.Decode(pair.Key), Url.Decode(pair.Value));
+            if (!QueryText.TryDecode(pair.Key, out var key, out var keyProblem))
+            {
+                var sent = Printable(pair.Key);
+                return CollectionResult.Failure(context.FieldPrefix + sent, $"the parameter name {JsonFields.Quote(sent)} is not valid UTF-8 ({keyProblem}); percent-encode text as UTF-8 (é is %C3%A9)");
+            }
+            if (!QueryText.TryDecode(pair.Value, out var value, out var valueProblem))
+                return CollectionResult.Failure(context.FieldPrefix + key, InvalidValue(key, valueProblem));
+            hit.Add(key, value);
         }
         return hit.ToEvent(context);
     }
 
-    /// <summary>The write key (<c>k</c>) of a raw query string: its first value, decoded; null when there is none.</summary>
-    public static string? WriteKey(string? queryString)
+    /// <summary>
+    /// The write key (<c>k</c>) of a raw query string: its first value, decoded; null when there is
+    /// none, or when it is not valid UTF-8 (then <paramref name="error"/> says so, naming k).
+    /// </summary>
+    public static string? WriteKey(string? queryString, out CollectionError? error)
     {
+        error = null;
         foreach (var pair in new QueryPairs(queryString))
         {
-            if (pair.Key.SequenceEqual("k") || (pair.Key.IndexOfAny('%', '+') >= 0 && Url.Decode(pair.Key) == "k"))
-                return Url.Decode(pair.Value);
+            if (!pair.Key.SequenceEqual("k") && !(pair.Key.IndexOfAny('%', '+') >= 0 && QueryText.TryDecode(pair.Key, out var name, out _) && name == "k"))
+                continue;
+            if (QueryText.TryDecode(pair.Value, out var key, out var problem)) return key;
+            error = new CollectionError(InvalidValue("k", problem), "k");
+            return null;
         }
 
         return null;
     }
+
+    private static string InvalidValue(string name, string problem) =>
+        $"the value of {name} is not valid UTF-8 ({problem}); percent-encode text as UTF-8 (é is %C3%A9)";
+
+    /// <summary>Text as sent, for an error: a lone surrogate (which JSON cannot carry) becomes U+FFFD.</summary>
+    private static string Printable(ReadOnlySpan<char> sent) =>
+        sent.IndexOfAnyInRange('\uD800', '\uDFFF') < 0 ? new string(sent) : Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(sent.ToArray()));
 
     /// <summary>True when <paramref name="value"/> is a plain decimal number a double holds exactly.</summary>
     internal static bool LooksNumeric(ReadOnlySpan<char> value)

@@ -9,6 +9,9 @@ namespace Journey.Domain.Collection;
 /// <c>{"batch": [messages], "sentAt": "...", "context": {...}, "writeKey": "..."}</c>.
 /// <list type="bullet">
 /// <item>The body is a JSON object of at most 500 KB [body, batch].</item>
+/// <item>Every string and property name in it is valid UTF-8, checked over the whole body first
+/// [its path: <c>batch[3].userId</c>, <c>batch[3].properties.sku</c>, <c>context.page.url</c>; for a bad
+/// property name the object holding it: <c>batch[3].traits</c>, <c>batch[3]</c>, body].</item>
 /// <item><c>batch</c> is a non-empty array [batch]; every item is a message with its own <c>type</c>.</item>
 /// <item>The batch's <c>sentAt</c> applies to items without their own; the batch's <c>context</c>
 /// lies under each item's: an item's field wins, a field it lacks comes from the batch
@@ -33,6 +36,8 @@ public static class SegmentBatchReader
             return Fail(prefix + "body", $"a batch must be a JSON object like {{\"batch\": [...]}}, not {JsonFields.Describe(body.ValueKind)}");
         if (rawSizeBytes > CollectionLimits.MaxBatchBytes)
             return Fail(prefix + "batch", $"the batch is {rawSizeBytes} bytes; the limit is {CollectionLimits.MaxBatchBytes} bytes (500 KB)");
+        if (Utf8Text.FindInvalid(body) is { } invalidText)
+            return Fail(prefix + (invalidText.Field.Length == 0 ? "body" : invalidText.Field), invalidText.Error);
 
         var items = JsonFields.Get(body, "batch");
         if (items is null)
@@ -60,7 +65,7 @@ public static class SegmentBatchReader
         var index = 0;
         foreach (var item in items.Value.EnumerateArray())
         {
-            var result = SegmentMessageReader.ReadCore(item, routeType: null, JsonFields.RawSize(item), context, defaults);
+            var result = SegmentMessageReader.ReadCore(item, routeType: null, JsonFields.RawSize(item), context, defaults, textChecked: true);
             if (!result.IsSuccess)
             {
                 var position = string.Create(CultureInfo.InvariantCulture, $"{prefix}batch[{index}]");

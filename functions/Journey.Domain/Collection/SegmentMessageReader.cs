@@ -12,6 +12,8 @@ namespace Journey.Domain.Collection;
 /// <list type="bullet">
 /// <item>the message is a JSON object [body];</item>
 /// <item>its raw size is at most 32 KB [size];</item>
+/// <item>every string and property name in it is valid UTF-8 (no lone surrogate escapes either)
+/// [the path of the string, e.g. <c>properties.items[2].sku</c>; the object holding a bad name];</item>
 /// <item>the type comes from the route, else from <c>type</c> [type];</item>
 /// <item><c>userId</c> and <c>anonymousId</c> are strings or numbers (a number becomes its text;
 /// empty or whitespace is missing) and at least one is set [userId / anonymousId];</item>
@@ -51,13 +53,19 @@ public static class SegmentMessageReader
     /// <summary>Batch-level values that items without their own inherit.</summary>
     internal readonly record struct BatchDefaults(DateTimeOffset? SentAt, JsonElement? Context);
 
-    /// <summary>Reads a message; error fields are relative to the message ("" for the message itself) and unprefixed.</summary>
-    internal static CollectionResult ReadCore(JsonElement message, MessageType? routeType, int rawSizeBytes, CollectorContext context, BatchDefaults batch)
+    /// <summary>
+    /// Reads a message; error fields are relative to the message ("" for the message itself) and unprefixed.
+    /// <paramref name="textChecked"/>: the caller has already checked all the message's text is valid UTF-8 (a batch checks its body whole).
+    /// </summary>
+    internal static CollectionResult ReadCore(JsonElement message, MessageType? routeType, int rawSizeBytes, CollectorContext context, BatchDefaults batch, bool textChecked = false)
     {
         if (message.ValueKind != JsonValueKind.Object)
             return Fail("", $"a message must be a JSON object, not {JsonFields.Describe(message.ValueKind)}");
         if (rawSizeBytes > CollectionLimits.MaxMessageBytes)
             return Fail("size", $"the message is {rawSizeBytes} bytes; the limit is {CollectionLimits.MaxMessageBytes} bytes (32 KB)");
+
+        // Text: reading a string that is not valid UTF-8 would throw, and copying one would alter it.
+        if (!textChecked && Utf8Text.FindInvalid(message) is { } invalidText) return CollectionResult.Failure(invalidText);
 
         var fields = MessageFields.Read(message);
 

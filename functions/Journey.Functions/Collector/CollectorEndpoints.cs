@@ -30,7 +30,12 @@ public static class CollectorEndpoints
     {
         // The raw query string, read by the domain reader itself (one pass, no query collection).
         var query = http.Request.QueryString.Value;
-        var writeKey = PixelRequestReader.WriteKey(query);
+        var writeKey = PixelRequestReader.WriteKey(query, out var invalidKey);
+        if (invalidKey is not null)
+        {
+            await WriteAsync(http, ErrorResponses.BadRequest(invalidKey.Error, invalidKey.Field));
+            return;
+        }
         if (!collector.IsAccepted(writeKey))
         {
             await WriteAsync(http, ErrorResponses.Unauthorized(UnknownKeyMessage(writeKey), "k"));
@@ -92,7 +97,12 @@ public static class CollectorEndpoints
             using (document)
             {
                 var root = document.RootElement;
-                var writeKey = WriteKeyAuth.From(http.Request, root);
+                var writeKey = WriteKeyAuth.From(http.Request, root, out var invalidKey);
+                if (invalidKey is not null)
+                {
+                    await WriteAsync(http, ErrorResponses.BadRequest(invalidKey, "writeKey"));
+                    return;
+                }
                 if (!collector.IsAccepted(writeKey))
                 {
                     await WriteAsync(http, ErrorResponses.Unauthorized(UnknownKeyMessage(writeKey)));

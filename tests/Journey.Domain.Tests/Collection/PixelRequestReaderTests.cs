@@ -45,7 +45,8 @@ public class PixelRequestReaderTests
     [InlineData(null, null)]
     public void The_write_key_is_the_first_k_decoded(string? query, string? expected)
     {
-        Assert.Equal(expected, PixelRequestReader.WriteKey(query));
+        Assert.Equal(expected, PixelRequestReader.WriteKey(query, out var error));
+        Assert.Null(error);
     }
 
     [Theory]
