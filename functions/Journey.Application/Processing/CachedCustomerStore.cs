@@ -62,6 +62,24 @@ public sealed class CachedCustomerStore(ICustomerStore inner, int capacity = 1_0
     }
 
     /// <summary>
+    /// The document without taking it out of the cache (one read from the store, kept here, when it
+    /// is not cached): for readers that only look at it, such as identity resolution following
+    /// redirects. The caller must not change it; to change a document, take it with <see cref="GetAsync"/>.
+    /// </summary>
+    public async Task<Versioned<CustomerDocument>?> PeekAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(id, out var cached))
+        {
+            Interlocked.Increment(ref _hits);
+            return cached;
+        }
+        Interlocked.Increment(ref _misses);
+        var stored = await inner.GetAsync(id, cancellationToken);
+        if (stored is not null && _cache.Count < capacity) _cache.TryAdd(id, stored);
+        return stored;
+    }
+
+    /// <summary>
     /// Hands back a document taken with <see cref="GetAsync"/> and not written (nothing in it changed),
     /// so that the next read finds it here again; unless something else was cached for its id meanwhile.
     /// </summary>
@@ -70,6 +88,9 @@ public sealed class CachedCustomerStore(ICustomerStore inner, int capacity = 1_0
         ArgumentNullException.ThrowIfNull(taken);
         if (_cache.Count < capacity) _cache.TryAdd(taken.Document.Id, taken);
     }
+
+    /// <summary>Drops the cached copy of <paramref name="id"/>, so that the next read goes to the store.</summary>
+    public void Forget(string id) => _cache.TryRemove(id, out _);
 
     /// <summary>
     /// The document as the store holds it now, whatever is cached (to tell whether another writer

@@ -17,10 +17,12 @@ namespace Journey.Application.Processing;
 /// its transitions before this one's landed), the transitions are brought in line with the
 /// document as it is now, until the document stays put. So once writers stop, the
 /// <c>transitions</c> container equals what the document implies, whatever the interleaving.
-/// A writer that stops between its document and its transitions (a crash, a store failure) fails
-/// its batch; the batch is delivered again, its events are then all known, and
-/// <see cref="ReconcileAsync"/> compares the container with the document itself, unless this writer
-/// wrote that very document object and its transitions and saw it stay put (it then knows them).
+/// A writer may stop between its document and its transitions (a crash, a store failure), so the
+/// document's record of its transitions is trusted only by the writer that saw them written and
+/// the document stay put (it keeps that document object in its cache): a version read from the
+/// store is compared with the container itself (one single-partition query) before it is written
+/// again. A batch delivered again finds its events all known; <see cref="ReconcileAsync"/> then
+/// compares the container with the document, again unless this writer knows it.
 /// </remarks>
 public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionStore transitions, CustomerUpdate update, TimeProvider clock, ILogger<CustomerWriter> logger)
 {
@@ -38,18 +40,14 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
     /// </summary>
     /// <param name="doc">The document with its changes applied (events added, a profile absorbed).</param>
     /// <param name="stored">The version <paramref name="doc"/> was read as; null for a new document.</param>
-    /// <param name="someKnown">
-    /// Some of the events were applied already: this may be a batch delivered again after a writer
-    /// stopped between the document and its transitions, so unless this writer knows the stored
-    /// version's transitions, they are compared with the container itself rather than with the
-    /// document's record of them.
-    /// </param>
     /// <exception cref="ConcurrencyConflictException"><paramref name="stored"/> is no longer the current version; nothing was written.</exception>
     /// <exception cref="EventsNotApplicableException">The journey cannot be folded from these events.</exception>
-    public async Task<CustomerWrite> WriteAsync(CustomerDocument doc, Versioned<CustomerDocument>? stored, bool someKnown, CancellationToken ct)
+    public async Task<CustomerWrite> WriteAsync(CustomerDocument doc, Versioned<CustomerDocument>? stored, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(doc);
-        var reconcile = someKnown && stored is not null && !_inLine.TryGetValue(stored.Document, out _);
+        // The stored version's record of its transitions is trusted only when this writer saw them written:
+        // the writer of a version read from the store may have stopped before its transitions.
+        var reconcile = stored is not null && !_inLine.TryGetValue(stored.Document, out _);
         var recorded = doc.Journey.Transitions;
         IReadOnlyList<TransitionDocument> implied;
         try
@@ -61,13 +59,15 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
             throw new EventsNotApplicableException($"the journey of customer {doc.Id} cannot be folded: {ex.GetType().Name}: {ex.Message}", ex);
         }
         var summaries = implied.Select(t => t.Summary()).ToList();
+        var changes = reconcile
+            ? TransitionChanges.Between(doc.Id, await transitions.ListAsync(doc.Id, ct), implied)
+            : TransitionChanges.Between(doc.Id, recorded, implied, summaries);
         doc.Journey.Transitions = summaries;
 
         var etag = stored is null ? await customers.CreateAsync(doc, ct) : await customers.ReplaceAsync(doc, stored.ETag, ct);
 
-        var changes = reconcile ? null : TransitionChanges.Between(doc.Id, recorded, implied, summaries);
         var written = 0;
-        if (changes is not { IsEmpty: true })
+        if (!changes.IsEmpty)
         {
             (written, var stayed) = await SyncAsync(doc.Id, etag, implied, changes, ct);
             if (!stayed) return new CustomerWrite(etag, written);
@@ -103,6 +103,22 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
     /// deleted, and whether the document stayed at <paramref name="etag"/> throughout.
     /// </summary>
     private async Task<(int Written, bool Stayed)> SyncAsync(string id, string? etag, IReadOnlyList<TransitionDocument> implied, TransitionChanges? changes, CancellationToken ct)
+    {
+        try
+        {
+            return await SyncRoundsAsync(id, etag, implied, changes, ct);
+        }
+        catch
+        {
+            // Some of this writer's transition writes may have landed after another writer checked its own
+            // (the same processor, or another): the cached document can no longer vouch for the container,
+            // so the batch delivered again compares them from the store.
+            customers.Forget(id);
+            throw;
+        }
+    }
+
+    private async Task<(int Written, bool Stayed)> SyncRoundsAsync(string id, string? etag, IReadOnlyList<TransitionDocument> implied, TransitionChanges? changes, CancellationToken ct)
     {
         var written = 0;
         var stayed = true;

@@ -1,7 +1,7 @@
-using Journey.Domain.Processing;
 using System.Collections.Concurrent;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;
+using Journey.Domain.Processing;
 using Microsoft.Extensions.Logging;
 
 namespace Journey.Application.Processing;
@@ -17,6 +17,12 @@ namespace Journey.Application.Processing;
 /// target (idempotent: the target records the source in <see cref="CustomerDocument.MergedIds"/>),
 /// then the pending copy is cleared. Whoever meets a redirect with a pending merge finishes it.
 /// </summary>
+/// <remarks>
+/// Following redirects only looks at documents (<see cref="CachedCustomerStore.PeekAsync"/>); only the
+/// document a caller will change is taken out of the cache. Links that are settled (done, or declined
+/// for good) and completed redirects are remembered, so a batch delivered again costs no store request
+/// for them.
+/// </remarks>
 public sealed class IdentityStitcher(
     CachedCustomerStore customers,
     ITransitionStore transitions,
@@ -27,19 +33,29 @@ public sealed class IdentityStitcher(
 {
     private const int MaxHops = 16;
     private const int MaxAttempts = 20;
-    private const int MaxCachedRedirects = 200_000;
+    private const int MaxRemembered = 200_000;
 
-    /// <summary>Completed redirects (id → id they point to). Completed redirects never change, so caching them is safe.</summary>
+    /// <summary>Completed redirects (id → id they point to). Completed redirects never change, so remembering them is safe.</summary>
     private readonly ConcurrentDictionary<string, string> _redirects = new(StringComparer.Ordinal);
 
-    /// <summary>The id of the document that holds this id's profile now (following redirects, finishing pending merges).</summary>
-    public async Task<string> ResolveAsync(string id, CancellationToken ct) => (await FindAsync(id, ct)).Id;
+    /// <summary>Links that need no more work: merged, or declined for a reason that cannot change (the source is another user, or merged elsewhere).</summary>
+    private readonly ConcurrentDictionary<(string Source, string Target), bool> _settled = new();
+
+    /// <summary>The id of the document that holds this id's profile now (following redirects, finishing pending merges). Takes nothing out of the cache.</summary>
+    public async Task<string> ResolveAsync(string id, CancellationToken ct) => (await ResolveDocumentAsync(id, ct)).Id;
 
     /// <summary>
-    /// The document that holds this id's profile now, as read on the way (null when there is none
-    /// yet), and its id; so that the caller need not read it again.
+    /// The document that holds this id's profile now (null when there is none yet), taken out of the
+    /// cache for the caller to change, and its id.
     /// </summary>
     public async Task<(string Id, Versioned<CustomerDocument>? Stored)> FindAsync(string id, CancellationToken ct)
+    {
+        var (resolved, seen) = await ResolveDocumentAsync(id, ct);
+        return (resolved, seen is null ? null : await customers.GetAsync(resolved, ct));
+    }
+
+    /// <summary>Follows redirects from <paramref name="id"/>, looking at documents without taking them; the last one seen, if any.</summary>
+    private async Task<(string Id, Versioned<CustomerDocument>? Seen)> ResolveDocumentAsync(string id, CancellationToken ct)
     {
         var current = id;
         for (var hop = 0; hop < MaxHops; hop++)
@@ -49,11 +65,11 @@ public sealed class IdentityStitcher(
                 current = cached;
                 continue;
             }
-            var stored = await customers.GetAsync(current, ct);
-            if (stored is null || !stored.Document.IsRedirect) return (current, stored);
-            if (stored.Document.PendingMerge is not null) await CompleteMergeAsync(stored, ct);
-            else Remember(current, stored.Document.MergedInto!);
-            current = stored.Document.MergedInto!;
+            var seen = await customers.PeekAsync(current, ct);
+            if (seen is null || !seen.Document.IsRedirect) return (current, seen);
+            if (seen.Document.PendingMerge is not null) await CompleteMergeAsync(seen, ct);
+            else Remember(current, seen.Document.MergedInto!);
+            current = seen.Document.MergedInto!;
         }
         logger.LogError("Identity {Id} redirects more than {MaxHops} times; using {Current}", id, MaxHops, current);
         return (current, null);
@@ -62,7 +78,7 @@ public sealed class IdentityStitcher(
     /// <summary>Links <paramref name="source"/> to <paramref name="target"/>: merges the source's profile into the target's.</summary>
     public async Task LinkAsync(string source, string target, bool allowUserMerge, CancellationToken ct)
     {
-        if (_redirects.TryGetValue(source, out var known) && known == target) return;
+        if (_settled.ContainsKey((source, target))) return;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var resolvedTarget = await ResolveAsync(target, ct);
@@ -72,7 +88,7 @@ public sealed class IdentityStitcher(
                 return;
             }
 
-            var stored = await customers.GetAsync(source, ct);
+            var stored = await customers.PeekAsync(source, ct);
             try
             {
                 if (stored is null)
@@ -80,6 +96,7 @@ public sealed class IdentityStitcher(
                     // Nothing to move yet: a redirect makes the source's later events land on the target.
                     await customers.CreateAsync(new CustomerDocument { Id = source, MergedInto = target, UpdatedAt = clock.GetUtcNow() }, ct);
                     Remember(source, target);
+                    Settle(source, target);
                     return;
                 }
 
@@ -90,18 +107,21 @@ public sealed class IdentityStitcher(
                     var resolvedSource = await ResolveAsync(doc.MergedInto!, ct);
                     if (resolvedSource != resolvedTarget)
                         logger.LogInformation("Id {Source} is already merged into {MergedInto}; not merging it into {Target}", source, doc.MergedInto, target);
+                    Settle(source, target);
                     return;
                 }
 
                 if (doc.UserId is not null && doc.UserId != target && !allowUserMerge)
                 {
                     logger.LogInformation("Id {Source} belongs to user {UserId}; an identify does not merge two users (use alias)", source, doc.UserId);
+                    Settle(source, target);
                     return;
                 }
 
                 var redirect = new CustomerDocument { Id = source, MergedInto = target, PendingMerge = doc, UpdatedAt = clock.GetUtcNow() };
                 var etag = await customers.ReplaceAsync(redirect, stored.ETag, ct);
                 await CompleteMergeAsync(new Versioned<CustomerDocument>(redirect, etag), ct);
+                Settle(source, target);
                 return;
             }
             catch (ConcurrencyConflictException)
@@ -124,8 +144,12 @@ public sealed class IdentityStitcher(
             var targetId = await ResolveAsync(source.MergedInto!, ct);
             var stored = await customers.GetAsync(targetId, ct);
             if (stored?.Document.IsRedirect == true) continue; // merged away meanwhile: resolve again
+            if (stored is not null && stored.Document.MergedIds.Contains(source.Id))
+            {
+                customers.Return(stored); // absorbed already (a merge finished by someone else, or by an earlier delivery)
+                break;
+            }
             var doc = stored?.Document ?? CustomerUpdate.NewProfile(targetId);
-            if (doc.MergedIds.Contains(source.Id)) break;
 
             try
             {
@@ -137,7 +161,7 @@ public sealed class IdentityStitcher(
             }
             try
             {
-                await writer.WriteAsync(doc, stored, someKnown: false, ct);
+                await writer.WriteAsync(doc, stored, ct);
                 logger.LogInformation("Merged profile {Source} into {Target}", source.Id, targetId);
                 break;
             }
@@ -161,7 +185,13 @@ public sealed class IdentityStitcher(
 
     private void Remember(string source, string target)
     {
-        if (_redirects.Count > MaxCachedRedirects) _redirects.Clear();
+        if (_redirects.Count > MaxRemembered) _redirects.Clear();
         _redirects[source] = target;
+    }
+
+    private void Settle(string source, string target)
+    {
+        if (_settled.Count > MaxRemembered) _settled.Clear();
+        _settled[(source, target)] = true;
     }
 }

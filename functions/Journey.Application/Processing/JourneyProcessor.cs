@@ -127,7 +127,7 @@ public sealed class JourneyProcessor(
 
             try
             {
-                var write = await writer.WriteAsync(doc, stored, someKnown: added < events.Count, ct);
+                var write = await writer.WriteAsync(doc, stored, ct);
                 counts.Add(ref counts.Applied, added);
                 counts.Add(ref counts.Duplicates, events.Count - added);
                 counts.Add(ref counts.CustomerWrites, 1);

@@ -68,18 +68,32 @@ public sealed class CosmosTestServer : IAsyncLifetime
     /// The production options keep the platform's certificate validation; only this pipeline accepts
     /// the test server's self-signed certificate.
     /// </summary>
-    public CosmosClient CreateClient(CosmosStoreOptions options, Func<HttpRequestMessage, HttpResponseMessage?>? fault = null)
+    public CosmosClient CreateClient(CosmosStoreOptions options, Func<HttpRequestMessage, HttpResponseMessage?>? fault = null) =>
+        CreateClient(options, fault is null ? null : (request, send) => fault(request) is { } answer ? Task.FromResult(answer) : send());
+
+    /// <summary>
+    /// A client whose every request goes through <paramref name="around"/>, which may answer it itself,
+    /// forward it (the second argument) and answer something else (the store applied it, the answer is
+    /// lost), or throw: the fault-injecting proxy in front of the test server.
+    /// </summary>
+    public CosmosClient CreateClient(CosmosStoreOptions options, Func<HttpRequestMessage, Func<Task<HttpResponseMessage>>, Task<HttpResponseMessage>>? around)
     {
         var client = CosmosJourneyStore.CreateClient(options, clientOptions =>
-            clientOptions.HttpClientFactory = () => new HttpClient(CreateHandlers(fault), disposeHandler: true));
+            clientOptions.HttpClientFactory = () => new HttpClient(CreateHandlers(around), disposeHandler: true));
         lock (_disposables) _disposables.Add(client);
         return client;
     }
 
     /// <summary>A store over a new test client; <see cref="CosmosJourneyStore.InitializeAsync"/> is not called.</summary>
-    public CosmosJourneyStore CreateStore(CosmosStoreOptions options, RequestChargeMeter? meter = null, Func<HttpRequestMessage, HttpResponseMessage?>? fault = null)
+    public CosmosJourneyStore CreateStore(CosmosStoreOptions options, RequestChargeMeter? meter = null, Func<HttpRequestMessage, HttpResponseMessage?>? fault = null) =>
+        Track(new CosmosJourneyStore(CreateClient(options, fault), options, NullLogger<CosmosJourneyStore>.Instance, meter));
+
+    /// <summary>A store over a client whose requests go through <paramref name="around"/> (see <see cref="CreateClient(CosmosStoreOptions, Func{HttpRequestMessage, Func{Task{HttpResponseMessage}}, Task{HttpResponseMessage}}?)"/>).</summary>
+    public CosmosJourneyStore CreateStore(CosmosStoreOptions options, Func<HttpRequestMessage, Func<Task<HttpResponseMessage>>, Task<HttpResponseMessage>> around) =>
+        Track(new CosmosJourneyStore(CreateClient(options, around), options, NullLogger<CosmosJourneyStore>.Instance));
+
+    private CosmosJourneyStore Track(CosmosJourneyStore store)
     {
-        var store = new CosmosJourneyStore(CreateClient(options, fault), options, NullLogger<CosmosJourneyStore>.Instance, meter);
         lock (_disposables) _disposables.Add(store);
         return store;
     }
@@ -139,10 +153,10 @@ public sealed class CosmosTestServer : IAsyncLifetime
         if (_server is not null) await _server.DisposeAsync();
     }
 
-    private HttpMessageHandler CreateHandlers(Func<HttpRequestMessage, HttpResponseMessage?>? fault)
+    private HttpMessageHandler CreateHandlers(Func<HttpRequestMessage, Func<Task<HttpResponseMessage>>, Task<HttpResponseMessage>>? around)
     {
         HttpMessageHandler handler = new CosmosTestServerFixups(_writtenDocuments) { InnerHandler = new SharedTransport(_transport!) };
-        if (fault is not null) handler = new FaultInjector(fault) { InnerHandler = handler };
+        if (around is not null) handler = new FaultInjector(around) { InnerHandler = handler };
         return handler;
     }
 
@@ -181,15 +195,14 @@ public sealed class CosmosTestServer : IAsyncLifetime
         }
     }
 
-    /// <summary>Answers chosen requests itself (a 503, a thrown HttpRequestException…) to test the adapter's error paths.</summary>
-    private sealed class FaultInjector(Func<HttpRequestMessage, HttpResponseMessage?> fault) : DelegatingHandler
+    /// <summary>Answers chosen requests itself (a 503, a thrown HttpRequestException…), before or after forwarding them, to test the adapter's error paths.</summary>
+    private sealed class FaultInjector(Func<HttpRequestMessage, Func<Task<HttpResponseMessage>>, Task<HttpResponseMessage>> around) : DelegatingHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var response = fault(request);
-            if (response is null) return base.SendAsync(request, cancellationToken);
-            response.RequestMessage = request;
-            return Task.FromResult(response);
+            var response = await around(request, () => base.SendAsync(request, cancellationToken));
+            response.RequestMessage ??= request;
+            return response;
         }
     }
 }

@@ -60,8 +60,8 @@ public sealed class TransitionRaceTests
             var partition0 = ProcessorHarness.CreateProcessor(shared, shared, shared, Rules, clock);
             var partition1 = ProcessorHarness.CreateProcessor(shared, shared, shared, Rules, clock);
             await interleaving.RunAsync(
-                () => DeliverUntilDoneAsync(partition0, Anonymous()),
-                () => DeliverUntilDoneAsync(partition1, Identified()));
+                () => Processors.DeliverUntilDoneAsync(partition0, Anonymous()),
+                () => Processors.DeliverUntilDoneAsync(partition1, Identified()));
             steps.Add(interleaving.Steps);
 
             var customer = await CustomerAsync(store, "u1");
@@ -84,22 +84,6 @@ public sealed class TransitionRaceTests
         await processor.ProcessAsync(Identified(), CancellationToken.None);
         await processor.ProcessAsync(Anonymous(), CancellationToken.None);
         return await CustomerAsync(store, "u1");
-    }
-
-    /// <summary>As the trigger and the dispatcher do: a batch that fails is delivered again.</summary>
-    private static async Task DeliverUntilDoneAsync(JourneyProcessor processor, List<StreamRecord> batch)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await processor.ProcessAsync(batch, CancellationToken.None);
-                return;
-            }
-            catch (StoreUnavailableException) when (attempt < 10)
-            {
-            }
-        }
     }
 
     private static async Task<CustomerDocument> CustomerAsync(InMemoryJourneyStore store, string id)

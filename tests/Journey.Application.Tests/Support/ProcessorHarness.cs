@@ -22,14 +22,8 @@ public sealed class ProcessorHarness
     }
 
     /// <summary>A processor wired as the composition root wires it, over these stores.</summary>
-    public static JourneyProcessor CreateProcessor(ICustomerStore customers, ITransitionStore transitions, IDeadLetterStore deadLetters, JourneyRulesOptions options, TimeProvider clock)
-    {
-        var update = new CustomerUpdate(new JourneyFold(options), options);
-        var cache = new CachedCustomerStore(customers);
-        var writer = new CustomerWriter(cache, transitions, update, clock, NullLogger<CustomerWriter>.Instance);
-        var identity = new IdentityStitcher(cache, transitions, update, writer, clock, NullLogger<IdentityStitcher>.Instance);
-        return new JourneyProcessor(identity, writer, update, deadLetters, options, clock, NullLogger<JourneyProcessor>.Instance);
-    }
+    public static JourneyProcessor CreateProcessor(ICustomerStore customers, ITransitionStore transitions, IDeadLetterStore deadLetters, JourneyRulesOptions options, TimeProvider clock) =>
+        Processors.Create(customers, transitions, deadLetters, options, clock);
 
     public InMemoryJourneyStore Store { get; } = new();
     public FakeTimeProvider Clock { get; } = new(Events.T0.AddDays(1));

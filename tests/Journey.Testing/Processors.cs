@@ -1,0 +1,40 @@
+using Journey.Application.Processing;
+using Journey.Domain.Ports;
+using Journey.Domain.Processing;
+using Journey.Domain.Stages;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Journey.Testing;
+
+/// <summary>Processors wired as the composition root wires them (one cache, one CustomerUpdate), over the stores a test brings.</summary>
+public static class Processors
+{
+    public static JourneyProcessor Create(ICustomerStore customers, ITransitionStore transitions, IDeadLetterStore deadLetters, JourneyRulesOptions options, TimeProvider clock)
+    {
+        var update = new CustomerUpdate(new JourneyFold(options), options);
+        var cache = new CachedCustomerStore(customers);
+        var writer = new CustomerWriter(cache, transitions, update, clock, NullLogger<CustomerWriter>.Instance);
+        var identity = new IdentityStitcher(cache, transitions, update, writer, clock, NullLogger<IdentityStitcher>.Instance);
+        return new JourneyProcessor(identity, writer, update, deadLetters, options, clock, NullLogger<JourneyProcessor>.Instance);
+    }
+
+    /// <summary>
+    /// Hands the batch to <paramref name="processor"/> until it succeeds, as the Event Hubs trigger's
+    /// retry policy and the local dispatcher do; returns how many attempts failed.
+    /// </summary>
+    public static async Task<int> DeliverUntilDoneAsync(IJourneyProcessor processor, IReadOnlyList<StreamRecord> batch, int maxAttempts = 10_000)
+    {
+        for (var failed = 0; ; failed++)
+        {
+            try
+            {
+                await processor.ProcessAsync(batch, CancellationToken.None);
+                return failed;
+            }
+            catch (Exception) when (failed + 1 < maxAttempts)
+            {
+                // delivered again
+            }
+        }
+    }
+}
