@@ -43,7 +43,7 @@ public static class DailyJobBenchmark
         });
         var summary = await job.RunAsync(asOf, progress, CancellationToken.None);
         using var process = Process.GetCurrentProcess();
-        Console.WriteLine($"daily job as of {asOf:yyyy-MM-dd}: {summary.CustomersScanned:N0} customers, {summary.PredictionsPatched:N0} predictions patched, {summary.MetricsWritten} documents written");
+        Console.WriteLine($"daily job as of {asOf:yyyy-MM-dd}: {summary.CustomersScanned:N0} customers, {summary.CustomersPatched:N0} customers patched, {summary.MetricsWritten} documents written");
         Console.WriteLine($"  CLV fit      {summary.ClvFitSeconds,6:N2} s");
         Console.WriteLine($"  CLV scoring  {summary.ClvScoreSeconds,6:N2} s");
         Console.WriteLine($"  total        {clock.Elapsed.TotalSeconds,6:N1} s");

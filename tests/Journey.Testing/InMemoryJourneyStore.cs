@@ -6,7 +6,10 @@ using Journey.Domain.Serialization;
 
 namespace Journey.Testing;
 
-/// <summary>A store fake with Cosmos-like ETag semantics; documents are kept as JSON so no reference is shared with the processor.</summary>
+/// <summary>
+/// A store fake with Cosmos-like ETag semantics; documents are kept as JSON so no reference is shared
+/// with the processor. The store contracts run against it too (Journey.Application.Tests/Store).
+/// </summary>
 public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDeadLetterStore
 {
     private readonly ConcurrentDictionary<string, (string ETag, string Json)> _customers = new();
@@ -23,6 +26,7 @@ public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDe
 
     public Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var etag = NextETag();
         if (!_customers.TryAdd(document.Id, (etag, JourneyJson.Serialize(document))))
             throw new ConcurrencyConflictException($"customer {document.Id} exists");
@@ -32,6 +36,7 @@ public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDe
 
     public Task<string> ReplaceAsync(CustomerDocument document, string ifMatch, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var etag = NextETag();
         if (!_customers.TryGetValue(document.Id, out var current) || current.ETag != ifMatch ||
             !_customers.TryUpdate(document.Id, (etag, JourneyJson.Serialize(document)), current))

@@ -30,7 +30,7 @@ public sealed class InMemoryMetricsStore : IMetricsStore
         Task.FromResult(_documents.Values.Select(JourneyJson.Deserialize<MetricsDocument>).Select(d => d.Date).Order(StringComparer.Ordinal).LastOrDefault());
 }
 
-/// <summary>Patches predictions onto the documents of an <see cref="InMemoryJourneyStore"/>, recording every patch.</summary>
+/// <summary>Patches predictions and lifecycle statuses onto the documents of an <see cref="InMemoryJourneyStore"/>, recording every patch.</summary>
 public sealed class InMemoryPredictionStore(InMemoryJourneyStore store) : IPredictionStore
 {
     private readonly List<PredictionUpdate> _patched = [];
@@ -47,7 +47,12 @@ public sealed class InMemoryPredictionStore(InMemoryJourneyStore store) : IPredi
             _patched.Add(update);
             var current = await store.GetAsync(update.CustomerId, cancellationToken);
             if (current is null) continue;
-            current.Document.Predictions = update.Predictions;
+            if (update.Predictions is not null) current.Document.Predictions = update.Predictions;
+            if (update.Lifecycle is { } lifecycle)
+            {
+                current.Document.Lifecycle.Status = lifecycle.Status;
+                current.Document.Lifecycle.Since = lifecycle.Since;
+            }
             await store.ReplaceAsync(current.Document, current.ETag, cancellationToken);
         }
     }

@@ -74,10 +74,21 @@ public sealed class Acquisition
     public string? MessageId { get; set; }
 }
 
+/// <summary>
+/// Whether a customer is slipping away. <see cref="LastSeen"/> is kept by the processor; <see cref="Status"/>
+/// and <see cref="Since"/> are the daily job's, as of its date (a patch, like the predictions): the
+/// processor never writes a status of its own, so a status does not depend on when events happened
+/// to be processed.
+/// </summary>
 public sealed class Lifecycle
 {
-    /// <summary>active, at_risk or lapsed (the daily job refines it with P(alive)).</summary>
-    public string Status { get; set; } = "active";
+    /// <summary>active, at_risk or lapsed as of the daily job's date (<see cref="Metrics.LifecycleRule"/>); null until the job first counted the customer.</summary>
+    public string? Status { get; set; }
+
+    /// <summary>The as-of date (yyyy-MM-dd) of the first daily run that found <see cref="Status"/>.</summary>
+    public string? Since { get; set; }
+
+    /// <summary>The time of the customer's latest event.</summary>
     public DateTimeOffset? LastSeen { get; set; }
 }
 

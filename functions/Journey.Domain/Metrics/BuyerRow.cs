@@ -35,6 +35,10 @@ internal struct BuyerRow
     /// <summary>The hash of the predictions stored on the document (0 when it has none).</summary>
     public ulong StoredPredictionsHash;
 
+    /// <summary>The lifecycle status stored on the document, and the days without activity by D.</summary>
+    public string? StoredLifecycleStatus;
+    public int DaysInactive;
+
     // results
     public byte R;
     public byte F;
@@ -87,6 +91,8 @@ internal struct BuyerRow
             EmailOpens = c.EmailOpened,
             EmailClicks = c.EmailClicked,
             StoredPredictionsHash = PredictionsHash.Of(c.StoredPredictions),
+            StoredLifecycleStatus = c.StoredLifecycleStatus is null ? null : pool.Get(c.StoredLifecycleStatus),
+            DaysInactive = c.DaysInactive,
         };
     }
 }

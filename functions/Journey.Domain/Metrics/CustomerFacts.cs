@@ -69,6 +69,12 @@ public sealed class CustomerFacts
     /// <summary>The predictions currently stored on the document.</summary>
     public Predictions? StoredPredictions { get; init; }
 
+    /// <summary>The lifecycle status currently stored on the document (null before the daily job first counted it).</summary>
+    public string? StoredLifecycleStatus { get; init; }
+
+    /// <summary>Whole days from the last day with activity up to D (the first-seen day when no day counts as active) to D.</summary>
+    public int DaysInactive { get; init; }
+
     /// <summary>
     /// The facts of <paramref name="doc"/> as of the end of <paramref name="asOf"/>, or null for a
     /// redirect document or a customer first seen after D. See <see cref="FactsSource"/> for the rule.
@@ -144,6 +150,8 @@ public sealed class CustomerFacts
             OrdersAfterEmail = email.OrdersAfterClick,
             ActiveDays = activeDays,
             StoredPredictions = doc.Predictions,
+            StoredLifecycleStatus = doc.Lifecycle.Status,
+            DaysInactive = when.DayNumber - (activeDays.Length > 0 ? activeDays[^1] : AsOf.DayOf(firstSeen)),
         };
         foreach (var (stage, at) in stages)
         {

@@ -20,6 +20,18 @@ public sealed class DailyJobOptions
     /// <summary>Progress is reported every this many scanned documents.</summary>
     public int ProgressInterval { get; set; } = 10_000;
 
+    /// <summary>Without activity this long by the as-of date, a customer is at risk (when P(alive) does not decide, see <see cref="LifecycleRule"/>).</summary>
+    public TimeSpan AtRiskAfter { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Without activity this long by the as-of date, a customer has lapsed.</summary>
+    public TimeSpan LapsedAfter { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>A repeat buyer whose P(alive) is below this is at risk (when the CLV model is fitted).</summary>
+    public double AtRiskBelowProbabilityAlive { get; set; } = 0.5;
+
+    /// <summary>A repeat buyer whose P(alive) is below this has lapsed.</summary>
+    public double LapsedBelowProbabilityAlive { get; set; } = 0.2;
+
     /// <summary>Checks the options; returns the problems found, each naming the setting.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -29,6 +41,11 @@ public sealed class DailyJobOptions
         if (PredictionBatchSize < 1) problems.Add($"{SectionName}:PredictionBatchSize must be at least 1 (was {PredictionBatchSize}).");
         if (!(BestCustomersShare > 0 && BestCustomersShare < 1)) problems.Add($"{SectionName}:BestCustomersShare must be between 0 and 1 exclusive (was {BestCustomersShare}).");
         if (ProgressInterval < 1) problems.Add($"{SectionName}:ProgressInterval must be at least 1 (was {ProgressInterval}).");
+        if (AtRiskAfter < TimeSpan.FromDays(1)) problems.Add($"{SectionName}:AtRiskAfter must be at least a day (was {AtRiskAfter}).");
+        if (LapsedAfter <= AtRiskAfter) problems.Add($"{SectionName}:LapsedAfter must be longer than AtRiskAfter (was {LapsedAfter}, AtRiskAfter {AtRiskAfter}).");
+        if (!(AtRiskBelowProbabilityAlive > 0 && AtRiskBelowProbabilityAlive < 1)) problems.Add($"{SectionName}:AtRiskBelowProbabilityAlive must be between 0 and 1 exclusive (was {AtRiskBelowProbabilityAlive}).");
+        if (!(LapsedBelowProbabilityAlive > 0 && LapsedBelowProbabilityAlive < AtRiskBelowProbabilityAlive))
+            problems.Add($"{SectionName}:LapsedBelowProbabilityAlive must be above 0 and below AtRiskBelowProbabilityAlive (was {LapsedBelowProbabilityAlive}, AtRiskBelowProbabilityAlive {AtRiskBelowProbabilityAlive}).");
         return problems;
     }
 }
@@ -44,7 +61,7 @@ public sealed record DailyJobSummary(
     long ApproximateCustomers,
     int MetricsWritten,
     int MetricsUnchanged,
-    long PredictionsPatched,
+    long CustomersPatched,
     double ClvFitSeconds,
     double ClvScoreSeconds,
     double TotalSeconds);

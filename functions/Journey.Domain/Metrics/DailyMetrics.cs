@@ -29,7 +29,8 @@ public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger
 
     /// <summary>
     /// Counts one customer. Returns the update its document needs when that is known now (a customer
-    /// without orders); a buyer's update comes from <see cref="ChangedCustomers"/> after <see cref="Compute"/>.
+    /// without orders: its lifecycle status, from inactivity); a buyer's update comes from
+    /// <see cref="ChangedCustomers"/> after <see cref="Compute"/>. Null when nothing changed.
     /// </summary>
     public PredictionUpdate? Add(CustomerFacts facts)
     {
@@ -45,9 +46,8 @@ public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger
         }
         // Predictions from a run for a later date, when the customer had ordered: nothing is predicted as of D.
         var predictions = new Predictions { AsOf = _when.Text };
-        return facts.StoredPredictions is not null && PredictionsHash.Of(facts.StoredPredictions) != PredictionsHash.Of(predictions)
-            ? new PredictionUpdate(facts.Id, predictions)
-            : null;
+        var changedPredictions = facts.StoredPredictions is not null && PredictionsHash.Of(facts.StoredPredictions) != PredictionsHash.Of(predictions);
+        return Update(facts.Id, changedPredictions ? predictions : null, LifecycleRule.StatusAsOf(facts.DaysInactive, null, options), facts.StoredLifecycleStatus);
     }
 
     /// <summary>The per-customer metrics over the buyers' rows, and every metrics document's figures, by kind.</summary>
@@ -73,16 +73,29 @@ public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger
         return new DailyMetricsResult(documents, clv.Metrics.Status, clv.FitTime, clv.ScoreTime);
     }
 
-    /// <summary>After <see cref="Compute"/>: the buyers whose stored predictions differ from those as of D, with the new ones.</summary>
+    /// <summary>
+    /// After <see cref="Compute"/>: the buyers whose stored predictions or lifecycle status differ from
+    /// those as of D, with the new ones (P(alive) decides the status of a repeat buyer once the model is fitted).
+    /// </summary>
     public IEnumerable<PredictionUpdate> ChangedCustomers()
     {
         if (!_computed) throw new InvalidOperationException("Compute the metrics first.");
         for (var i = 0; i < _rows.Count; i++)
         {
-            var predictions = PredictionsOf(_rows[i], _when);
-            if (PredictionsHash.Of(predictions) != _rows[i].StoredPredictionsHash)
-                yield return new PredictionUpdate(_rows[i].Id, predictions);
+            var row = _rows[i];
+            var predictions = PredictionsOf(row, _when);
+            var probabilityAlive = row.Scored && row.Repeat.Frequency > 0 ? row.ProbabilityAlive : (double?)null;
+            var status = LifecycleRule.StatusAsOf(row.DaysInactive, probabilityAlive, options);
+            if (Update(row.Id, PredictionsHash.Of(predictions) != row.StoredPredictionsHash ? predictions : null, status, row.StoredLifecycleStatus) is { } update)
+                yield return update;
         }
+    }
+
+    /// <summary>The update of one customer: the predictions when they changed, the status (since D) when it changed; null when neither did.</summary>
+    private PredictionUpdate? Update(string id, Predictions? changedPredictions, string status, string? storedStatus)
+    {
+        var lifecycle = status == storedStatus ? null : new LifecycleStatus(status, _when.Text);
+        return changedPredictions is null && lifecycle is null ? null : new PredictionUpdate(id, changedPredictions, lifecycle);
     }
 
     /// <summary>A buyer's predictions as of D (the CLV figures only when the model was fitted).</summary>

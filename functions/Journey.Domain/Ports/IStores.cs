@@ -95,15 +95,19 @@ public interface IMetricsStore
     Task<string?> LatestDateAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>A customer's new <see cref="Predictions"/>, written by the daily job.</summary>
-public sealed record PredictionUpdate(string CustomerId, Predictions Predictions);
+/// <summary>What the daily job sets on one customer as of its date: new <see cref="Predictions"/>, a new lifecycle status, or both (null: unchanged).</summary>
+public sealed record PredictionUpdate(string CustomerId, Predictions? Predictions, LifecycleStatus? Lifecycle = null);
+
+/// <summary>A customer's lifecycle status as of a date, and the as-of date of the first run that found it.</summary>
+public sealed record LifecycleStatus(string Status, string Since);
 
 /// <summary>
-/// Writes the <c>predictions</c> part of customer documents without touching the rest (a patch:
-/// the processor may be replacing the same documents concurrently and must not lose either write).
+/// Writes the daily job's part of customer documents (<c>predictions</c>, <c>lifecycle.status</c> and
+/// <c>lifecycle.since</c>) without touching the rest (a patch: the processor may be replacing the same
+/// documents concurrently and must not lose either write).
 /// </summary>
 public interface IPredictionStore
 {
-    /// <summary>Sets <c>predictions</c> on each existing customer; ids that no longer exist are skipped.</summary>
+    /// <summary>Sets the given parts on each existing customer; ids that no longer exist are skipped.</summary>
     Task PatchPredictionsAsync(IReadOnlyCollection<PredictionUpdate> updates, CancellationToken cancellationToken);
 }

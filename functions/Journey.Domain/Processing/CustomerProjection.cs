@@ -6,10 +6,6 @@ namespace Journey.Domain.Processing;
 /// <summary>Writes a fold's result into the readable parts of a customer document.</summary>
 public static class CustomerProjection
 {
-    /// <summary>Days without activity after which a customer is "at risk", and then "lapsed" (the daily job refines this with P(alive)).</summary>
-    public static readonly TimeSpan AtRiskAfter = TimeSpan.FromDays(90);
-    public static readonly TimeSpan LapsedAfter = TimeSpan.FromDays(180);
-
     public static void Apply(CustomerDocument doc, FoldState s, DateTimeOffset now, JourneyRulesOptions options)
     {
         doc.Stage = s.Stage;
@@ -60,15 +56,8 @@ public static class CustomerProjection
         doc.Ratings = s.Ratings;
         doc.Email = s.Email;
 
-        var lastSeen = s.LastSeen;
-        doc.Lifecycle = new Lifecycle
-        {
-            LastSeen = lastSeen,
-            Status = lastSeen is null ? "active"
-                : now - lastSeen.Value > LapsedAfter ? "lapsed"
-                : now - lastSeen.Value > AtRiskAfter ? "at_risk"
-                : "active",
-        };
+        // The status is the daily job's, as of its date; the processor keeps only the last activity.
+        doc.Lifecycle.LastSeen = s.LastSeen;
         doc.UpdatedAt = now;
     }
 

@@ -20,6 +20,7 @@ namespace Journey.Domain.Serialization;
 [JsonSerializable(typeof(MetricsDocument))]
 [JsonSerializable(typeof(List<MetricsDocument>))]
 [JsonSerializable(typeof(Predictions))]
+[JsonSerializable(typeof(Ports.LifecycleStatus))]
 [JsonSerializable(typeof(RetentionMetrics))]
 [JsonSerializable(typeof(RfmMetrics))]
 [JsonSerializable(typeof(FunnelMetrics))]

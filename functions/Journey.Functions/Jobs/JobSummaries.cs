@@ -10,7 +10,7 @@ public static class JobSummaries
     public static string ToText(DailyJobSummary s) => string.Create(CultureInfo.InvariantCulture,
         $"Daily job as of {new AsOf(s.AsOf).Text}: {s.CustomersScanned:N0} documents scanned, {s.CustomersCounted:N0} customers counted" +
         $"{(s.ApproximateCustomers > 0 ? $" ({s.ApproximateCustomers:N0} from history compacted past the date)" : "")}; " +
-        $"{s.MetricsWritten} metrics documents written, {s.MetricsUnchanged} unchanged; {s.PredictionsPatched:N0} predictions updated; " +
+        $"{s.MetricsWritten} metrics documents written, {s.MetricsUnchanged} unchanged; {s.CustomersPatched:N0} customers' predictions or lifecycle updated; " +
         $"CLV fit {s.ClvFitSeconds:N2} s, scoring {s.ClvScoreSeconds:N2} s; total {s.TotalSeconds:N1} s.");
 
     public static JsonObject ToJson(DailyJobSummary s) => new()
@@ -21,7 +21,7 @@ public static class JobSummaries
         ["approximateCustomers"] = s.ApproximateCustomers,
         ["metricsWritten"] = s.MetricsWritten,
         ["metricsUnchanged"] = s.MetricsUnchanged,
-        ["predictionsPatched"] = s.PredictionsPatched,
+        ["customersPatched"] = s.CustomersPatched,
         ["clvFitSeconds"] = Math.Round(s.ClvFitSeconds, 3),
         ["clvScoreSeconds"] = Math.Round(s.ClvScoreSeconds, 3),
         ["totalSeconds"] = Math.Round(s.TotalSeconds, 3),

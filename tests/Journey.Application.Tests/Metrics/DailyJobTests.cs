@@ -82,8 +82,8 @@ public sealed class DailyJobTests
         var second = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
 
         Assert.Equal((6L, 4L, 0L), (first.CustomersScanned, first.CustomersCounted, first.ApproximateCustomers));
-        Assert.Equal((6, 0, 3L), (first.MetricsWritten, first.MetricsUnchanged, first.PredictionsPatched));
-        Assert.Equal((0, 6, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.PredictionsPatched));
+        Assert.Equal((6, 0, 4L), (first.MetricsWritten, first.MetricsUnchanged, first.CustomersPatched)); // the 3 buyers' predictions and statuses, the visitor's status
+        Assert.Equal((0, 6, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.CustomersPatched));
         Assert.Equal(6, s.Metrics.Upserts);
         Assert.Equal(MetricKinds.All, (await s.Metrics.ListAsync("2026-03-31", CancellationToken.None)).Select(d => d.Kind));
     }
@@ -115,8 +115,8 @@ public sealed class DailyJobTests
         var first = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
         var second = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
 
-        Assert.Equal((6, 300L), (first.MetricsWritten, first.PredictionsPatched));
-        Assert.Equal((0, 6, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.PredictionsPatched));
+        Assert.Equal((6, 300L), (first.MetricsWritten, first.CustomersPatched));
+        Assert.Equal((0, 6, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.CustomersPatched));
         var clv = await s.DataAsync(MetricKinds.Clv, AsOf);
         Assert.Equal("fitted", clv.GetProperty("status").GetString());
         var model = clv.GetProperty("model");
@@ -129,7 +129,7 @@ public sealed class DailyJobTests
         Assert.Equal(10, clv.GetProperty("predicted").GetProperty("deciles").GetArrayLength());
         foreach (var update in s.Predictions.Patched)
         {
-            var p = update.Predictions;
+            var p = update.Predictions!;
             Assert.InRange(p.ProbabilityAlive!.Value, 0, 1);
             Assert.True(p.ExpectedPurchases30 <= p.ExpectedPurchases90 && p.ExpectedPurchases90 <= p.ExpectedPurchases365);
             Assert.True(p.PredictedClv >= 0 && p.ExpectedOrderValue > 0);
@@ -152,7 +152,7 @@ public sealed class DailyJobTests
 
         var summary = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
 
-        Assert.Equal(1, summary.PredictionsPatched);
+        Assert.Equal(1, summary.CustomersPatched);
         Assert.Equal(["b"], s.Predictions.Patched.Select(p => p.CustomerId));
         Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(await s.PredictionsAsync("b")));
         Assert.Equal(0, summary.MetricsWritten);
@@ -169,7 +169,7 @@ public sealed class DailyJobTests
 
         var earlier = await s.Job().RunAsync(new DateOnly(2026, 2, 28), null, CancellationToken.None);
 
-        Assert.Equal((6, 1L, 1L), (earlier.MetricsWritten, earlier.CustomersCounted, earlier.PredictionsPatched));
+        Assert.Equal((6, 1L, 1L), (earlier.MetricsWritten, earlier.CustomersCounted, earlier.CustomersPatched));
         var rates = await s.DataAsync(MetricKinds.Rates, new DateOnly(2026, 2, 28));
         Assert.Equal((2, 140), (rates.GetProperty("orders").GetInt32(), rates.GetProperty("revenue").GetDecimal()));
         Assert.Equal("2026-02-28", (await s.PredictionsAsync("x"))!.AsOf);
@@ -209,7 +209,7 @@ public sealed class DailyJobTests
         var summary = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
         var again = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
 
-        Assert.Equal((1L, 0L), (summary.PredictionsPatched, again.PredictionsPatched));
+        Assert.Equal((1L, 0L), (summary.CustomersPatched, again.CustomersPatched));
         var p = (await s.PredictionsAsync("v"))!;
         Assert.Equal(("2026-03-31", null, null), (p.AsOf, p.PredictedClv, p.RfmSegment));
     }
@@ -223,6 +223,106 @@ public sealed class DailyJobTests
         await s.Job(new DailyJobOptions { ProgressInterval = 2 }).RunAsync(AsOf, new SynchronousProgress(p => phases.Add(p.Phase)), CancellationToken.None);
 
         Assert.Equal(["scan", "scan", "scan", "metrics", "predictions", "done"], phases);
+    }
+
+    /// <summary>Three visitors last active 11, 106 and 242 days before 31 March, and a repeat buyer.</summary>
+    private static async Task<Setup> QuietAndActiveCustomersAsync()
+    {
+        var s = new Setup();
+        await s.AddAsync(
+            new CustomerBuilder("recent", Day(3, 20)).Build(),
+            new CustomerBuilder("quiet", Day(12, 15, year: 2025)).Build(),
+            new CustomerBuilder("gone", Day(8, 1, year: 2025)).Build(),
+            new CustomerBuilder("buyer", Day(1, 2)).Order(Day(1, 5), 30m).Order(Day(3, 25), 20m).Build());
+        return s;
+    }
+
+    private static async Task<(string? Status, string? Since)> LifecycleAsync(Setup s, string id)
+    {
+        var lifecycle = (await s.Customers.GetAsync(id, CancellationToken.None))!.Document.Lifecycle;
+        return (lifecycle.Status, lifecycle.Since);
+    }
+
+    [Fact]
+    public async Task RunAsync_SetsEachCustomersLifecycleStatusAsOfTheDate_FromTheDaysWithoutActivity()
+    {
+        var s = await QuietAndActiveCustomersAsync();
+
+        await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+
+        Assert.Equal(("active", "2026-03-31"), await LifecycleAsync(s, "recent"));
+        Assert.Equal(("at_risk", "2026-03-31"), await LifecycleAsync(s, "quiet"));
+        Assert.Equal(("lapsed", "2026-03-31"), await LifecycleAsync(s, "gone"));
+        Assert.Equal(("active", "2026-03-31"), await LifecycleAsync(s, "buyer")); // too few repeat buyers for a model: days decide
+    }
+
+    [Fact]
+    public async Task RunAsync_ForALaterDate_MovesTheStatusOn_AndKeepsTheDateOfThoseThatDidNotChange()
+    {
+        var s = await QuietAndActiveCustomersAsync();
+        await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+        s.Predictions.Clear();
+
+        var later = new DateOnly(2026, 7, 15);
+        await s.Job().RunAsync(later, null, CancellationToken.None);
+
+        Assert.Equal(("at_risk", "2026-07-15"), await LifecycleAsync(s, "recent"));  // 117 days
+        Assert.Equal(("lapsed", "2026-07-15"), await LifecycleAsync(s, "quiet"));    // 212 days
+        Assert.Equal(("lapsed", "2026-03-31"), await LifecycleAsync(s, "gone"));     // lapsed since the first run: not patched again
+        Assert.DoesNotContain(s.Predictions.Patched, u => u.CustomerId == "gone");
+
+        s.Predictions.Clear();
+        var again = await s.Job().RunAsync(later, null, CancellationToken.None);
+        Assert.Equal(0, again.CustomersPatched);
+    }
+
+    [Fact]
+    public async Task RunAsync_ForAnEarlierDate_GivesTheStatusAsOfThatDate_NotAsOfToday()
+    {
+        var s = await QuietAndActiveCustomersAsync();
+
+        await s.Job().RunAsync(new DateOnly(2025, 9, 1), null, CancellationToken.None);
+
+        Assert.Equal(("active", "2025-09-01"), await LifecycleAsync(s, "gone")); // 31 days after its visit
+        Assert.Equal((null, null), await LifecycleAsync(s, "quiet"));             // first seen after the date: not counted
+    }
+
+    [Fact]
+    public async Task RunAsync_WithAFittedModel_TakesARepeatBuyersStatusFromPAlive()
+    {
+        var s = await ShopWithRepeatBuyersAsync();
+        var options = new DailyJobOptions { AtRiskBelowProbabilityAlive = 0.6, LapsedBelowProbabilityAlive = 0.3 };
+
+        await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
+
+        var checkedBuyers = 0;
+        foreach (var update in s.Predictions.Patched.Where(u => u.Predictions?.ProbabilityAlive is not null && u.Lifecycle is not null))
+        {
+            var doc = (await s.Customers.GetAsync(update.CustomerId, CancellationToken.None))!.Document;
+            var repeatDays = doc.Orders.History.Select(o => o.At.UtcDateTime.Date).Distinct().Count() - 1;
+            if (repeatDays == 0) continue;
+            var p = update.Predictions!.ProbabilityAlive!.Value;
+            Assert.Equal(p < 0.3 ? "lapsed" : p < 0.6 ? "at_risk" : "active", update.Lifecycle!.Status);
+            checkedBuyers++;
+        }
+        Assert.True(checkedBuyers > 50, $"only {checkedBuyers} repeat buyers were checked");
+        Assert.Contains(s.Predictions.Patched, u => u.Lifecycle?.Status == "at_risk" || u.Lifecycle?.Status == "lapsed");
+    }
+
+    [Fact]
+    public async Task TheProcessor_KeepsTheDailyJobsStatus_WhenItWritesTheCustomerAgain()
+    {
+        var h = new ProcessorHarness();
+        await h.SendAsync(Testing.Events.Page("/", "a1", at: Testing.Events.T0));
+        var predictions = new InMemoryPredictionStore(h.Store);
+        var job = new DailyJob(h.Store, new InMemoryMetricsStore(), predictions, h.Options, new DailyJobOptions(), h.Clock, NullLogger<DailyJob>.Instance);
+        await job.RunAsync(DateOnly.FromDateTime(Testing.Events.T0.UtcDateTime.AddDays(200)), null, CancellationToken.None);
+        Assert.Equal("lapsed", (await h.CustomerAsync("a1")).Lifecycle.Status);
+
+        await h.SendAsync(Testing.Events.Page("/again", "a1", at: Testing.Events.T0.AddDays(1)));
+
+        var customer = await h.CustomerAsync("a1");
+        Assert.Equal(("lapsed", Testing.Events.T0.AddDays(1)), (customer.Lifecycle.Status, customer.Lifecycle.LastSeen));
     }
 
     [Fact]

@@ -57,6 +57,40 @@ public abstract class PredictionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lifecycle_patch_sets_the_status_and_leaves_the_predictions_and_the_last_activity()
+    {
+        var id = StoreTestData.NewId();
+        var doc = StoreTestData.Customer(id);
+        await Customers.CreateAsync(doc, Ct);
+        await Predictions.PatchPredictionsAsync([new PredictionUpdate(id, Sample())], Ct);
+
+        await Predictions.PatchPredictionsAsync([new PredictionUpdate(id, null, new LifecycleStatus("at_risk", "2026-03-31"))], Ct);
+
+        var stored = (await Customers.GetAsync(id, Ct))!.Document;
+        Assert.Equal(("at_risk", "2026-03-31", doc.Lifecycle.LastSeen), (stored.Lifecycle.Status, stored.Lifecycle.Since, stored.Lifecycle.LastSeen));
+        Assert.Equal(JourneyJson.Serialize(Sample()), JourneyJson.Serialize(stored.Predictions));
+        var scanned = Assert.Single(await Customers.ScanProjectionsAsync(Ct).Where(c => c.Id == id).ToListAsync());
+        Assert.Equal(("at_risk", "2026-03-31"), (scanned.Lifecycle.Status, scanned.Lifecycle.Since));
+    }
+
+    [Fact]
+    public async Task A_predictions_patch_leaves_the_lifecycle_status_and_a_replace_of_the_read_document_keeps_both()
+    {
+        var id = StoreTestData.NewId();
+        await Customers.CreateAsync(StoreTestData.Customer(id), Ct);
+        await Predictions.PatchPredictionsAsync([new PredictionUpdate(id, null, new LifecycleStatus("lapsed", "2026-03-31"))], Ct);
+        await Predictions.PatchPredictionsAsync([new PredictionUpdate(id, Sample(9))], Ct);
+
+        // What the processor does: read, change, replace with the ETag it read.
+        var read = (await Customers.GetAsync(id, Ct))!;
+        read.Document.Lifecycle.LastSeen = read.Document.Lifecycle.LastSeen!.Value.AddDays(1);
+        await Customers.ReplaceAsync(read.Document, read.ETag, Ct);
+
+        var stored = (await Customers.GetAsync(id, Ct))!.Document;
+        Assert.Equal(("lapsed", "2026-03-31", 9.0), (stored.Lifecycle.Status, stored.Lifecycle.Since, stored.Predictions!.PredictedClv));
+    }
+
+    [Fact]
     public async Task Patched_predictions_are_seen_by_the_scan()
     {
         var id = StoreTestData.NewId();

@@ -54,7 +54,7 @@ public static class StoreTestData
                 [Stage.Conversion] = T0.AddDays(1),
                 [Stage.Retention] = T0.AddDays(20),
             },
-            Lifecycle = new Lifecycle { Status = "at_risk", LastSeen = T0.AddDays(30) },
+            Lifecycle = new Lifecycle { Status = "at_risk", Since = "2026-03-30", LastSeen = T0.AddDays(30) },
             Sessions = Sessions(),
             Counters = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["Order Completed"] = 2, ["Page Viewed"] = 14, ["Product Viewed"] = 6 },
             Carts = Carts(),

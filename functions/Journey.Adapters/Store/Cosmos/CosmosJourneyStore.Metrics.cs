@@ -72,10 +72,11 @@ public sealed partial class CosmosJourneyStore : IMetricsStore, IPredictionStore
     }
 
     /// <summary>
-    /// One Patch (<c>set /predictions</c>) per customer, a bounded number at a time: the patch does not
-    /// carry the document, so a concurrent replace by the processor and this write never undo each
-    /// other (the processor's next replace carries the predictions it read, or fails on the new ETag
-    /// and reads again). A customer deleted meanwhile is skipped.
+    /// One Patch per customer (<c>set /predictions</c>, <c>set /lifecycle/status</c> and <c>/lifecycle/since</c>,
+    /// each only when given), a bounded number at a time: the patch does not carry the document, so a
+    /// concurrent replace by the processor and this write never undo each other (the processor's next
+    /// replace carries what it read, or fails on the new ETag and reads again). A customer deleted
+    /// meanwhile is skipped.
     /// </summary>
     public async Task PatchPredictionsAsync(IReadOnlyCollection<PredictionUpdate> updates, CancellationToken cancellationToken)
     {
@@ -88,7 +89,14 @@ public sealed partial class CosmosJourneyStore : IMetricsStore, IPredictionStore
         }
         await ForEachBoundedAsync(updates, async (update, ct) =>
         {
-            var operations = new[] { PatchOperation.Set("/predictions", update.Predictions) };
+            var operations = new List<PatchOperation>(3);
+            if (update.Predictions is { } predictions) operations.Add(PatchOperation.Set("/predictions", predictions));
+            if (update.Lifecycle is { } lifecycle)
+            {
+                operations.Add(PatchOperation.Set("/lifecycle/status", lifecycle.Status));
+                operations.Add(PatchOperation.Set("/lifecycle/since", lifecycle.Since));
+            }
+            if (operations.Count == 0) return;
             using var response = await SendAsync("Patch", _customers.Id, update.CustomerId,
                 c => _customers.PatchItemStreamAsync(update.CustomerId, new PartitionKey(update.CustomerId), operations, new PatchItemRequestOptions { EnableContentResponseOnWrite = false }, c), ct);
             if (response.StatusCode == HttpStatusCode.NotFound && !IsContainerMissing(response)) return;

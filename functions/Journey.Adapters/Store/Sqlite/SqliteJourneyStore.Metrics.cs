@@ -6,9 +6,10 @@ namespace Journey.Adapters.Store.Sqlite;
 
 /// <summary>
 /// The daily job's side of the SQLite store: the <c>metrics</c> table (one row per kind per date)
-/// and the customers' predictions (table <c>customer_predictions</c>). Predictions live in a table of their own, as a Cosmos
-/// DB Patch touches only <c>/predictions</c>: the job sets them without rewriting (or racing) the
-/// processor's documents (a customer row holds the whole document; a predictions row is small), and reads merge them into the document.
+/// and the customers' predictions and lifecycle status (table <c>customer_predictions</c>). They live in a
+/// table of their own, as a Cosmos DB Patch touches only <c>/predictions</c> and <c>/lifecycle/status</c>: the
+/// job sets them without rewriting (or racing) the processor's documents (a customer row holds the whole
+/// document; a predictions row is small), and reads merge them into the document.
 /// </summary>
 public sealed partial class SqliteJourneyStore : IMetricsStore, IPredictionStore
 {
@@ -83,13 +84,15 @@ public sealed partial class SqliteJourneyStore : IMetricsStore, IPredictionStore
             ArgumentNullException.ThrowIfNull(updates);
             if (updates.Count == 0) return Task.CompletedTask;
             var writer = EnsureOpen();
-            var rows = new (string Id, string Predictions)[updates.Count];
+            var rows = new (string Id, string? Predictions, string? Lifecycle)[updates.Count];
             var i = 0;
             foreach (var update in updates)
             {
                 ArgumentNullException.ThrowIfNull(update, nameof(updates));
                 ArgumentException.ThrowIfNullOrEmpty(update.CustomerId, "update.CustomerId");
-                rows[i++] = (update.CustomerId, JourneyJson.Serialize(update.Predictions));
+                rows[i++] = (update.CustomerId,
+                    update.Predictions is null ? null : JourneyJson.Serialize(update.Predictions),
+                    update.Lifecycle is null ? null : JourneyJson.Serialize(update.Lifecycle));
             }
             return writer.EnqueueAsync(w => w.PatchPredictions(rows), cancellationToken);
         }

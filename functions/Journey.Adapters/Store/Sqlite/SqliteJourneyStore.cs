@@ -16,7 +16,7 @@ namespace Journey.Adapters.Store.Sqlite;
 /// documents are the same as in Cosmos DB and BI tools can query them with <c>json_extract</c>
 /// (views <c>customers_v</c>, <c>transitions_v</c>, <c>deadletter_v</c>, <c>metrics_v</c>). A
 /// customer's processor state (<c>journey</c>, half of a typical document) is kept in its own
-/// column after the document, and its predictions in <c>customer_predictions</c>; reads put the
+/// column after the document, and its predictions and lifecycle status in <c>customer_predictions</c>; reads put the
 /// document together again.
 /// </summary>
 /// <remarks>
@@ -84,6 +84,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
             byte[] doc;
             byte[]? predictions;
             byte[]? journey;
+            byte[]? lifecycle;
             var reader = _readers.Rent();
             var healthy = false;
             try
@@ -101,6 +102,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
                     doc = row.GetUtf8(1);
                     predictions = row.IsDBNull(2) ? null : row.GetUtf8(2);
                     journey = row.IsDBNull(3) ? null : row.GetUtf8(3);
+                    lifecycle = row.IsDBNull(4) ? null : row.GetUtf8(4);
                 }
                 healthy = true;
             }
@@ -108,7 +110,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
             {
                 _readers.Return(reader, healthy);
             }
-            return Task.FromResult<Versioned<CustomerDocument>?>(new(ReadCustomer(doc, journey, predictions), etag));
+            return Task.FromResult<Versioned<CustomerDocument>?>(new(ReadCustomer(doc, journey, predictions, lifecycle), etag));
         }
         catch (Exception ex)
         {
@@ -178,9 +180,9 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
 
     /// <summary>Pages through the customers by id without the processor's state: its column is not read, and the document's parse skips a pending merge. Memory holds a few pages, and no read transaction stays open while the caller works.</summary>
     public IAsyncEnumerable<CustomerDocument> ScanProjectionsAsync(CancellationToken cancellationToken) =>
-        Scan(static row => WithPredictions(JourneyJson.DeserializeCustomerProjection(row.Doc), row.Predictions), cancellationToken);
+        Scan(static row => WithDailyJobPatch(JourneyJson.DeserializeCustomerProjection(row.Doc), row.Predictions, row.Lifecycle), cancellationToken);
 
-    private readonly record struct CustomerRow(string Id, byte[] Doc, byte[]? Predictions);
+    private readonly record struct CustomerRow(string Id, byte[] Doc, byte[]? Predictions, byte[]? Lifecycle);
 
     /// <summary>
     /// Keyset paging by id in three overlapping stages: while the caller works through page N, page
@@ -235,7 +237,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
             command.Parameters[1].Value = ScanPageSize;
             using var rows = command.ExecuteReader();
             while (rows.Read())
-                page.Add(new CustomerRow(rows.GetString(0), rows.GetUtf8(1), rows.IsDBNull(2) ? null : rows.GetUtf8(2)));
+                page.Add(new CustomerRow(rows.GetString(0), rows.GetUtf8(1), rows.IsDBNull(2) ? null : rows.GetUtf8(2), rows.IsDBNull(3) ? null : rows.GetUtf8(3)));
             return 0;
         });
         return page;
@@ -246,16 +248,23 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
         (JourneyJson.SerializeWithoutJourney(document), JourneyJson.Serialize(document.Journey));
 
     /// <summary>The whole document: the stored document, its processor state, and its row of <c>customer_predictions</c> (the daily job's patch) in place of whatever the document carried.</summary>
-    private static CustomerDocument ReadCustomer(byte[] doc, byte[]? journey, byte[]? predictions)
+    private static CustomerDocument ReadCustomer(byte[] doc, byte[]? journey, byte[]? predictions, byte[]? lifecycle)
     {
         var document = JourneyJson.Deserialize<CustomerDocument>(doc);
         if (journey is not null) document.Journey = JourneyJson.Deserialize<JourneyState>(journey);
-        return WithPredictions(document, predictions);
+        return WithDailyJobPatch(document, predictions, lifecycle);
     }
 
-    private static CustomerDocument WithPredictions(CustomerDocument document, byte[]? predictions)
+    /// <summary>The daily job's predictions and lifecycle status, where it set them, over what the document carried.</summary>
+    private static CustomerDocument WithDailyJobPatch(CustomerDocument document, byte[]? predictions, byte[]? lifecycle)
     {
         if (predictions is not null) document.Predictions = JourneyJson.Deserialize<Predictions>(predictions);
+        if (lifecycle is not null)
+        {
+            var status = JourneyJson.Deserialize<LifecycleStatus>(lifecycle);
+            document.Lifecycle.Status = status.Status;
+            document.Lifecycle.Since = status.Since;
+        }
         return document;
     }
 

@@ -67,11 +67,11 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
 
     public SqliteConnection Connection => connection;
 
-    /// <summary>(etag, doc, predictions, journey) of one customer.</summary>
+    /// <summary>(etag, doc, predictions, journey, lifecycle) of one customer.</summary>
     public SqliteCommand GetCustomer => _getCustomer ??=
-        SqliteConnections.Prepare(connection, "SELECT etag, doc, (SELECT predictions FROM customer_predictions p WHERE p.id = $id), journey FROM customers WHERE id = $id", "$id");
+        SqliteConnections.Prepare(connection, "SELECT c.etag, c.doc, p.predictions, c.journey, p.lifecycle FROM customers c LEFT JOIN customer_predictions p ON p.id = c.id WHERE c.id = $id", "$id");
 
-    /// <summary>(id, doc, predictions) of the next page of customers by id (keyset paging: no read transaction spans the scan); the journey column, after the document in the row, is not even read.</summary>
+    /// <summary>(id, doc, predictions, lifecycle) of the next page of customers by id (keyset paging: no read transaction spans the scan); the journey column, after the document in the row, is not even read.</summary>
     public SqliteCommand ScanProjections => _scanProjections ??= PrepareScan();
 
     public SqliteCommand ListTransitions => _listTransitions ??=
@@ -95,7 +95,7 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     private SqliteCommand PrepareScan()
     {
         var command = connection.CreateCommand();
-        command.CommandText = "SELECT c.id, c.doc, p.predictions FROM customers c LEFT JOIN customer_predictions p ON p.id = c.id WHERE c.id > $after ORDER BY c.id LIMIT $limit";
+        command.CommandText = "SELECT c.id, c.doc, p.predictions, p.lifecycle FROM customers c LEFT JOIN customer_predictions p ON p.id = c.id WHERE c.id > $after ORDER BY c.id LIMIT $limit";
         command.Parameters.Add("$after", SqliteType.Text);
         command.Parameters.Add("$limit", SqliteType.Integer);
         command.Prepare();

@@ -149,6 +149,46 @@ internal static class SqliteSchema
             json_extract(doc, '$.data') AS data
         FROM metrics;
         """,
+        // 3: the daily job's lifecycle status (and the date since it holds) next to the predictions, as
+        // Cosmos DB's Patch sets /lifecycle/status; a customer may have a status and no predictions
+        """
+        DROP VIEW customers_v;
+        CREATE TABLE customer_predictions_3(
+            id TEXT PRIMARY KEY,
+            predictions TEXT,
+            lifecycle TEXT);
+        INSERT INTO customer_predictions_3(id, predictions) SELECT id, predictions FROM customer_predictions;
+        DROP TABLE customer_predictions;
+        ALTER TABLE customer_predictions_3 RENAME TO customer_predictions;
+
+        CREATE VIEW customers_v AS
+        SELECT
+            id,
+            json_extract(doc, '$.userId') AS user_id,
+            json_extract(doc, '$.stage') AS stage,
+            json_extract(doc, '$.acquisition.channel') AS acquisition_channel,
+            json_extract(doc, '$.acquisition.source') AS acquisition_source,
+            json_extract(doc, '$.acquisition.medium') AS acquisition_medium,
+            json_extract(doc, '$.acquisition.campaign') AS acquisition_campaign,
+            json_extract(doc, '$.acquisition.firstDevice') AS first_device,
+            strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(doc, '$.firstSeen')) AS first_seen,
+            strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(doc, '$.lastSeen')) AS last_seen,
+            coalesce(json_extract(doc, '$.orders.count'), 0) AS orders_count,
+            coalesce(json_extract(doc, '$.orders.revenue'), 0) AS revenue,
+            coalesce(json_extract(doc, '$.sessions.count'), 0) AS sessions_count,
+            coalesce(json_extract(doc, '$.sessions.bounces'), 0) AS bounces,
+            coalesce(json_extract(lifecycle, '$.status'), json_extract(doc, '$.lifecycle.status')) AS lifecycle_status,
+            coalesce(json_extract(lifecycle, '$.since'), json_extract(doc, '$.lifecycle.since')) AS lifecycle_since,
+            json_extract(predictions, '$.probabilityAlive') AS probability_alive,
+            json_extract(predictions, '$.expectedPurchases90') AS expected_purchases_90,
+            json_extract(predictions, '$.predictedClv') AS predicted_clv,
+            json_extract(predictions, '$.historicalClv') AS historical_clv,
+            json_extract(predictions, '$.rfmSegment') AS rfm_segment,
+            json_extract(predictions, '$.asOf') AS predictions_as_of,
+            updated_at
+        FROM customers LEFT JOIN customer_predictions USING (id)
+        WHERE json_extract(doc, '$.mergedInto') IS NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Count;

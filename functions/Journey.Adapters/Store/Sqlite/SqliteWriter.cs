@@ -79,9 +79,9 @@ internal sealed class SqliteWriter : IDisposable
             "$id", "$day", "$doc");
 
         _patchPredictions = SqliteConnections.Prepare(connection, """
-            INSERT INTO customer_predictions(id, predictions) SELECT $id, $predictions WHERE EXISTS (SELECT 1 FROM customers WHERE id = $id)
-            ON CONFLICT(id) DO UPDATE SET predictions = excluded.predictions
-            """, "$id", "$predictions");
+            INSERT INTO customer_predictions(id, predictions, lifecycle) SELECT $id, $predictions, $lifecycle WHERE EXISTS (SELECT 1 FROM customers WHERE id = $id)
+            ON CONFLICT(id) DO UPDATE SET predictions = coalesce(excluded.predictions, predictions), lifecycle = coalesce(excluded.lifecycle, lifecycle)
+            """, "$id", "$predictions", "$lifecycle");
         _upsertMetrics = SqliteConnections.Prepare(connection,
             "INSERT INTO metrics(id, kind, date, doc) VALUES ($id, $kind, $date, $doc) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, date = excluded.date, doc = excluded.doc",
             "$id", "$kind", "$date", "$doc");
@@ -190,15 +190,16 @@ internal sealed class SqliteWriter : IDisposable
         _upsertDeadLetter.ExecuteNonQuery();
     }
 
-    /// <summary>Sets the predictions of the customers that exist; returns how many did.</summary>
-    public int PatchPredictions(IReadOnlyList<(string Id, string Predictions)> rows)
+    /// <summary>Sets the predictions and lifecycle status (each when given) of the customers that exist; returns how many did.</summary>
+    public int PatchPredictions(IReadOnlyList<(string Id, string? Predictions, string? Lifecycle)> rows)
     {
         var p = _patchPredictions.Parameters;
         var patched = 0;
-        foreach (var (id, predictions) in rows)
+        foreach (var (id, predictions, lifecycle) in rows)
         {
             p[0].Value = id;
-            p[1].Value = predictions;
+            p[1].Value = (object?)predictions ?? DBNull.Value;
+            p[2].Value = (object?)lifecycle ?? DBNull.Value;
             patched += _patchPredictions.ExecuteNonQuery();
         }
         return patched;

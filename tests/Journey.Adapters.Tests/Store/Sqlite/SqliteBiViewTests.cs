@@ -60,7 +60,7 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
         [
             "id", "user_id", "stage", "acquisition_channel", "acquisition_source", "acquisition_medium", "acquisition_campaign",
             "first_device", "first_seen", "last_seen", "orders_count", "revenue", "sessions_count", "bounces", "lifecycle_status",
-            "probability_alive", "expected_purchases_90", "predicted_clv", "historical_clv", "rfm_segment", "predictions_as_of", "updated_at",
+            "lifecycle_since", "probability_alive", "expected_purchases_90", "predicted_clv", "historical_clv", "rfm_segment", "predictions_as_of", "updated_at",
         ], Columns("customers_v"));
 
         var rows = Query("SELECT * FROM customers_v ORDER BY id");

@@ -99,7 +99,7 @@ public sealed class SqliteJourneyStoreTests : IDisposable
         await second.InitializeAsync(Ct);
 
         using var connection = _database.Connect();
-        Assert.Equal("2", Scalar(connection, "SELECT count(*) FROM schema_version"));
+        Assert.Equal("3", Scalar(connection, "SELECT count(*) FROM schema_version"));
     }
 
     [Fact]

@@ -1,0 +1,37 @@
+using Journey.Domain.Ports;
+using Journey.Testing;
+using Journey.Testing.Store;
+
+namespace Journey.Application.Tests.Store;
+
+// The store contracts, run against the in-memory stores the application's tests use: a fake that
+// behaves unlike the real adapters would make those tests prove nothing.
+
+public sealed class InMemoryCustomerStoreTests : CustomerStoreContract
+{
+    protected override Task<ICustomerStore> CreateStoreAsync() => Task.FromResult<ICustomerStore>(new InMemoryJourneyStore());
+}
+
+public sealed class InMemoryTransitionStoreTests : TransitionStoreContract
+{
+    protected override Task<ITransitionStore> CreateStoreAsync() => Task.FromResult<ITransitionStore>(new InMemoryJourneyStore());
+}
+
+public sealed class InMemoryDeadLetterStoreTests : DeadLetterStoreContract
+{
+    protected override Task<IDeadLetterStore> CreateStoreAsync() => Task.FromResult<IDeadLetterStore>(new InMemoryJourneyStore());
+}
+
+public sealed class InMemoryMetricsStoreTests : MetricsStoreContract
+{
+    protected override Task<IMetricsStore> CreateStoreAsync() => Task.FromResult<IMetricsStore>(new InMemoryMetricsStore());
+}
+
+public sealed class InMemoryPredictionStoreTests : PredictionStoreContract
+{
+    protected override Task<(ICustomerStore Customers, IPredictionStore Predictions)> CreateStoreAsync()
+    {
+        var store = new InMemoryJourneyStore();
+        return Task.FromResult<(ICustomerStore, IPredictionStore)>((store, new InMemoryPredictionStore(store)));
+    }
+}
