@@ -164,6 +164,18 @@ public static class SettingNames
     /// <summary>Share of the buyers that are "best customers" (default 0.1: the top decile by predicted CLV).</summary>
     public const string DailyJobBestCustomersShare = "DailyJob__BestCustomersShare";
 
+    /// <summary>Without activity this long by the job's date, a customer is at risk (default 90.00:00:00; repeat buyers: P(alive) once the model is fitted).</summary>
+    public const string DailyJobAtRiskAfter = "DailyJob__AtRiskAfter";
+
+    /// <summary>Without activity this long by the job's date, a customer has lapsed (default 180.00:00:00).</summary>
+    public const string DailyJobLapsedAfter = "DailyJob__LapsedAfter";
+
+    /// <summary>A repeat buyer whose P(alive) is below this is at risk (default 0.5).</summary>
+    public const string DailyJobAtRiskBelowProbabilityAlive = "DailyJob__AtRiskBelowProbabilityAlive";
+
+    /// <summary>A repeat buyer whose P(alive) is below this has lapsed (default 0.2).</summary>
+    public const string DailyJobLapsedBelowProbabilityAlive = "DailyJob__LapsedBelowProbabilityAlive";
+
     /// <summary>Local mode: run the daily job in the background of the app (default true; Azure uses the DailyMetrics timer).</summary>
     public const string DailyJobRunInBackground = "DailyJob__RunInBackground";
 
@@ -219,6 +231,10 @@ public static class SettingNames
         DailyJobMonthlyDiscountRate,
         DailyJobMinimumRepeatCustomers,
         DailyJobBestCustomersShare,
+        DailyJobAtRiskAfter,
+        DailyJobLapsedAfter,
+        DailyJobAtRiskBelowProbabilityAlive,
+        DailyJobLapsedBelowProbabilityAlive,
         DailyJobRunInBackground,
         DailyJobUtcTimeOfDay,
     ];
