@@ -1,17 +1,6 @@
+using Journey.Application.Collection;
+
 namespace Journey.Functions.Collector;
-
-/// <summary>What <c>Collector:DoNotTrack</c> does with events from a browser that sent <c>DNT: 1</c> or the opt-out.</summary>
-public enum PrivacyAction
-{
-    /// <summary>Answer as usual but keep nothing.</summary>
-    Drop,
-
-    /// <summary>Keep the event without IP, user agent, traits or user id.</summary>
-    Anonymize,
-
-    /// <summary>Keep the event as sent.</summary>
-    Ignore,
-}
 
 /// <summary>Collector settings (configuration section <c>Collector</c>).</summary>
 public sealed class CollectorOptions

@@ -1,4 +1,5 @@
 using System.Net;
+using Journey.Application.Collection;
 using Journey.Domain.Collection;
 using Journey.Domain.Enrichment;
 using Journey.Domain.Events;
@@ -8,10 +9,10 @@ using Microsoft.Extensions.Options;
 
 namespace Journey.Functions.Collector;
 
-/// <summary>The collector's request-independent parts: write keys, privacy, enrichment context and the durable append.</summary>
+/// <summary>The collector's HTTP side: write keys, the visitor's privacy signals, the enrichment context, and the answers around the <see cref="EventCollector"/>.</summary>
 public sealed class CollectorService
 {
-    private readonly IEventStream _stream;
+    private readonly EventCollector _collector;
     private readonly TimeProvider _clock;
     private readonly ILogger<CollectorService> _logger;
     private readonly CollectorOptions _options;
@@ -20,22 +21,22 @@ public sealed class CollectorService
 
     public CollectorService(IEventStream stream, TimeProvider clock, IOptions<CollectorOptions> options, ILogger<CollectorService> logger)
     {
-        _stream = stream;
         _clock = clock;
         _logger = logger;
         _options = options.Value;
+        _collector = new EventCollector(stream, _options.DoNotTrack);
         _writeKeys = _options.AcceptedWriteKeys();
         _enrichment = new EnrichmentOptions { AnonymizeIp = _options.AnonymizeIp };
     }
 
     public bool IsAccepted(string? writeKey) => writeKey is not null && _writeKeys.Contains(writeKey);
 
-    /// <summary>What to do with this request under DNT / the opt-out cookie.</summary>
+    /// <summary>What to do with this request's events: the visitor opted out with <c>DNT: 1</c> or the opt-out cookie.</summary>
     public PrivacyAction PrivacyFor(HttpRequest request)
     {
         var dnt = request.Headers["DNT"].FirstOrDefault() == "1";
         var optedOut = request.Cookies.TryGetValue(_options.OptOutCookie, out var v) && v is "1" or "true" or "yes";
-        return dnt || optedOut ? _options.DoNotTrack : PrivacyAction.Ignore;
+        return _collector.ActionFor(dnt || optedOut);
     }
 
     public CollectorContext Context(HttpContext http, string writeKey, PrivacyAction privacy) => new()
@@ -53,18 +54,14 @@ public sealed class CollectorService
     public async Task<IResult?> AcceptAsync(HttpContext http, CollectionResult result, PrivacyAction privacy, CancellationToken ct)
     {
         if (!result.IsSuccess) return ErrorResponses.BadRequest(result.Error.Error, result.Error.Field);
-        if (privacy == PrivacyAction.Drop) return null;
-        var events = result.Events;
-        if (privacy == PrivacyAction.Anonymize) events = [.. events.Select(e => e with { UserAgent = null, Traits = null, Ip = null })];
         try
         {
-            await _stream.AppendAsync(events, ct);
-            JourneyMetrics.Accepted(events.Count);
+            await _collector.AcceptAsync(result.Events, privacy, ct);
             return null;
         }
         catch (StreamUnavailableException ex)
         {
-            _logger.LogWarning(ex, "The stream did not accept {Count} events; answering 503", events.Count);
+            _logger.LogWarning(ex, "The stream did not accept {Count} events; answering 503", result.Events.Count);
             return ErrorResponses.Unavailable(http, "The event stream is unavailable; nothing was accepted. Retry later.", ex.RetryAfter);
         }
     }
