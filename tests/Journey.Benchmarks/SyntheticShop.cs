@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Journey.Adapters.Store.Sqlite;
 using Journey.Domain.Customers;
+using Journey.Testing;
 using Journey.Domain.Serialization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -105,9 +106,8 @@ public static class SyntheticShop
             AnonymousIds = [$"a-{id}"],
             Acquisition = new Acquisition { Channel = channel, FirstDevice = device, FirstSeen = firstSeen, LandingPage = "/", MessageId = $"{id}-0" },
             FirstSeen = firstSeen,
-            Stage = Stage.Awareness,
         };
-        doc.StageReachedAt[Stage.Awareness] = firstSeen;
+        var stages = new Dictionary<Stage, DateTimeOffset> { [Stage.Awareness] = firstSeen };
 
         // browsing
         var sessions = 1 + (int)(-Math.Log(1 - random.NextDouble()) * 2);
@@ -127,8 +127,7 @@ public static class SyntheticShop
         doc.Counters["Product Viewed"] = pageViews - sessions;
         if (pageViews > 3)
         {
-            doc.Stage = Stage.Consideration;
-            doc.StageReachedAt[Stage.Consideration] = firstSeen.AddMinutes(3);
+            stages[Stage.Consideration] = firstSeen.AddMinutes(3);
         }
 
         // purchases: about a third buy; then BG/NBD repeat purchases and Gamma-Gamma values
@@ -163,13 +162,11 @@ public static class SyntheticShop
             doc.Counters["Product Added"] = n;
             doc.Carts.Created = n;
             doc.Carts.Converted = n;
-            doc.Stage = Stage.Conversion;
-            doc.StageReachedAt[Stage.Consideration] = doc.StageReachedAt.GetValueOrDefault(Stage.Consideration, doc.Orders.First!.Value.AddMinutes(-2));
-            doc.StageReachedAt[Stage.Conversion] = doc.Orders.First!.Value;
+            stages[Stage.Consideration] = stages.GetValueOrDefault(Stage.Consideration, doc.Orders.First!.Value.AddMinutes(-2));
+            stages[Stage.Conversion] = doc.Orders.First!.Value;
             if (n > 1)
             {
-                doc.Stage = Stage.Retention;
-                doc.StageReachedAt[Stage.Retention] = doc.Orders.History[1].At;
+                stages[Stage.Retention] = doc.Orders.History[1].At;
             }
             if (random.NextDouble() < 0.1)
             {
@@ -180,8 +177,7 @@ public static class SyntheticShop
                 doc.Counters["Product Reviewed"] = 1;
                 if (rating >= 4 && doc.Orders.Last.Value.AddDays(3) < end)
                 {
-                    doc.Stage = Stage.Advocacy;
-                    doc.StageReachedAt[Stage.Advocacy] = doc.Orders.Last.Value.AddDays(3);
+                    stages[Stage.Advocacy] = doc.Orders.Last.Value.AddDays(3);
                 }
             }
             if (random.NextDouble() < 0.05)
@@ -210,9 +206,9 @@ public static class SyntheticShop
         doc.Journey.Timeline = timeline;
         doc.ActiveDays = [.. days];
         doc.LastSeen = last;
-        doc.Lifecycle = new Lifecycle { Status = "active", LastSeen = last };
+        doc.Lifecycle = new Lifecycle { LastSeen = last };
         doc.UpdatedAt = last;
-        return doc;
+        return doc.WithJourney([.. stages.Select(s => (s.Key, s.Value))]);
     }
 
     private static T Pick<T>(Random random, T[] values, double[] weights)

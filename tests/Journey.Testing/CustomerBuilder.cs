@@ -7,6 +7,7 @@ namespace Journey.Testing;
 public sealed class CustomerBuilder
 {
     private readonly CustomerDocument _doc;
+    private readonly List<(Stage Stage, DateTimeOffset At)> _stages = [];
 
     public CustomerBuilder(string id, DateTimeOffset firstSeen, string? channel = "organic", string? device = "desktop")
     {
@@ -16,10 +17,8 @@ public sealed class CustomerBuilder
             FirstSeen = firstSeen,
             LastSeen = firstSeen,
             Acquisition = new Acquisition { Channel = channel, FirstDevice = device, FirstSeen = firstSeen },
-            Stage = Stage.Awareness,
         };
-        _doc.StageReachedAt[Stage.Awareness] = firstSeen;
-        Active(firstSeen);
+        Reached(Stage.Awareness, firstSeen);
     }
 
     public static DateTimeOffset Day(int month, int day, int hour = 12, int year = 2026) => new(year, month, day, hour, 0, 0, TimeSpan.Zero);
@@ -49,11 +48,13 @@ public sealed class CustomerBuilder
         return this;
     }
 
-    public CustomerBuilder Reached(Stage stage, DateTimeOffset at)
+    /// <summary>The customer reached <paramref name="stage"/> at <paramref name="at"/> (an active day too, unless <paramref name="active"/> is false).</summary>
+    public CustomerBuilder Reached(Stage stage, DateTimeOffset at, bool active = true)
     {
-        _doc.StageReachedAt[stage] = at;
-        if (stage > _doc.Stage) _doc.Stage = stage;
-        return Active(at);
+        _stages.RemoveAll(s => s.Stage == stage);
+        _stages.Add((stage, at));
+        _doc.WithJourney([.. _stages]);
+        return active ? Active(at) : this;
     }
 
     public CustomerBuilder With(Action<CustomerDocument> change)

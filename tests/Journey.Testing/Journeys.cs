@@ -49,3 +49,25 @@ public sealed class Journeys(JourneyRulesOptions? options = null)
         return (journey.Customer, journey.Transitions);
     }
 }
+
+/// <summary>Hand-built journeys for hand-built documents: a fold state that reached these stages, entered in order.</summary>
+public static class Reached
+{
+    /// <summary>A fold state that entered each stage at its time (each transition from the stage before).</summary>
+    public static FoldState Stages(params (Stage Stage, DateTimeOffset At)[] stages)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        var state = new FoldState();
+        foreach (var (stage, at) in stages.OrderBy(s => s.Stage))
+            state.Enter(new TransitionRecord { From = state.Stage, To = stage, At = at, TriggerEvent = "Test", TriggerMessageId = $"test-{stage}", Rule = "test" });
+        return state;
+    }
+
+    /// <summary>The document, following a journey through these stages.</summary>
+    public static CustomerDocument WithJourney(this CustomerDocument doc, params (Stage Stage, DateTimeOffset At)[] stages)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        doc.FollowJourney(Stages(stages));
+        return doc;
+    }
+}

@@ -11,6 +11,18 @@ namespace Journey.Domain.Customers;
 /// </summary>
 public sealed class CustomerDocument
 {
+    public CustomerDocument()
+    {
+    }
+
+    /// <summary>A stored document read back; its stage is the furthest one it records reaching.</summary>
+    [System.Text.Json.Serialization.JsonConstructor]
+    internal CustomerDocument(Stage stage, IReadOnlyDictionary<Stage, DateTimeOffset>? stageReachedAt)
+    {
+        StageReachedAt = stageReachedAt ?? new Dictionary<Stage, DateTimeOffset>();
+        Stage = StageReachedAt.Count == 0 ? stage : (Stage)Math.Max((int)stage, (int)StageReachedAt.Keys.Max());
+    }
+
     public required string Id { get; set; }
     public string Type { get; set; } = "customer";
 
@@ -32,8 +44,11 @@ public sealed class CustomerDocument
 
     // projection
     public Acquisition? Acquisition { get; set; }
-    public Stage Stage { get; set; }
-    public Dictionary<Stage, DateTimeOffset> StageReachedAt { get; set; } = [];
+    /// <summary>The furthest stage of the customer's journey; set only with the journey, by <see cref="FollowJourney"/>.</summary>
+    public Stage Stage { get; private set; }
+
+    /// <summary>When each stage was reached.</summary>
+    public IReadOnlyDictionary<Stage, DateTimeOffset> StageReachedAt { get; private set; } = new Dictionary<Stage, DateTimeOffset>();
     public Lifecycle Lifecycle { get; set; } = new();
     public SessionStats Sessions { get; set; } = new();
     public SortedDictionary<string, long> Counters { get; set; } = new(StringComparer.Ordinal);
@@ -57,6 +72,19 @@ public sealed class CustomerDocument
 
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsRedirect => MergedInto is not null;
+
+    /// <summary>
+    /// The one way the document's stages change: they become those of <paramref name="journey"/>, the
+    /// fold of the customer's events, whose stages only ever moved forward (<see cref="FoldState.Enter"/>).
+    /// A late event may tell a different story than the events before it did (say, two sessions that
+    /// were one): the document then follows the fold, so that it and its transitions always agree.
+    /// </summary>
+    public void FollowJourney(FoldState journey)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        StageReachedAt = new Dictionary<Stage, DateTimeOffset>(journey.StageReachedAt);
+        Stage = journey.Stage;
+    }
 }
 
 public sealed class Acquisition

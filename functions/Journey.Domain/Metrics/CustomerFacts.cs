@@ -106,7 +106,7 @@ public sealed class CustomerFacts
 
     private static CustomerFacts FromState(
         CustomerDocument doc, DateTimeOffset firstSeen, FactsSource source, AsOf when, FoldState s,
-        Dictionary<Stage, DateTimeOffset> stages, List<OrderEntry> orders, IEnumerable<string> activeDays, JourneyFold fold)
+        IReadOnlyDictionary<Stage, DateTimeOffset> stages, List<OrderEntry> orders, IEnumerable<string> activeDays, JourneyFold fold)
     {
         // As the projection does at its "now": the session still open counts if it is a bounce,
         // and a cart left open longer than the abandonment window by the end of D is abandoned.
@@ -119,7 +119,7 @@ public sealed class CustomerFacts
     }
 
     private static CustomerFacts Build(
-        CustomerDocument doc, DateTimeOffset firstSeen, FactsSource source, AsOf when, Dictionary<Stage, DateTimeOffset> stages,
+        CustomerDocument doc, DateTimeOffset firstSeen, FactsSource source, AsOf when, IReadOnlyDictionary<Stage, DateTimeOffset> stages,
         long sessions, long bounces, CartStats carts, List<OrderEntry> history, AmountStats cancels, AmountStats returns,
         RatingStats ratings, EmailStats email, int[] activeDays)
     {

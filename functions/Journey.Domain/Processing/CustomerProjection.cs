@@ -8,8 +8,7 @@ public static class CustomerProjection
 {
     public static void Apply(CustomerDocument doc, FoldState s, DateTimeOffset now, JourneyRulesOptions options)
     {
-        doc.Stage = s.Stage;
-        doc.StageReachedAt = new Dictionary<Stage, DateTimeOffset>(s.StageReachedAt);
+        doc.FollowJourney(s);
         doc.Counters = new SortedDictionary<string, long>(s.Counters, StringComparer.Ordinal);
         doc.FirstSeen = s.FirstSeen;
         doc.LastSeen = s.LastSeen;

@@ -11,7 +11,6 @@ public static class FoldStates
         if (b is null) return a;
         var c = new FoldState
         {
-            Stage = a.Stage > b.Stage ? a.Stage : b.Stage,
             FirstSeen = Min(a.FirstSeen, b.FirstSeen),
             LastSeen = Max(a.LastSeen, b.LastSeen),
             LastEventAt = Max(a.LastEventAt, b.LastEventAt),
@@ -24,10 +23,9 @@ public static class FoldStates
             AdvocacyAction = a.AdvocacyAction || b.AdvocacyAction,
             LateBeyondHorizon = a.LateBeyondHorizon + b.LateBeyondHorizon,
         };
-        foreach (var (stage, at) in a.StageReachedAt.Concat(b.StageReachedAt))
-        {
-            if (!c.StageReachedAt.TryGetValue(stage, out var existing) || at < existing) c.StageReachedAt[stage] = at;
-        }
+        // The journey: each stage at the earlier of the two times it was reached, entered in stage order.
+        foreach (var transition in a.Transitions.Concat(b.Transitions).GroupBy(t => t.To).Select(g => g.MinBy(t => t.At)!).OrderBy(t => t.To))
+            c.Enter(transition with { From = c.Stage });
         foreach (var (name, n) in a.Counters.Concat(b.Counters)) c.Counters[name] = c.Counters.GetValueOrDefault(name) + n;
         c.ActiveDays.UnionWith(a.ActiveDays);
         c.ActiveDays.UnionWith(b.ActiveDays);
@@ -69,7 +67,6 @@ public static class FoldStates
             LastClicked = Max(a.Email.LastClicked, b.Email.LastClicked),
             OrdersAfterClick = a.Email.OrdersAfterClick + b.Email.OrdersAfterClick,
         };
-        c.Transitions = [.. a.Transitions.Concat(b.Transitions).GroupBy(t => t.To).Select(g => g.MinBy(t => t.At)!).OrderBy(t => t.To)];
         return c;
     }
 

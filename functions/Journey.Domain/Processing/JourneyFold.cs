@@ -296,7 +296,8 @@ public sealed class JourneyFold
     private static void Enter(FoldState s, TimelineEntry e, Stage to, string rule)
     {
         var firstTouch = s.FirstSeen ?? e.T;
-        s.Transitions.Add(new TransitionRecord
+        var from = s.Stage;
+        s.Enter(new TransitionRecord
         {
             From = s.Stage,
             To = to,
@@ -310,9 +311,7 @@ public sealed class JourneyFold
             MicroConversions = s.Stage == Stage.None ? new(StringComparer.Ordinal) : new SortedDictionary<string, long>(s.MicroConversionsInStage, StringComparer.Ordinal),
         });
         // The first touch's own micro-conversions count toward the stage it starts in.
-        if (s.Stage != Stage.None) s.MicroConversionsInStage.Clear();
-        s.Stage = to;
-        s.StageReachedAt[to] = e.T;
+        if (from != Stage.None) s.MicroConversionsInStage.Clear();
     }
 
     private static FoldState Clone(FoldState state) =>

@@ -269,6 +269,22 @@ public sealed class JourneyProcessorTests
     }
 
     [Fact]
+    public async Task ALateEventThatJoinsTwoSessions_TakesBackTheSecondSessionsStage_InTheDocumentAndTheTransitions()
+    {
+        var h = new ProcessorHarness();
+        await h.SendAsync(Page("/", "a", at: At(0)), Page("/", "a", at: At(40))); // 40 minutes apart: two sessions
+        Assert.Equal(Stage.Consideration, (await h.CustomerAsync("a")).Stage);
+        Assert.Equal([Stage.Awareness, Stage.Consideration], (await h.TransitionsAsync("a")).Select(t => t.To));
+
+        await h.SendAsync(Page("/", "a", at: At(20)));                             // a late page between them: one session
+
+        var c = await h.CustomerAsync("a");
+        Assert.Equal((Stage.Awareness, 1L), (c.Stage, c.Sessions.Count));
+        Assert.Equal([Stage.Awareness], c.StageReachedAt.Keys);
+        Assert.Equal([Stage.Awareness], (await h.TransitionsAsync("a")).Select(t => t.To));
+    }
+
+    [Fact]
     public async Task BotEvents_AreKeptOutOfJourneys()
     {
         var h = new ProcessorHarness();

@@ -16,8 +16,8 @@ public sealed class FunnelTests
     private static FunnelMetrics Compute()
     {
         var start = Day(3, 1);
-        var d = new CustomerBuilder("D", start, "paid", "desktop").Reached(Stage.Consideration, start.AddDays(3)).Reached(Stage.Conversion, start.AddDays(6)).Build();
-        d.StageReachedAt[Stage.Retention] = Day(3, 25); // after D: a refold would not see it either
+        var d = new CustomerBuilder("D", start, "paid", "desktop").Reached(Stage.Consideration, start.AddDays(3)).Reached(Stage.Conversion, start.AddDays(6))
+            .Reached(Stage.Retention, Day(3, 25), active: false).Build(); // after D: a refold would not see it either
         var docs = new[]
         {
             new CustomerBuilder("A", start, "organic", "mobile").Reached(Stage.Consideration, start.AddDays(2)).Reached(Stage.Conversion, start.AddDays(4)).Build(),

@@ -46,14 +46,6 @@ public static class StoreTestData
                 FirstSeen = T0,
                 MessageId = "m-first",
             },
-            Stage = Stage.Retention,
-            StageReachedAt = new Dictionary<Stage, DateTimeOffset>
-            {
-                [Stage.Awareness] = T0,
-                [Stage.Consideration] = T0.AddMinutes(3),
-                [Stage.Conversion] = T0.AddDays(1),
-                [Stage.Retention] = T0.AddDays(20),
-            },
             Lifecycle = new Lifecycle { Status = "at_risk", Since = "2026-03-30", LastSeen = T0.AddDays(30) },
             Sessions = Sessions(),
             Counters = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["Order Completed"] = 2, ["Page Viewed"] = 14, ["Product Viewed"] = 6 },
@@ -92,7 +84,7 @@ public static class StoreTestData
             Positions = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["0"] = 41, ["3"] = 7 },
             Transitions = [new TransitionSummary(Stage.Awareness, Stage.Consideration, T0.AddMinutes(3), "m-3", "0123456789abcdef")],
         };
-        return doc;
+        return doc.WithJourney((Stage.Awareness, T0), (Stage.Consideration, T0.AddMinutes(3)), (Stage.Conversion, T0.AddDays(1)), (Stage.Retention, T0.AddDays(20)));
     }
 
     /// <summary>A small live (not redirect) customer document.</summary>
@@ -117,15 +109,13 @@ public static class StoreTestData
             UserId = userId,
             MergedInto = mergedInto,
             Acquisition = channel is null ? null : new Acquisition { Channel = channel, FirstDevice = device, FirstSeen = seen },
-            Stage = stage,
-            StageReachedAt = new Dictionary<Stage, DateTimeOffset> { [stage] = seen },
             Lifecycle = new Lifecycle { Status = status, LastSeen = seen.AddHours(1) },
             Sessions = new SessionStats { Count = sessions, Bounces = bounces },
             Orders = new OrderStats { Count = orders, Revenue = revenue },
             FirstSeen = seen,
             LastSeen = seen.AddHours(1),
             UpdatedAt = seen.AddHours(1),
-        };
+        }.WithJourney(stage == Stage.None ? [] : [(stage, seen)]);
     }
 
     public static TransitionDocument Transition(string customerId, Stage from, Stage to, DateTimeOffset at, string rule = "rule", string? channel = "email") =>
@@ -260,10 +250,40 @@ public static class StoreTestData
         OrdersAfterClick = 1,
     };
 
-    private static FoldState Baseline() => new()
+    private static FoldState Baseline()
     {
-        Stage = Stage.Conversion,
-        StageReachedAt = new Dictionary<Stage, DateTimeOffset> { [Stage.Awareness] = T0, [Stage.Conversion] = T0.AddDays(1) },
+        var baseline = BaselineWithoutJourney();
+        baseline.Enter(new TransitionRecord
+        {
+            From = Stage.None,
+            To = Stage.Awareness,
+            At = T0,
+            TriggerEvent = "Page Viewed",
+            TriggerMessageId = "m-1",
+            Rule = "first_touch",
+            Channel = "paid_search",
+            DaysSinceFirstTouch = 0,
+            SessionsSinceFirstTouch = 1,
+            MicroConversions = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["Content Viewed"] = 1 },
+        });
+        baseline.Enter(new TransitionRecord
+        {
+            From = Stage.Awareness,
+            To = Stage.Conversion,
+            At = T0.AddDays(1),
+            TriggerEvent = "Order Completed",
+            TriggerMessageId = "m-9",
+            Rule = "first-order",
+            Channel = "email",
+            DaysSinceFirstTouch = 1,
+            SessionsSinceFirstTouch = 2,
+            MicroConversions = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["Product Added"] = 1 },
+        });
+        return baseline;
+    }
+
+    private static FoldState BaselineWithoutJourney() => new()
+    {
         Sessions = Sessions(),
         Counters = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["Page Viewed"] = 3 },
         Carts = Carts(),
@@ -275,22 +295,6 @@ public static class StoreTestData
         ActiveDays = new HashSet<string>(StringComparer.Ordinal) { "2026-03-02" },
         FirstSeen = T0,
         LastSeen = T0.AddDays(1),
-        Transitions =
-        [
-            new TransitionRecord
-            {
-                From = Stage.None,
-                To = Stage.Awareness,
-                At = T0,
-                TriggerEvent = "Page Viewed",
-                TriggerMessageId = "m-1",
-                Rule = "first_touch",
-                Channel = "paid_search",
-                DaysSinceFirstTouch = 0,
-                SessionsSinceFirstTouch = 1,
-                MicroConversions = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["Content Viewed"] = 1 },
-            },
-        ],
         LateBeyondHorizon = 1,
         ProductViews = 6,
         SearchSeen = true,
