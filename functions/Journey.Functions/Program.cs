@@ -1,4 +1,5 @@
 using Journey.Functions.Hosting;
+using Microsoft.Extensions.Options;
 
 // Journey: serves the collector, admin API and dashboard (no command), or runs a batch command
 // (import, daily, metrics, painpoints). Exit code 2 means bad arguments or input.
@@ -13,6 +14,15 @@ catch (CommandLineException ex)
     return 2;
 }
 
-return commandLine.Command is null
-    ? await JourneyWebHost.RunAsync(commandLine)
-    : await Commands.RunAsync(commandLine);
+try
+{
+    return commandLine.Command is null
+        ? await JourneyWebHost.RunAsync(commandLine)
+        : await Commands.RunAsync(commandLine);
+}
+catch (OptionsValidationException ex)
+{
+    // Every problem names its setting (Section:Key, or Section__Key in app settings).
+    await Console.Error.WriteLineAsync($"journey: invalid settings: {string.Join(" ", ex.Failures)}");
+    return 2;
+}

@@ -32,6 +32,7 @@ public static class Commands
         builder.Configuration["DailyJob:RunInBackground"] = "false"; // the daily command runs the job itself
         builder.Services.AddJourney(builder.Configuration);
         using var host = builder.Build();
+        JourneyOptions.ValidateNow(host.Services); // every setting checked before any work, as the web host does at start
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

@@ -36,16 +36,11 @@ public static class JourneyComposition
     public static IServiceCollection AddJourney(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddJourneyOptions<JourneyRulesOptions>(JourneyRulesOptions.SectionName, o => o.Validate());
+        services.AddJourneyOptions<CollectorOptions>(CollectorOptions.SectionName);
+        services.AddJourneyOptions<AdminOptions>(AdminOptions.SectionName);
 
-        var rules = configuration.GetSection(JourneyRulesOptions.SectionName).Get<JourneyRulesOptions>() ?? new JourneyRulesOptions();
-        var problems = rules.Validate();
-        if (problems.Count > 0) throw new OptionsValidationException(JourneyRulesOptions.SectionName, typeof(JourneyRulesOptions), problems);
-        services.AddSingleton(rules);
-
-        services.AddOptions<CollectorOptions>().BindConfiguration(CollectorOptions.SectionName);
-        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
-
-        if (CosmosStoreOptions.IsConfiguredIn(configuration)) AddCosmosStore(services, configuration);
+        if (CosmosStoreOptions.IsConfiguredIn(configuration)) AddCosmosStore(services);
         else AddSqliteStore(services, configuration);
 
         if (EventHubsOptions.IsConfigured(configuration)) AddEventHubsStream(services, configuration);
@@ -53,7 +48,11 @@ public static class JourneyComposition
 
         // The processor's pieces share one CustomerUpdate (it keeps each cached document's last fold)
         // and read through one cache of the documents they wrote last.
-        services.AddSingleton(new CustomerUpdate(new JourneyFold(rules), rules));
+        services.AddSingleton(sp =>
+        {
+            var rules = sp.GetRequiredService<JourneyRulesOptions>();
+            return new CustomerUpdate(new JourneyFold(rules), rules);
+        });
         services.AddSingleton(sp => new CachedCustomerStore(sp.GetRequiredService<ICustomerStore>()));
         services.AddSingleton<CustomerWriter>();
         services.AddSingleton<IdentityStitcher>();
@@ -66,44 +65,39 @@ public static class JourneyComposition
 
     private static void AddDailyJob(IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(DailyJobOptions.SectionName);
-        var options = section.Get<DailyJobOptions>() ?? new DailyJobOptions();
-        var problems = options.Validate();
-        if (problems.Count > 0) throw new OptionsValidationException(DailyJobOptions.SectionName, typeof(DailyJobOptions), problems);
-        services.AddSingleton(options);
+        services.AddJourneyOptions<DailyJobOptions>(DailyJobOptions.SectionName, o => o.Validate());
         services.AddSingleton<DailyJob>();
         services.AddSingleton<DailyJobRunner>();
 
         // Local mode: the schedule runs in the background of the app that applies the stream (Azure
         // has the DailyMetrics timer; a collector-only node leaves the job to the processor's node).
-        var schedule = section.Get<DailyJobScheduleOptions>() ?? new DailyJobScheduleOptions();
         var appliesStream = configuration.GetValue(ProcessorEnabledKey, defaultValue: true);
-        if (schedule.RunInBackground && appliesStream && !EventHubsOptions.IsConfigured(configuration) && !CosmosStoreOptions.IsConfiguredIn(configuration))
+        if (appliesStream && !EventHubsOptions.IsConfigured(configuration) && !CosmosStoreOptions.IsConfiguredIn(configuration))
         {
-            services.AddSingleton(schedule);
+            services.AddJourneyOptions<DailyJobScheduleOptions>(DailyJobOptions.SectionName);
             services.AddHostedService(sp => new LocalDailySchedule(
                 sp.GetRequiredService<DailyJobRunner>(), sp.GetRequiredService<IMetricsStore>(), sp.GetService<EmbeddedStreamDispatcher>(),
-                schedule, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalDailySchedule>>()));
+                sp.GetRequiredService<DailyJobScheduleOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalDailySchedule>>()));
         }
     }
 
     private static void AddSqliteStore(IServiceCollection services, IConfiguration configuration)
     {
-        var storeOptions = configuration.GetSection(SqliteStoreOptions.SectionName).Get<SqliteStoreOptions>() ?? new SqliteStoreOptions();
-        if (string.IsNullOrEmpty(storeOptions.DatabasePath)) storeOptions.DatabasePath = Path.Combine(LocalDataDirectory(configuration), SqliteStoreOptions.FileName);
-        services.AddSingleton(storeOptions);
+        services.AddJourneyOptions<SqliteStoreOptions>(SqliteStoreOptions.SectionName, o => o.Validate())
+            .PostConfigure(o =>
+            {
+                if (string.IsNullOrEmpty(o.DatabasePath)) o.DatabasePath = Path.Combine(LocalDataDirectory(configuration), SqliteStoreOptions.FileName);
+            });
         services.AddSingleton<SqliteJourneyStore>();
         AddStorePorts<SqliteJourneyStore>(services);
         services.AddHostedService(sp => new StoreInitializer(sp.GetRequiredService<SqliteJourneyStore>().InitializeAsync));
     }
 
-    private static void AddCosmosStore(IServiceCollection services, IConfiguration configuration)
+    private static void AddCosmosStore(IServiceCollection services)
     {
-        var cosmosOptions = CosmosStoreOptions.FromConfiguration(configuration);
-        var problems = cosmosOptions.Validate();
-        if (problems.Count > 0) throw new OptionsValidationException(CosmosStoreOptions.SectionName, typeof(CosmosStoreOptions), problems);
-        services.AddSingleton(cosmosOptions);
-        services.AddSingleton(sp => new CosmosJourneyStore(cosmosOptions, sp.GetRequiredService<ILogger<CosmosJourneyStore>>()));
+        services.AddJourneyOptions<CosmosStoreOptions>(CosmosStoreOptions.SectionName, o => o.Validate())
+            .PostConfigure<IConfiguration>((o, configuration) => o.ApplyConnectionSettings(configuration));
+        services.AddSingleton(sp => new CosmosJourneyStore(sp.GetRequiredService<CosmosStoreOptions>(), sp.GetRequiredService<ILogger<CosmosJourneyStore>>()));
         AddStorePorts<CosmosJourneyStore>(services);
         services.AddHostedService(sp => new StoreInitializer(sp.GetRequiredService<CosmosJourneyStore>().InitializeAsync));
     }
@@ -121,12 +115,11 @@ public static class JourneyComposition
 
     private static void AddEmbeddedStream(IServiceCollection services, IConfiguration configuration)
     {
-        var dataDirectory = LocalDataDirectory(configuration);
-        services.AddOptions<EmbeddedStreamOptions>()
-            .BindConfiguration(EmbeddedStreamOptions.SectionName)
-            .PostConfigure(o => { if (string.IsNullOrEmpty(o.DataDirectory)) o.DataDirectory = dataDirectory; })
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<EmbeddedStreamOptions>, EmbeddedStreamOptionsValidator>();
+        services.AddJourneyOptions<EmbeddedStreamOptions>(EmbeddedStreamOptions.SectionName, o => o.Validate())
+            .PostConfigure(o =>
+            {
+                if (string.IsNullOrEmpty(o.DataDirectory)) o.DataDirectory = LocalDataDirectory(configuration);
+            });
         services.AddSingleton<EmbeddedEventLog>();
         services.AddSingleton<IEventStream>(sp => sp.GetRequiredService<EmbeddedEventLog>());
         services.AddSingleton<CheckpointStore>();

@@ -18,6 +18,7 @@ public static class JourneyWebHost
     public static async Task<int> RunAsync(CommandLine commandLine)
     {
         var app = Build(commandLine);
+        JourneyOptions.ValidateNow(app.Services); // every setting checked before anything starts: one clear message, no half-started app
         await app.RunAsync();
         return 0;
     }
@@ -47,13 +48,15 @@ public static class JourneyWebHost
 
         builder.Services.AddJourney(builder.Configuration);
         builder.Services.AddJourneyTelemetry(builder.Logging, builder.Configuration);
-        var origins = (builder.Configuration.GetSection(CollectorOptions.SectionName).Get<CollectorOptions>() ?? new CollectorOptions()).Origins();
-        builder.Services.AddCors(cors => cors.AddPolicy(CollectorEndpoints.CorsPolicy, policy =>
-        {
-            if (origins.Length == 0 || origins.Contains("*")) policy.AllowAnyOrigin();
-            else policy.WithOrigins(origins);
-            policy.AllowAnyHeader().WithMethods("GET", "POST", "OPTIONS").SetPreflightMaxAge(TimeSpan.FromDays(1));
-        }));
+        builder.Services.AddCors();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<Microsoft.Extensions.Options.IOptions<CollectorOptions>>((cors, collector) =>
+            cors.AddPolicy(CollectorEndpoints.CorsPolicy, policy =>
+            {
+                var origins = collector.Value.Origins();
+                if (origins.Length == 0 || origins.Contains("*")) policy.AllowAnyOrigin();
+                else policy.WithOrigins(origins);
+                policy.AllowAnyHeader().WithMethods("GET", "POST", "OPTIONS").SetPreflightMaxAge(TimeSpan.FromDays(1));
+            }));
         if (commandLine.Demo) builder.Services.AddHostedService<Demo.DemoShop>();
 
         var app = builder.Build();

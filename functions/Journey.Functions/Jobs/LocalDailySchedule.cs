@@ -21,6 +21,7 @@ public sealed class LocalDailySchedule(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.RunInBackground) return;
         try
         {
             await Task.Delay(options.StartDelay, clock, stoppingToken);

@@ -49,7 +49,7 @@ public sealed class EmbeddedStreamOptionsTests
                 "Stream:MaxRetryDelay (00:00:01) must not be less than RetryDelay (00:00:02).",
             ],
             problems);
-        Assert.False(new EmbeddedStreamOptionsValidator().Validate(null, options).Succeeded);
+        Assert.NotEmpty(options.Validate());
     }
 
     [Fact]

@@ -123,13 +123,24 @@ public sealed class CosmosStoreOptions
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new CosmosStoreOptions();
         configuration.GetSection(SectionName).Bind(options);
+        options.ApplyConnectionSettings(configuration);
+        return options;
+    }
+
+    /// <summary>
+    /// Takes the connection settings (<c>CosmosConnection</c>, <c>CosmosConnection__accountEndpoint</c>,
+    /// <c>CosmosConnection__clientId</c>) from configuration where present: the names the Functions host
+    /// and Bicep use, outside the section.
+    /// </summary>
+    public void ApplyConnectionSettings(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
         var connectionString = configuration[ConnectionStringSetting];
         var endpoint = configuration[ToConfigurationKey(AccountEndpointSetting)];
         var clientId = configuration[ToConfigurationKey(ClientIdSetting)];
-        if (!string.IsNullOrWhiteSpace(connectionString)) options.ConnectionString = connectionString;
-        if (!string.IsNullOrWhiteSpace(endpoint)) options.AccountEndpoint = endpoint;
-        if (!string.IsNullOrWhiteSpace(clientId)) options.ManagedIdentityClientId = clientId;
-        return options;
+        if (!string.IsNullOrWhiteSpace(connectionString)) ConnectionString = connectionString;
+        if (!string.IsNullOrWhiteSpace(endpoint)) AccountEndpoint = endpoint;
+        if (!string.IsNullOrWhiteSpace(clientId)) ManagedIdentityClientId = clientId;
     }
 
     /// <summary>True when configuration names a Cosmos DB account (so the app should use it instead of the embedded store).</summary>

@@ -109,13 +109,3 @@ public sealed partial class EmbeddedStreamOptions
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex ConsumerGroupPattern();
 }
-
-/// <summary>Validates <see cref="EmbeddedStreamOptions"/> at start (<c>ValidateOnStart</c>).</summary>
-public sealed class EmbeddedStreamOptionsValidator : IValidateOptions<EmbeddedStreamOptions>
-{
-    public ValidateOptionsResult Validate(string? name, EmbeddedStreamOptions options)
-    {
-        var problems = options.Validate();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-}
