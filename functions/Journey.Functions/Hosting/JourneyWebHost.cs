@@ -23,7 +23,10 @@ public static class JourneyWebHost
         return 0;
     }
 
-    public static WebApplication Build(CommandLine commandLine)
+    /// <summary>Builds the app: the composition root, telemetry, CORS and the endpoints.</summary>
+    /// <param name="commandLine">The parsed command line.</param>
+    /// <param name="configureServices">Runs after the app's own registrations (tests replace services here, e.g. the clock).</param>
+    public static WebApplication Build(CommandLine commandLine, Action<IServiceCollection>? configureServices = null)
     {
         // appsettings.json sits beside the app, whatever folder it is started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = commandLine.HostArguments, ContentRootPath = AppContext.BaseDirectory });
@@ -58,6 +61,7 @@ public static class JourneyWebHost
                 policy.AllowAnyHeader().WithMethods("GET", "POST", "OPTIONS").SetPreflightMaxAge(TimeSpan.FromDays(1));
             }));
         if (commandLine.Demo) builder.Services.AddHostedService<Demo.DemoShop>();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseCors();

@@ -1,5 +1,6 @@
 using Journey.Adapters.Stream.Embedded;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using static Journey.Adapters.Tests.Stream.StreamTestData;
 
 namespace Journey.Adapters.Tests.Stream;
@@ -8,7 +9,7 @@ public sealed class EmbeddedEventLogRetentionTests : IDisposable
 {
     private const string Key = "old-timer";
     private readonly TempDataFolder _folder = new();
-    private readonly ManualClock _clock = new(T0);
+    private readonly FakeTimeProvider _clock = new(T0);
     private readonly int _partition = StreamPartitioner.PartitionOf(Key, 4);
     private readonly EmbeddedStreamOptions _options;
 
@@ -42,7 +43,7 @@ public sealed class EmbeddedEventLogRetentionTests : IDisposable
         var expectedKept = before.Where((f, i) => i == before.Length - 1 || BaseOf(before[i + 1]) > 20).ToList();
         Assert.True(expectedKept.Count < before.Length);
 
-        _clock.Now = T0.AddDays(2);
+        _clock.SetUtcNow(T0.AddDays(2));
         var deleted = log.ApplyRetention(checkpoints);
 
         Assert.Equal(before.Length - expectedKept.Count, deleted);
@@ -66,7 +67,7 @@ public sealed class EmbeddedEventLogRetentionTests : IDisposable
         Assert.True(before.Length >= 3, $"{before.Length} segments");
         foreach (var lost in before[1..]) File.Delete(lost);
         File.WriteAllBytes(before[0], File.ReadAllBytes(before[0])[..100]);
-        _clock.Now = T0.AddDays(2);
+        _clock.SetUtcNow(T0.AddDays(2));
 
         await using var reopened = Open(_options, _clock);
         Assert.Equal(30, (await ReadAllAsync(reopened, _partition)).Count);
@@ -84,7 +85,7 @@ public sealed class EmbeddedEventLogRetentionTests : IDisposable
         await checkpoints.CommitAsync("journey", _partition.ToString(System.Globalization.CultureInfo.InvariantCulture), 30, CancellationToken.None);
         var before = SegmentFiles(_options, _partition);
 
-        _clock.Now = T0.AddHours(23);
+        _clock.SetUtcNow(T0.AddHours(23));
         Assert.Equal(0, log.ApplyRetention(checkpoints));
         Assert.Equal(before, SegmentFiles(_options, _partition));
         Assert.Equal(30, (await ReadAllAsync(log, _partition)).Count);
@@ -94,7 +95,7 @@ public sealed class EmbeddedEventLogRetentionTests : IDisposable
     public async Task Retention_WithoutAnyConsumerGroup_DeletesNothing()
     {
         await using var log = await OpenWithThirtyRecordsAsync();
-        _clock.Now = T0.AddDays(30);
+        _clock.SetUtcNow(T0.AddDays(30));
         Assert.Equal(0, log.ApplyRetention(new CheckpointStore(Options.Create(_options))));
         Assert.Equal(0, log.GetStartSequence(_partition));
     }
@@ -106,7 +107,7 @@ public sealed class EmbeddedEventLogRetentionTests : IDisposable
         {
             var checkpoints = new CheckpointStore(Options.Create(_options));
             await checkpoints.CommitAsync("journey", _partition.ToString(System.Globalization.CultureInfo.InvariantCulture), 30, CancellationToken.None);
-            _clock.Now = T0.AddDays(2);
+            _clock.SetUtcNow(T0.AddDays(2));
             log.ApplyRetention(checkpoints);
             Assert.Single(SegmentFiles(_options, _partition));
         }

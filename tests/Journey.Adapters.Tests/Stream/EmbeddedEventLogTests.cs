@@ -3,6 +3,7 @@ using Journey.Adapters.Stream.Embedded;
 using Journey.Domain.Events;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
+using Microsoft.Extensions.Time.Testing;
 using static Journey.Adapters.Tests.Stream.StreamTestData;
 
 namespace Journey.Adapters.Tests.Stream;
@@ -17,7 +18,7 @@ public sealed class EmbeddedEventLogTests : IDisposable
     public async Task AppendThenRead_RoundTripsEveryEventInOrderWithSequenceNumbersPerPartition()
     {
         var options = _folder.Options();
-        var clock = new ManualClock(T0.AddMinutes(5));
+        var clock = new FakeTimeProvider(T0.AddMinutes(5));
         await using var log = Open(options, clock);
         var events = Enumerable.Range(0, 300).Select(i => Event($"profile-{i % 17}", $"m{i:D4}")).ToList();
         for (var i = 0; i < events.Count; i += 25)
@@ -234,7 +235,11 @@ public sealed class EmbeddedEventLogTests : IDisposable
         var k = StreamPartitioner.PartitionOf("k", 4);
         await using (var log = Open(options))
         {
+            // Each group here has one file to flush (the journal): good-0's, then the second's.
+            var flushed = 0;
+            log.AfterDiskFlush = () => Interlocked.Increment(ref flushed);
             await log.AppendAsync([Event("k", "good-0")], CancellationToken.None);
+            var committedEnds = log.GetEndSequences();
             var written = 0;
             var failNext = 1;
             using var release = new ManualResetEventSlim();
@@ -246,19 +251,29 @@ public sealed class EmbeddedEventLogTests : IDisposable
                 throw new IOException("fsync failed (simulated)");
             };
 
-            // The first group hangs in its flush; the writer goes on and writes the second one behind it.
+            // The first group hangs in its flush; the writer goes on and writes the second one behind it,
+            // which is flushed (durable) while the first still hangs.
             var first = log.AppendAsync([Event("k", "doomed-0")], CancellationToken.None);
             await WaitUntilAsync(() => Volatile.Read(ref written) == 1);
             var second = log.AppendAsync([Event("k", "doomed-1"), Event("elsewhere", "doomed-2")], CancellationToken.None);
-            await WaitUntilAsync(() => Volatile.Read(ref written) == 2);
-            await Task.Delay(50);
+            await WaitUntilAsync(() => Volatile.Read(ref written) == 2 && Volatile.Read(ref flushed) == 2);
+
+            // A third group: the writer writes it only after it went past the point where it commits
+            // what is durable, with the second group durable by then.
+            var third = log.AppendAsync([Event("k", "doomed-3")], CancellationToken.None);
+            await WaitUntilAsync(() => Volatile.Read(ref written) == 3);
+            // Nothing of the second group committed: the writer publishes the new ends and counts the
+            // appends before it completes the callers, so a commit would show here already.
+            Assert.Equal(committedEnds, log.GetEndSequences());
+            Assert.Equal(1, log.AppendCount);
             Assert.False(second.IsCompleted, "a group must not be acknowledged before the groups written before it");
 
             release.Set();
             var error = await Assert.ThrowsAsync<StreamUnavailableException>(() => first);
             Assert.IsType<IOException>(error.InnerException);
             await Assert.ThrowsAsync<StreamUnavailableException>(() => second);
-            Assert.Equal(2, log.FailedGroupCount);
+            await Assert.ThrowsAsync<StreamUnavailableException>(() => third);
+            Assert.Equal(3, log.FailedGroupCount);
             Assert.Equal(["good-0"], (await ReadEverythingAsync(log)).Select(MessageIdOf));
             Assert.True(await log.IsReachableAsync(CancellationToken.None));
 

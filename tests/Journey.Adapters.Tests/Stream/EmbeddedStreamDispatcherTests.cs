@@ -12,6 +12,9 @@ public sealed class EmbeddedStreamDispatcherTests : IAsyncLifetime
 {
     private readonly TempDataFolder _folder = new();
     private readonly RecordingProcessor _processor = new();
+
+    /// <summary>The dispatcher's clock: its backoffs wait until the test advances it.</summary>
+    private readonly RecordingTimeProvider _clock = new(T0);
     private EmbeddedStreamOptions _options = null!;
     private EmbeddedEventLog _log = null!;
     private CheckpointStore _checkpoints = null!;
@@ -24,8 +27,11 @@ public sealed class EmbeddedStreamDispatcherTests : IAsyncLifetime
             o.RetryDelay = TimeSpan.FromMilliseconds(5);
             o.MaxRetryDelay = TimeSpan.FromMilliseconds(50);
             o.BatchSize = 10;
+            // The log stands on a fake clock of its own that no test advances: a partly filled batch is
+            // taken as it is (waiting for it to fill would last until the clock moved).
+            o.MaxBatchWait = TimeSpan.Zero;
         });
-        _log = Open(_options, TimeProvider.System);
+        _log = Open(_options);
         _checkpoints = new CheckpointStore(Options.Create(_options));
         return Task.CompletedTask;
     }
@@ -40,7 +46,7 @@ public sealed class EmbeddedStreamDispatcherTests : IAsyncLifetime
 
     private async Task<EmbeddedStreamDispatcher> StartAsync()
     {
-        _dispatcher = new EmbeddedStreamDispatcher(_log, _checkpoints, _processor, Options.Create(_options), TimeProvider.System, NullLogger<EmbeddedStreamDispatcher>.Instance);
+        _dispatcher = new EmbeddedStreamDispatcher(_log, _checkpoints, _processor, Options.Create(_options), _clock, NullLogger<EmbeddedStreamDispatcher>.Instance);
         await _dispatcher.StartAsync(CancellationToken.None);
         return _dispatcher;
     }
@@ -88,6 +94,11 @@ public sealed class EmbeddedStreamDispatcherTests : IAsyncLifetime
         await AppendAsync(25, key: _ => "one-profile");
         var dispatcher = await StartAsync();
 
+        // The failed batch waits RetryDelay on the dispatcher's clock, then goes again.
+        await _clock.WaitForTimersAsync(Ms(5));
+        Assert.Equal(1, dispatcher.GetStatus().FailedAttempts);
+        Assert.Single(_processor.Batches);
+        _clock.Advance(Ms(5));
         await dispatcher.WaitUntilDrainedAsync(CancellationToken.None).WaitAsync(Patience);
 
         var batches = _processor.Batches.ToList();
@@ -107,7 +118,12 @@ public sealed class EmbeddedStreamDispatcherTests : IAsyncLifetime
         var dispatcher = await StartAsync();
 
         // Failing: retried again and again, and the checkpoint does not move.
-        await WaitUntil(() => dispatcher.GetStatus().FailedAttempts >= 3);
+        await _clock.WaitForTimersAsync(Ms(5));
+        _clock.Advance(Ms(5));
+        await _clock.WaitForTimersAsync(Ms(10));
+        _clock.Advance(Ms(10));
+        await _clock.WaitForTimersAsync(Ms(20));
+        Assert.Equal(3, dispatcher.GetStatus().FailedAttempts);
         Assert.Empty(PersistedCheckpoints());
         Assert.Equal(5, dispatcher.GetStatus().Lag);
 
@@ -115,6 +131,7 @@ public sealed class EmbeddedStreamDispatcherTests : IAsyncLifetime
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _processor.Gate = gate.Task;
         _processor.FailCalls = 0;
+        _clock.Advance(Ms(20));
         await WaitUntil(() => _processor.WaitingAtGate);
         Assert.Empty(PersistedCheckpoints());
 
@@ -122,6 +139,55 @@ public sealed class EmbeddedStreamDispatcherTests : IAsyncLifetime
         await dispatcher.WaitUntilDrainedAsync(CancellationToken.None).WaitAsync(Patience);
         Assert.Equal(new Dictionary<string, long> { [Partition("stuck")] = 5 }, PersistedCheckpoints());
         Assert.All(_processor.Batches, b => Assert.Equal([0L, 1, 2, 3, 4], b.Select(r => r.SequenceNumber)));
+    }
+
+    [Fact]
+    public async Task ProcessorThatKeepsFailing_IsRetriedAfterABackoffThatDoublesUpToMaxRetryDelay()
+    {
+        _processor.FailCalls = int.MaxValue;
+        await AppendAsync(3, key: _ => "stuck");
+        var dispatcher = await StartAsync();
+
+        TimeSpan[] backoffs = [Ms(5), Ms(10), Ms(20), Ms(40), Ms(50), Ms(50), Ms(50)];
+        for (var i = 0; i < backoffs.Length; i++)
+        {
+            await _clock.WaitForTimersAsync(backoffs[i], count: backoffs[..(i + 1)].Count(b => b == backoffs[i]));
+            Assert.Equal(i + 1, dispatcher.GetStatus().FailedAttempts);
+            Assert.Equal(i + 1, _processor.Batches.Count);
+            _clock.Advance(backoffs[i]);
+        }
+
+        await WaitUntil(() => _processor.Batches.Count == backoffs.Length + 1);
+        Assert.All(_processor.Batches, b => Assert.Equal([0L, 1, 2], b.Select(r => r.SequenceNumber)));
+        Assert.Empty(PersistedCheckpoints());
+    }
+
+    [Fact]
+    public async Task BusyPartition_IsCheckpointedOnceCheckpointIntervalHasPassed_AndWhenItCatchesUp()
+    {
+        await AppendAsync(25, key: _ => "busy");
+        var turnstile = new SemaphoreSlim(0); // not disposed: the processor may still wait on it until the dispatcher stops
+        _processor.Turnstile = turnstile;
+        var dispatcher = await StartAsync();
+        var partition = Partition("busy");
+
+        // Batch 0-9 done behind the end, within the interval: the dispatcher reads on without a checkpoint.
+        await WaitUntil(() => _processor.Arrivals == 1);
+        turnstile.Release();
+        await WaitUntil(() => _processor.Arrivals == 2);
+        Assert.Empty(PersistedCheckpoints());
+
+        // Batch 10-19 done once the interval has passed: checkpointed although still behind.
+        _clock.Advance(_options.CheckpointInterval);
+        turnstile.Release();
+        await WaitUntil(() => _processor.Arrivals == 3);
+        Assert.Equal(new Dictionary<string, long> { [partition] = 20 }, PersistedCheckpoints());
+
+        // Batch 20-24 reaches the end: checkpointed at once.
+        turnstile.Release();
+        await dispatcher.WaitUntilDrainedAsync(CancellationToken.None).WaitAsync(Patience);
+        Assert.Equal(new Dictionary<string, long> { [partition] = 25 }, PersistedCheckpoints());
+        Assert.Equal([10, 10, 5], _processor.Batches.Select(b => b.Count));
     }
 
     [Fact]
@@ -162,6 +228,8 @@ public sealed class EmbeddedStreamDispatcherTests : IAsyncLifetime
         await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.WaitUntilDrainedAsync(CancellationToken.None).WaitAsync(Patience));
     }
 
+    private static TimeSpan Ms(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
+
     private static string Partition(string key) => StreamPartitioner.PartitionOf(key, 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task WaitUntil(Func<bool> condition)
@@ -185,6 +253,14 @@ public sealed class EmbeddedStreamDispatcherTests : IAsyncLifetime
 
         public volatile bool WaitingAtGate;
 
+        /// <summary>When set, every call waits for its own turn (a release) before it returns.</summary>
+        public volatile SemaphoreSlim? Turnstile;
+
+        private int _arrivals;
+
+        /// <summary>Calls that reached the turnstile.</summary>
+        public int Arrivals => Volatile.Read(ref _arrivals);
+
         public IReadOnlyList<IReadOnlyList<StreamRecord>> Batches => [.. _batches];
 
         /// <summary>Records of every batch handed to the processor (failed attempts included).</summary>
@@ -205,6 +281,12 @@ public sealed class EmbeddedStreamDispatcherTests : IAsyncLifetime
             {
                 WaitingAtGate = true;
                 await gate.WaitAsync(cancellationToken);
+            }
+
+            if (Turnstile is { } turnstile)
+            {
+                Interlocked.Increment(ref _arrivals);
+                await turnstile.WaitAsync(cancellationToken);
             }
 
             _batches.Enqueue([.. batch]);

@@ -1,5 +1,6 @@
 using Journey.Adapters.Stream.Embedded;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Journey.Adapters.Tests.Stream;
 
@@ -55,7 +56,7 @@ public sealed class EmbeddedStreamOptionsTests
     [Fact]
     public void OpeningTheLog_WithBadOptions_Throws()
     {
-        var error = Assert.Throws<OptionsValidationException>(() => new EmbeddedEventLog(Options.Create(new EmbeddedStreamOptions()), TimeProvider.System));
+        var error = Assert.Throws<OptionsValidationException>(() => new EmbeddedEventLog(Options.Create(new EmbeddedStreamOptions()), new FakeTimeProvider()));
         Assert.Contains("Stream:DataDirectory is required", error.Message, StringComparison.Ordinal);
     }
 }

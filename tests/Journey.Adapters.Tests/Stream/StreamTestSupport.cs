@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using Journey.Adapters.Stream.Embedded;
 using Journey.Domain.Events;
 using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Journey.Adapters.Tests.Stream;
 
@@ -33,18 +35,37 @@ public sealed class TempDataFolder : IDisposable
     }
 }
 
-/// <summary>A clock the test sets; timers stay real (only <see cref="GetUtcNow"/> is overridden).</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+/// <summary>
+/// A <see cref="FakeTimeProvider"/> that remembers the due time of every timer made from it
+/// (<c>Task.Delay</c>, <c>WaitAsync</c> timeouts and delayed cancellations each make one): a test
+/// waits until the code under test is waiting on the clock, sees how long it means to wait, and
+/// only then advances the clock.
+/// </summary>
+public sealed class RecordingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
 {
-    private long _ticks = start.UtcTicks;
+    private readonly ConcurrentQueue<TimeSpan> _dueTimes = new();
 
-    public DateTimeOffset Now
+    /// <summary>The due time of every timer made so far, in order.</summary>
+    public IReadOnlyList<TimeSpan> DueTimes => [.. _dueTimes];
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        get => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-        set => Interlocked.Exchange(ref _ticks, value.UtcTicks);
+        var timer = base.CreateTimer(callback, state, dueTime, period);
+        _dueTimes.Enqueue(dueTime); // recorded once the timer is set: advancing the clock from now on reaches it
+        return timer;
     }
 
-    public override DateTimeOffset GetUtcNow() => Now;
+    /// <summary>Waits until <paramref name="count"/> timers due after <paramref name="dueTime"/> have been made (bounded, for liveness only).</summary>
+    public async Task WaitForTimersAsync(TimeSpan dueTime, int count = 1)
+    {
+        using var patience = new CancellationTokenSource(StreamTestData.Patience);
+        while (_dueTimes.Count(d => d == dueTime) < count)
+        {
+            if (patience.IsCancellationRequested)
+                Assert.Fail($"No timer due after {dueTime} was made within the patience limit (timers made: {string.Join(", ", _dueTimes)}).");
+            await Task.Delay(5, CancellationToken.None);
+        }
+    }
 }
 
 public static class StreamTestData
@@ -64,8 +85,9 @@ public static class StreamTestData
         UserAgent = padding > 0 ? new string('x', padding) : null,
     };
 
+    /// <summary>Opens the log on <paramref name="time"/>, by default a fake clock standing at <see cref="T0"/> (a wait with a timeout ends by the clock only when the test advances it).</summary>
     public static EmbeddedEventLog Open(EmbeddedStreamOptions options, TimeProvider? time = null) =>
-        new(Microsoft.Extensions.Options.Options.Create(options), time ?? new ManualClock(T0));
+        new(Microsoft.Extensions.Options.Options.Create(options), time ?? new FakeTimeProvider(T0));
 
     public static string MessageIdOf(StreamRecord record) => JourneyJson.Deserialize<JourneyEvent>(record.Body.Span).MessageId;
 

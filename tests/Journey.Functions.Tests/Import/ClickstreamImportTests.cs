@@ -44,7 +44,7 @@ public sealed class ClickstreamImportTests : IDisposable
             Assert.Equal(DeviceClass.Unknown, e.Device);
             Assert.Null(e.Channel);
             Assert.Equal("import:taobao", e.Source);
-            Assert.Equal(FixedClock.Default, e.ReceivedAt);
+            Assert.Equal(ImportClock.Now, e.ReceivedAt);
             Assert.Equal(e.Timestamp, e.OriginalTimestamp);
             Assert.Matches("^import-[0-9a-f]{32}$", e.MessageId);
         }
@@ -296,7 +296,7 @@ public sealed class ClickstreamImportTests : IDisposable
         var stream = new RecordingEventStream();
         var output = new StringWriter();
 
-        var summary = await new ImportCommand(stream, new FixedClock(), output)
+        var summary = await new ImportCommand(stream, ImportClock.Create(), output)
             .RunAsync(ImportArguments.Parse([file, "--preset", "taobao"]), CancellationToken.None);
 
         Assert.Equal(2500, summary.EventsSent);
@@ -319,7 +319,7 @@ public sealed class ClickstreamImportTests : IDisposable
         var file = files.Write("small.csv", TaobaoHeader + rows);
         var stream = new RecordingEventStream();
 
-        await new ImportCommand(stream, new FixedClock(), TextWriter.Null)
+        await new ImportCommand(stream, ImportClock.Create(), TextWriter.Null)
             .RunAsync(ImportArguments.Parse([file, "--preset", "taobao", "--batch", "10"]), CancellationToken.None);
 
         Assert.Equal(3, stream.Appends);
@@ -333,7 +333,7 @@ public sealed class ClickstreamImportTests : IDisposable
         var stream = new RecordingEventStream(failures: 2);
         var output = new StringWriter();
 
-        var summary = await new ImportCommand(stream, new FixedClock(), output)
+        var summary = await new ImportCommand(stream, ImportClock.Create(), output)
             .RunAsync(ImportArguments.Parse([file, "--preset", "taobao"]), CancellationToken.None);
 
         Assert.Equal(2, summary.EventsSent);
@@ -349,7 +349,7 @@ public sealed class ClickstreamImportTests : IDisposable
 
         var output = new StringWriter();
 
-        var ex = await Assert.ThrowsAsync<StreamUnavailableException>(() => new ImportCommand(stream, new FixedClock(), output)
+        var ex = await Assert.ThrowsAsync<StreamUnavailableException>(() => new ImportCommand(stream, ImportClock.Create(), output)
             .RunAsync(ImportArguments.Parse([file, "--preset", "taobao"]), CancellationToken.None));
 
         Assert.StartsWith("the stream did not accept events after 5 attempts: test stream refuses.", ex.Message, StringComparison.Ordinal);

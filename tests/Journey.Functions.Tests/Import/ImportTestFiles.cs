@@ -49,7 +49,7 @@ public static class ImportRun
     {
         var stream = new RecordingEventStream();
         var output = new StringWriter();
-        var summary = await new ImportCommand(stream, new FixedClock(), output).RunAsync(ImportArguments.Parse(args), CancellationToken.None);
+        var summary = await new ImportCommand(stream, ImportClock.Create(), output).RunAsync(ImportArguments.Parse(args), CancellationToken.None);
         return (summary, stream.Events, output.ToString());
     }
 }

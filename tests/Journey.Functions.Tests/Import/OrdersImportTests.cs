@@ -54,7 +54,7 @@ public sealed class OrdersImportTests : IDisposable
             Assert.Equal("USD", Text(e, "currency"));
             Assert.Equal("import:cdnow", e.Source);
             Assert.Equal(e.Timestamp, e.OriginalTimestamp);
-            Assert.Equal(FixedClock.Default, e.ReceivedAt);
+            Assert.Equal(ImportClock.Now, e.ReceivedAt);
             Assert.Null(e.AnonymousId);
             Assert.Matches("^import-[0-9a-f]{32}$", e.MessageId);
             Assert.False(Props(e).TryGetProperty("products", out _));

@@ -22,7 +22,7 @@ public sealed class RealDataImportTests
         var path = Path.Combine(RepoPaths.SharedData, TaobaoFile);
         Assert.True(File.Exists(path), $"This test needs the shared data file {path} (../shared/data beside the repository).");
         var stream = new RecordingEventStream();
-        var summary = await new ImportCommand(stream, new FixedClock(), TextWriter.Null)
+        var summary = await new ImportCommand(stream, ImportClock.Create(), TextWriter.Null)
             .RunAsync(ImportArguments.Parse([path, "--preset", "taobao"]), CancellationToken.None);
 
         Assert.Equal(Rows, summary.RowsRead);

@@ -39,7 +39,7 @@ public sealed class RealDataOrdersImportTests
     private static async Task<(ImportSummary Summary, IReadOnlyList<JourneyEvent> Events)> ImportAsync(string path, string preset)
     {
         var stream = new RecordingEventStream();
-        var summary = await new ImportCommand(stream, new FixedClock(), TextWriter.Null)
+        var summary = await new ImportCommand(stream, ImportClock.Create(), TextWriter.Null)
             .RunAsync(ImportArguments.Parse([path, "--preset", preset]), CancellationToken.None);
         return (summary, stream.Events);
     }

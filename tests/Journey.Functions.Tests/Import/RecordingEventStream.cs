@@ -1,5 +1,6 @@
 using Journey.Domain.Events;
 using Journey.Domain.Ports;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Journey.Functions.Tests.Import;
 
@@ -56,15 +57,10 @@ public sealed class RecordingEventStream : IEventStream
     public Task<bool> IsReachableAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 }
 
-/// <summary>A clock that stands still at a fixed instant.</summary>
-public sealed class FixedClock(DateTimeOffset now) : TimeProvider
+/// <summary>The import tests' clock: a fake one standing at <see cref="Now"/> (every event's receivedAt).</summary>
+public static class ImportClock
 {
-    public static readonly DateTimeOffset Default = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset Now = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public FixedClock()
-        : this(Default)
-    {
-    }
-
-    public override DateTimeOffset GetUtcNow() => now;
+    public static FakeTimeProvider Create() => new(Now);
 }

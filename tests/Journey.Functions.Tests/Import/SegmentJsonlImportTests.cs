@@ -31,7 +31,7 @@ public sealed class SegmentJsonlImportTests : IDisposable
         Assert.Equal(3, summary.EventsSent);
         Assert.Equal(3, summary.RowsRejected);
         Assert.All(events, e => Assert.Equal("import:segment-jsonl", e.Source));
-        Assert.All(events, e => Assert.Equal(FixedClock.Default, e.ReceivedAt));
+        Assert.All(events, e => Assert.Equal(ImportClock.Now, e.ReceivedAt));
 
         var order = events[0];
         Assert.Equal(("m-1", MessageType.Track, EventNames.OrderCompleted, "u1"), (order.MessageId, order.Type, order.Event, order.UserId));

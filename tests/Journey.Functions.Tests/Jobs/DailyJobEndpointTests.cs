@@ -7,16 +7,19 @@ using Journey.Application.Metrics;
 using Journey.Domain.Metrics;
 using Journey.Functions.Hosting;
 using Journey.Functions.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Journey.Functions.Tests.Jobs;
 
 /// <summary>The daily job through the app: <c>POST /api/jobs/daily</c>, <c>GET /api/metrics/…</c>, the local schedule and the commands' argument errors.</summary>
 public sealed class DailyJobEndpointTests : IAsyncLifetime
 {
-    private static readonly string Yesterday = DateTime.UtcNow.Date.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>The app's "now": its clock is fake, so "yesterday" does not depend on the day the tests run.</summary>
+    private static readonly DateTimeOffset Now = new(2026, 4, 1, 9, 30, 0, TimeSpan.Zero);
+    private const string Yesterday = "2026-03-31";
     private TestApp _app = null!;
 
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync(new FakeTimeProvider(Now));
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
@@ -59,6 +62,7 @@ public sealed class DailyJobEndpointTests : IAsyncLifetime
     [InlineData("/api/jobs/daily?date=2026-13-01", "date")]
     [InlineData("/api/jobs/daily?date=yesterday", "date")]
     [InlineData("/api/jobs/daily?date=2999-01-01", "date")]
+    [InlineData("/api/jobs/daily?date=2026-04-02", "date")]
     public async Task A_bad_or_future_date_is_400_naming_the_field(string path, string field)
     {
         var (status, body) = await PostAsync(path);
@@ -79,11 +83,15 @@ public sealed class DailyJobEndpointTests : IAsyncLifetime
     [Fact]
     public async Task The_local_schedule_computes_yesterday_once_the_stream_is_drained()
     {
-        await using var app = await TestApp.StartAsync("--DailyJob:RunInBackground=true", "--DailyJob:StartDelay=00:00:00.100");
+        var clock = new FakeTimeProvider(Now);
+        var startDelay = TimeSpan.FromMilliseconds(100);
+        await using var app = await TestApp.StartAsync(clock, "--DailyJob:RunInBackground=true", $"--DailyJob:StartDelay={startDelay}");
         var deadline = DateTime.UtcNow.AddSeconds(60);
         HttpResponseMessage response;
         do
         {
+            // The schedule's start delay passes on the app's clock (a few seconds at most in all, the same day).
+            clock.Advance(startDelay);
             await Task.Delay(200);
             response = await app.Client.GetAsync($"/api/metrics/{Yesterday}?kind=rates");
         }
@@ -105,7 +113,7 @@ public sealed class DailyJobEndpointTests : IAsyncLifetime
 
     private async Task SendOrdersAsync()
     {
-        var day = DateTime.UtcNow.Date.AddDays(-20);
+        var day = Now.UtcDateTime.Date.AddDays(-20);
         string At(int days) => day.AddDays(days).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var batch = $$$"""
             {"batch":[

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Journey.Functions.Tests.Support;
 
@@ -28,13 +30,32 @@ public sealed class TestApp : IAsyncDisposable
     public HttpClient Client { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestApp> StartAsync(params string[] settings)
+    /// <summary>Starts the app on the system clock.</summary>
+    public static Task<TestApp> StartAsync(params string[] settings) => StartCoreAsync(clock: null, settings);
+
+    /// <summary>
+    /// Starts the app on <paramref name="clock"/> (the composition root's <see cref="TimeProvider"/>
+    /// replaced), so that "today" is the clock's date. Everything that waits on the app's clock then
+    /// waits until the test advances it; the stream's wait for a partly filled batch is turned off.
+    /// </summary>
+    public static Task<TestApp> StartAsync(FakeTimeProvider clock, params string[] settings)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return StartCoreAsync(clock, ["--Stream:MaxBatchWait=00:00:00", .. settings]);
+    }
+
+    private static async Task<TestApp> StartCoreAsync(TimeProvider? clock, string[] settings)
     {
         var data = Path.Combine(Path.GetTempPath(), "journey-test-" + Guid.NewGuid().ToString("N"));
         // The local daily schedule stays off unless a test turns it on (its catch-up run would race the test's own runs).
         var args = new List<string> { "--data", data, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--DailyJob:RunInBackground=false", "--Stream:JournalBytes=262144" };
         args.AddRange(settings);
-        var app = JourneyWebHost.Build(CommandLine.Parse([.. args]));
+        var app = JourneyWebHost.Build(
+            CommandLine.Parse([.. args]),
+            services =>
+            {
+                if (clock is not null) services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
+            });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestApp(app, data, new Uri(address));

@@ -106,6 +106,7 @@ public sealed partial class EmbeddedEventLog
             finally
             {
                 if (Interlocked.Decrement(ref item.Job.Pending) == 0) item.Job.Done.TrySetResult();
+                AfterDiskFlush?.Invoke();
             }
         }
     }

@@ -163,6 +163,9 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
     /// <summary>Test hook: runs on a flusher thread before it flushes a file or folder to disk (a throw fails that group).</summary>
     internal Action? BeforeDiskFlush { get; set; }
 
+    /// <summary>Test hook: runs on a flusher thread after it flushed a file or folder (or failed to), once its group knows.</summary>
+    internal Action? AfterDiskFlush { get; set; }
+
     /// <inheritdoc />
     public Task AppendAsync(IReadOnlyList<JourneyEvent> events, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using Journey.Domain.Ports;
 using Journey.Domain.Serialization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Journey.Adapters.Tests.Store.Sqlite;
 
@@ -133,7 +134,7 @@ public sealed class SqliteJourneyStoreTests : IDisposable
     [Fact]
     public async Task The_doc_column_holds_the_JourneyJson_document_and_the_journey_column_its_processor_state_with_a_quoted_ETag_and_the_write_time()
     {
-        var clock = new FixedClock(new DateTimeOffset(2026, 4, 1, 14, 0, 0, 250, TimeSpan.FromHours(2)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 14, 0, 0, 250, TimeSpan.FromHours(2)).ToUniversalTime());
         await using var store = _database.Open(clock: clock);
         var doc = StoreTestData.PopulatedCustomer("c-1");
 
@@ -291,10 +292,4 @@ public sealed class SqliteJourneyStoreTests : IDisposable
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
-}
-
-/// <summary>A clock that always shows the same instant.</summary>
-internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
 }

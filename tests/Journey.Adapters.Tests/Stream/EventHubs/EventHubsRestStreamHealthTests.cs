@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Journey.Domain.Ports;
+using Microsoft.Extensions.Time.Testing;
 using static Journey.Adapters.Tests.Stream.EventHubs.EventHubsTestData;
 
 namespace Journey.Adapters.Tests.Stream.EventHubs;
@@ -41,13 +42,13 @@ public sealed class EventHubsRestStreamHealthTests : IAsyncLifetime
     public async Task IsReachable_AfterAFailedSend_RecoversOnceTheFailureIsOld()
     {
         _hub.Respond = _ => new FakeResponse(503);
-        var clock = new ManualClock(T0);
+        var clock = new FakeTimeProvider(T0);
         await using var stream = Open(SasOptions(_hub, o => o.MaxAttempts = 1), time: clock);
 
         await Assert.ThrowsAsync<StreamUnavailableException>(() => stream.AppendAsync([Event("alice", "m1")], CancellationToken.None).WaitAsync(Liveness));
         Assert.False(await stream.IsReachableAsync(CancellationToken.None));
 
-        clock.Now = T0.AddMinutes(1);
+        clock.Advance(TimeSpan.FromMinutes(1));
         Assert.True(await stream.IsReachableAsync(CancellationToken.None));
     }
 
@@ -68,8 +69,8 @@ public sealed class EventHubsRestStreamHealthTests : IAsyncLifetime
     public async Task Append_401WithBearer_DropsTheCachedTokenForTheNextSend()
     {
         _hub.Script(new FakeResponse(401));
-        var credential = new CountingCredential();
-        await using var stream = Open(SasOptions(_hub, o => { o.ConnectionString = null; o.FullyQualifiedNamespace = Namespace; }), credential);
+        var credential = new CountingCredential(T0.AddHours(1));
+        await using var stream = Open(SasOptions(_hub, o => { o.ConnectionString = null; o.FullyQualifiedNamespace = Namespace; }), credential, new FakeTimeProvider(T0));
 
         await Assert.ThrowsAsync<StreamUnavailableException>(() => stream.AppendAsync([Event("alice", "m1")], CancellationToken.None).WaitAsync(Liveness));
         await stream.AppendAsync([Event("alice", "m2")], CancellationToken.None).WaitAsync(Liveness);
@@ -81,7 +82,7 @@ public sealed class EventHubsRestStreamHealthTests : IAsyncLifetime
     public async Task Append_WithExpiredReadyMadeSignature_FailsWithoutSending()
     {
         var expired = $"SharedAccessSignature sr=x&sig=y&se={T0.AddHours(-1).ToUnixTimeSeconds()}&skn=send";
-        await using var stream = Open(SasOptions(_hub, o => o.ConnectionString = $"Endpoint=sb://{Namespace}/;SharedAccessSignature={expired}"), time: new ManualClock(T0));
+        await using var stream = Open(SasOptions(_hub, o => o.ConnectionString = $"Endpoint=sb://{Namespace}/;SharedAccessSignature={expired}"), time: new FakeTimeProvider(T0));
 
         var error = await Assert.ThrowsAsync<StreamUnavailableException>(() => stream.AppendAsync([Event("alice", "m1")], CancellationToken.None).WaitAsync(Liveness));
 
@@ -94,7 +95,7 @@ public sealed class EventHubsRestStreamHealthTests : IAsyncLifetime
     public async Task Append_WithReadyMadeSignature_SendsItAsItIs()
     {
         var token = $"SharedAccessSignature sr=https%3A%2F%2F{Namespace}&sig=abc%3D&se={T0.AddHours(1).ToUnixTimeSeconds()}&skn=send";
-        await using var stream = Open(SasOptions(_hub, o => o.ConnectionString = $"Endpoint=sb://{Namespace}/;SharedAccessSignature={token}"), time: new ManualClock(T0));
+        await using var stream = Open(SasOptions(_hub, o => o.ConnectionString = $"Endpoint=sb://{Namespace}/;SharedAccessSignature={token}"), time: new FakeTimeProvider(T0));
 
         await stream.AppendAsync([Event("alice", "m1")], CancellationToken.None).WaitAsync(Liveness);
 
@@ -110,7 +111,7 @@ public sealed class EventHubsRestStreamHealthTests : IAsyncLifetime
             throw new CredentialUnavailableException("No managed identity endpoint found.");
     }
 
-    private sealed class CountingCredential : TokenCredential
+    private sealed class CountingCredential(DateTimeOffset expiresOn) : TokenCredential
     {
         private int _calls;
 
@@ -118,6 +119,6 @@ public sealed class EventHubsRestStreamHealthTests : IAsyncLifetime
             GetTokenAsync(requestContext, cancellationToken).AsTask().GetAwaiter().GetResult();
 
         public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(new AccessToken($"token-{Interlocked.Increment(ref _calls)}", DateTimeOffset.UtcNow.AddHours(1)));
+            ValueTask.FromResult(new AccessToken($"token-{Interlocked.Increment(ref _calls)}", expiresOn));
     }
 }

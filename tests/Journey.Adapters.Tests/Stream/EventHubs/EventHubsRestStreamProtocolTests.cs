@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Core;
 using Journey.Domain.Events;
+using Microsoft.Extensions.Time.Testing;
 using static Journey.Adapters.Tests.Stream.EventHubs.EventHubsTestData;
 
 namespace Journey.Adapters.Tests.Stream.EventHubs;
@@ -38,8 +39,7 @@ public sealed class EventHubsRestStreamProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Append_WithSasConnectionString_SendsSignatureThatVerifiesWithTheKey()
     {
-        await using var stream = Open(SasOptions(_hub));
-        var before = DateTimeOffset.UtcNow;
+        await using var stream = Open(SasOptions(_hub), time: new FakeTimeProvider(T0));
 
         await stream.AppendAsync([Event("alice", "m1")], CancellationToken.None);
         await stream.AppendAsync([Event("alice", "m2")], CancellationToken.None);
@@ -57,8 +57,8 @@ public sealed class EventHubsRestStreamProtocolTests : IAsyncLifetime
         var expected = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Key), Encoding.UTF8.GetBytes($"{fields["sr"]}\n{fields["se"]}")));
         Assert.Equal(expected, WebUtility.UrlDecode(fields["sig"]));
 
-        var expiry = DateTimeOffset.FromUnixTimeSeconds(long.Parse(fields["se"], CultureInfo.InvariantCulture));
-        Assert.InRange(expiry, before.AddMinutes(59), DateTimeOffset.UtcNow.AddMinutes(61));
+        // Signed for the token lifetime (an hour) from the producer's clock.
+        Assert.Equal(T0.AddHours(1), DateTimeOffset.FromUnixTimeSeconds(long.Parse(fields["se"], CultureInfo.InvariantCulture)));
 
         // The token is cached, not signed per request.
         Assert.Equal(header, requests[1].Header("Authorization"));
@@ -68,7 +68,7 @@ public sealed class EventHubsRestStreamProtocolTests : IAsyncLifetime
     public async Task Append_WithTokenCredential_SendsBearerTokenForTheEventHubsScope()
     {
         var credential = new FakeCredential("token-1", T0.AddHours(1));
-        var clock = new ManualClock(T0);
+        var clock = new FakeTimeProvider(T0);
         await using var stream = Open(SasOptions(_hub, o => { o.ConnectionString = null; o.FullyQualifiedNamespace = Namespace; }), credential, clock);
 
         await stream.AppendAsync([Event("alice", "m1")], CancellationToken.None);
@@ -80,7 +80,7 @@ public sealed class EventHubsRestStreamProtocolTests : IAsyncLifetime
 
         // Near expiry the token is refreshed before it is used again.
         credential.NextToken = "token-2";
-        clock.Now = T0.AddMinutes(56);
+        clock.Advance(TimeSpan.FromMinutes(56));
         await stream.AppendAsync([Event("alice", "m3")], CancellationToken.None);
         Assert.Equal("Bearer token-2", _hub.RequestList[^1].Header("Authorization"));
         Assert.Equal(2, credential.Calls);

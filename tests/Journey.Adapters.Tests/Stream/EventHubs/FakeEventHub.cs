@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Journey.Adapters.Tests.Stream.EventHubs;
 
@@ -67,12 +68,17 @@ public sealed record FakeResponse(int Status, TimeSpan Delay = default, string? 
 public sealed class FakeEventHub : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly TimeProvider _clock;
     private readonly ConcurrentQueue<FakeResponse> _script = new();
     private int _count;
     private int _inFlight;
     private int _maxInFlight;
 
-    private FakeEventHub(WebApplication app) => _app = app;
+    private FakeEventHub(WebApplication app, TimeProvider clock)
+    {
+        _app = app;
+        _clock = clock;
+    }
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
@@ -89,13 +95,14 @@ public sealed class FakeEventHub : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> RequestList => [.. Requests.OrderBy(r => r.Index)];
 
-    public static async Task<FakeEventHub> StartAsync()
+    /// <summary>Starts the hub; <paramref name="clock"/> stamps <see cref="RecordedRequest.ReceivedAt"/> (the producer's fake clock, to see how long it waited).</summary>
+    public static async Task<FakeEventHub> StartAsync(TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var hub = new FakeEventHub(app);
+        var hub = new FakeEventHub(app, clock ?? TimeProvider.System);
         app.Run(hub.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -155,7 +162,7 @@ public sealed class FakeEventHub : IAsyncDisposable
             query,
             headers,
             buffer.ToArray(),
-            DateTimeOffset.UtcNow);
+            _clock.GetUtcNow());
         Requests.Enqueue(request);
 
         var response = _script.TryDequeue(out var scripted) ? scripted : Respond(request);
@@ -206,8 +213,15 @@ public static class EventHubsTestData
         return options;
     }
 
-    public static EventHubsRestStream Open(EventHubsOptions options, Azure.Core.TokenCredential? credential = null, TimeProvider? time = null) =>
-        new(Options.Create(options), httpClient: null, credential, time);
+    /// <summary>
+    /// The producer on <paramref name="time"/> (default the system clock). On a <see cref="FakeTimeProvider"/>
+    /// the micro-batching window is off: it would hold every request until the test advanced the clock.
+    /// </summary>
+    public static EventHubsRestStream Open(EventHubsOptions options, Azure.Core.TokenCredential? credential = null, TimeProvider? time = null)
+    {
+        if (time is FakeTimeProvider) options.MaxDelay = TimeSpan.Zero;
+        return new(Options.Create(options), httpClient: null, credential, time);
+    }
 
     public static JourneyEvent Event(string profileKey, string messageId, string name = "Product Viewed", int padding = 0) => new()
     {
@@ -225,16 +239,4 @@ public static class EventHubsTestData
     /// <summary>Events compare by their JSON (records holding JsonElement do not compare by value).</summary>
     public static void AssertSameEvents(IEnumerable<JourneyEvent> expected, IEnumerable<JourneyEvent> actual) =>
         Assert.Equal(expected.Select(JourneyJson.Serialize).ToList(), actual.Select(JourneyJson.Serialize).ToList());
-}
-
-/// <summary>Real timers, but remembers every due time asked for (to see a Retry-After honoured).</summary>
-public sealed class RecordingTimeProvider : TimeProvider
-{
-    public ConcurrentQueue<TimeSpan> DueTimes { get; } = new();
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        DueTimes.Enqueue(dueTime);
-        return base.CreateTimer(callback, state, dueTime, period);
-    }
 }
