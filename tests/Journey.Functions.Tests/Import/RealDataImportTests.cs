@@ -1,6 +1,7 @@
 using Journey.Domain.Events;
 using Journey.Functions.Import;
 using Journey.Functions.Tests.Support;
+using Journey.Testing;
 
 namespace Journey.Functions.Tests.Import;
 
@@ -19,8 +20,7 @@ public sealed class RealDataImportTests
     [Fact]
     public async Task Taobao_First814Users_AllRowsBecomeEvents()
     {
-        var path = Path.Combine(RepoPaths.SharedData, TaobaoFile);
-        Assert.True(File.Exists(path), $"This test needs the shared data file {path} (../shared/data beside the repository).");
+        var path = SharedData.Require(TaobaoFile);
         var stream = new RecordingEventStream();
         var summary = await new ImportCommand(stream, ImportClock.Create(), TextWriter.Null)
             .RunAsync(ImportArguments.Parse([path, "--preset", "taobao"]), CancellationToken.None);

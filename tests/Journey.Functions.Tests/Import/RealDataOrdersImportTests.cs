@@ -7,6 +7,7 @@ using Journey.Functions.Hosting;
 using Journey.Functions.Import;
 using Journey.Functions.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Journey.Testing;
 
 namespace Journey.Functions.Tests.Import;
 
@@ -27,8 +28,7 @@ public sealed class RealDataOrdersImportTests
 
     private static string SharedFile(string name)
     {
-        var path = Path.Combine(RepoPaths.SharedData, name);
-        Assert.True(File.Exists(path), $"This test needs the shared data file {path} (../shared/data beside the repository).");
+        var path = SharedData.Require(name);
         return path;
     }
 

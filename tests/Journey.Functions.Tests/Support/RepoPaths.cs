@@ -5,8 +5,6 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The shared data folder (<c>../shared/data</c> from the repository root).</summary>
-    public static string SharedData => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
 
     /// <summary>The build configuration the tests run in (Debug or Release), from this assembly's path.</summary>
     public static string Configuration =>

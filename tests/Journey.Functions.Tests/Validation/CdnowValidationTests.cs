@@ -4,6 +4,7 @@ using Journey.Domain.Metrics;
 using Journey.Functions.Hosting;
 using Journey.Functions.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Journey.Testing;
 
 namespace Journey.Functions.Tests.Validation;
 
@@ -25,8 +26,7 @@ public sealed class CdnowValidationTests
     [Fact]
     public async Task Import_then_daily_job_as_of_1997_09_30_reproduces_the_published_BG_NBD_and_Gamma_Gamma_fits()
     {
-        var path = Path.Combine(RepoPaths.SharedData, Sample);
-        Assert.True(File.Exists(path), $"This test needs the shared data file {path} (../shared/data beside the repository).");
+        var path = SharedData.Require(Sample);
         var data = Path.Combine(Path.GetTempPath(), "journey-cdnow-" + Guid.NewGuid().ToString("N"));
         try
         {

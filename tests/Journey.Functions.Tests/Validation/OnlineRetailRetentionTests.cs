@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Compression;
 using Journey.Functions.Hosting;
 using Journey.Functions.Tests.Support;
+using Journey.Testing;
 
 namespace Journey.Functions.Tests.Validation;
 
@@ -22,8 +23,7 @@ public sealed class OnlineRetailRetentionTests
     [Fact]
     public async Task The_monthly_cohort_matrix_printed_by_the_metrics_command_equals_an_independent_calculation()
     {
-        var path = Path.Combine(RepoPaths.SharedData, File);
-        Assert.True(System.IO.File.Exists(path), $"This test needs the shared data file {path} (../shared/data beside the repository).");
+        var path = SharedData.Require(File);
         var data = Path.Combine(Path.GetTempPath(), "journey-retail-" + Guid.NewGuid().ToString("N"));
         try
         {
