@@ -17,7 +17,10 @@ public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDe
     private readonly ConcurrentDictionary<string, DeadLetterDocument> _deadLetters = new();
     private long _etag;
 
-    public int CustomerWrites;
+    private int _customerWrites;
+
+    /// <summary>Customer documents created or replaced so far.</summary>
+    public int CustomerWrites => Volatile.Read(ref _customerWrites);
 
     public Task<Versioned<CustomerDocument>?> GetAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(_customers.TryGetValue(id, out var v)
@@ -30,7 +33,7 @@ public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDe
         var etag = NextETag();
         if (!_customers.TryAdd(document.Id, (etag, JourneyJson.Serialize(document))))
             throw new ConcurrencyConflictException($"customer {document.Id} exists");
-        Interlocked.Increment(ref CustomerWrites);
+        Interlocked.Increment(ref _customerWrites);
         return Task.FromResult(etag);
     }
 
@@ -41,7 +44,7 @@ public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDe
         if (!_customers.TryGetValue(document.Id, out var current) || current.ETag != ifMatch ||
             !_customers.TryUpdate(document.Id, (etag, JourneyJson.Serialize(document)), current))
             throw new ConcurrencyConflictException($"customer {document.Id} changed");
-        Interlocked.Increment(ref CustomerWrites);
+        Interlocked.Increment(ref _customerWrites);
         return Task.FromResult(etag);
     }
 

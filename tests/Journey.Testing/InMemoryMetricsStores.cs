@@ -10,12 +10,15 @@ public sealed class InMemoryMetricsStore : IMetricsStore
 {
     private readonly ConcurrentDictionary<string, string> _documents = new(StringComparer.Ordinal);
 
-    public int Upserts;
+    private int _upserts;
+
+    /// <summary>Documents upserted so far.</summary>
+    public int Upserts => Volatile.Read(ref _upserts);
 
     public Task UpsertAsync(MetricsDocument document, CancellationToken cancellationToken)
     {
         _documents[document.Id] = JourneyJson.Serialize(document);
-        Interlocked.Increment(ref Upserts);
+        Interlocked.Increment(ref _upserts);
         return Task.CompletedTask;
     }
 

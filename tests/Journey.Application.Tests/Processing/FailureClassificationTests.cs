@@ -96,8 +96,11 @@ public sealed class FailureClassificationTests
         "timeout" => new TimeoutException("the request timed out"),
         "request canceled" => new TaskCanceledException("the HTTP request was canceled after its timeout"),
         "unreadable stored document" => new JsonException("the stored document is cut short"),
-        _ => new Exception("something nobody expected"),
+        _ => new SurpriseException("something nobody expected"),
     };
+
+    /// <summary>An exception of a type the processor has never heard of.</summary>
+    private sealed class SurpriseException(string message) : Exception(message);
 
     [Theory]
     [MemberData(nameof(Failures))]

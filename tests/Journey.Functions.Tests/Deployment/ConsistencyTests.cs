@@ -20,7 +20,7 @@ public sealed partial class ConsistencyTests
 
     private static string RepoFile(params string[] parts) => File.ReadAllText(Path.Combine([RepoPaths.Root, .. parts]));
 
-    private static IReadOnlyList<string> SampleSettings()
+    private static string[] SampleSettings()
     {
         var sample = JsonNode.Parse(RepoFile("local.settings.sample.json"))!.AsObject();
         Assert.False(sample["IsEncrypted"]!.GetValue<bool>());
@@ -28,7 +28,7 @@ public sealed partial class ConsistencyTests
     }
 
     /// <summary>Every setting a function.json reads: <c>%Name%</c> values and connections with their identity settings.</summary>
-    private static IReadOnlyList<string> FunctionJsonSettings()
+    private static string[] FunctionJsonSettings()
     {
         var folder = Path.Combine(RepoPaths.Root, "functions", "Journey.Functions", "FunctionApp");
         var settings = new SortedSet<string>(StringComparer.Ordinal);
@@ -57,8 +57,7 @@ public sealed partial class ConsistencyTests
     public void FunctionJsonSettings_AreFound()
     {
         Assert.Equal(
-            new[]
-            {
+            [
                 "DailyMetricsSchedule",
                 "EventHubConnection",
                 "EventHubConnection__clientId",
@@ -67,7 +66,7 @@ public sealed partial class ConsistencyTests
                 "EventHubConsumerGroup",
                 "EventHubName",
                 "PainPointsSchedule",
-            },
+            ],
             FunctionJsonSettings());
     }
 
@@ -130,7 +129,7 @@ public sealed partial class ConsistencyTests
         var used = FunctionJsonSettings().Concat(BicepAppSettings()).Concat(SettingNames.All).ToHashSet(StringComparer.Ordinal);
         var sample = SampleSettings();
 
-        Assert.Equal(sample.Distinct(StringComparer.Ordinal).Count(), sample.Count);
+        Assert.Equal(sample.Distinct(StringComparer.Ordinal).Count(), sample.Length);
         foreach (var setting in sample) Assert.Contains(setting, used);
     }
 

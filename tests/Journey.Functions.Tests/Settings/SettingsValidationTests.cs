@@ -13,7 +13,7 @@ public sealed class SettingsValidationTests : IDisposable
         if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
     }
 
-    private async Task<(int ExitCode, string Errors)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    private static async Task<(int ExitCode, string Errors)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(RepoPaths.AppDll);
