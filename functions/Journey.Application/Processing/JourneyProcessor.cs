@@ -68,7 +68,7 @@ public sealed class JourneyProcessor(
             {
                 // A link that can never succeed (an id the store cannot hold, say) must not stop the partition;
                 // the events that carry it are applied, or dead-lettered, with their group below.
-                logger.LogError(ex, "Could not link {Source} to {Target}; the profiles stay apart", link.Source, link.Target);
+                logger.LinkFailed(ex, link.Source, link.Target);
             }
         }
 
@@ -82,7 +82,7 @@ public sealed class JourneyProcessor(
             }
             catch (Exception ex) when (IsPermanent(ex))
             {
-                logger.LogError(ex, "Events of profile {ProfileKey} can never be applied; {Count} events go to the dead letters", group.Key, group.Events.Count);
+                logger.EventsNotApplicable(ex, group.Key, group.Events.Count);
                 foreach (var pe in group.Events)
                 {
                     await DeadLetterAsync(pe.Record, $"could not be applied: {ex.Message}", pe.Event, ct);
@@ -139,7 +139,7 @@ public sealed class JourneyProcessor(
                 // Losing the race this often is contention, not a bad event: fail the batch so it is retried.
                 if (attempt >= MaxConflictRetries)
                     throw new StoreUnavailableException($"Customer {id} kept changing under concurrent writers ({attempt + 1} attempts).", ex);
-                logger.LogDebug("Concurrent update of customer {CustomerId}; retrying (attempt {Attempt})", id, attempt + 1);
+                logger.CustomerConflictRetry(id, attempt + 1);
             }
         }
     }
@@ -193,7 +193,7 @@ public sealed class JourneyProcessor(
     private async Task DeadLetterAsync(StreamRecord record, string reason, JourneyEvent? e, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        logger.LogWarning("Dead-lettering event at {Partition}/{SequenceNumber}: {Reason}", record.Partition, record.SequenceNumber, reason);
+        logger.DeadLettering(record.Partition, record.SequenceNumber, reason);
         await deadLetters.AddAsync(new DeadLetterDocument
         {
             Id = DeadLetterDocument.IdFor(record.Partition, record.SequenceNumber),
