@@ -381,7 +381,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "The SQLite store {DatabasePath} is not reachable", _databasePath);
+            _logger.NotReachable(ex, _databasePath);
             return Task.FromResult(false);
         }
     }
@@ -427,9 +427,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
                 var folder = Path.GetDirectoryName(_databasePath);
                 if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
                 var writer = SqliteWriter.Open(_options, _databasePath, _logger);
-                _logger.LogInformation(
-                    "SQLite store opened at {DatabasePath} (schema version {SchemaVersion}, was {FoundSchemaVersion}; synchronous {Synchronous})",
-                    _databasePath, SqliteSchema.LatestVersion, writer.FoundSchemaVersion, _options.Synchronous);
+                _logger.Opened(_databasePath, SqliteSchema.LatestVersion, writer.FoundSchemaVersion, _options.Synchronous);
                 _writer = writer;
                 return writer;
             }

@@ -208,7 +208,7 @@ public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDispo
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning(ex, "Event Hubs {Namespace}/{Hub}: no {AuthKind} token could be obtained", Namespace, HubName, _auth.Kind);
+            _logger.NoToken(ex, Namespace, HubName, _auth.Kind);
             return false;
         }
     }
@@ -279,7 +279,7 @@ public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDispo
         catch (Exception ex)
         {
             // Not expected; fail whatever is still queued rather than leave callers waiting.
-            _logger.LogError(ex, "Event Hubs {Namespace}/{Hub}: the dispatcher stopped", Namespace, HubName);
+            _logger.DispatcherStopped(ex, Namespace, HubName);
             _queue.Writer.TryComplete(ex);
             var error = new StreamUnavailableException($"The Event Hubs producer for {Namespace}/{HubName} stopped: {ex.Message}", ex);
             while (reader.TryRead(out var call)) call.Completion.TrySetException(error);
@@ -392,9 +392,7 @@ public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDispo
             if (!retryable || attempt >= _options.MaxAttempts)
             {
                 var attempts = attempt == 1 ? "" : $" after {attempt} attempts";
-                _logger.LogError(
-                    "Event Hubs {Namespace}/{Hub} did not accept {EventCount} events: {Problem}{Attempts} {Detail}",
-                    Namespace, HubName, batch.Count, what, attempts, outcome.Detail);
+                _logger.NotAccepted(Namespace, HubName, batch.Count, what, attempts, outcome.Detail);
                 throw new StreamUnavailableException(
                     $"Event Hubs {Namespace}/{HubName} did not accept the events: {what}{attempts}{(outcome.Detail.Length > 0 ? ": " + outcome.Detail : "")}.",
                     outcome.Exception,
@@ -407,9 +405,7 @@ public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDispo
                 if (retryAfter > _options.MaxRetryDelay)
                 {
                     // Waiting that long would hold the collector's clients; hand the wait on to them.
-                    _logger.LogError(
-                        "Event Hubs {Namespace}/{Hub} answered {Problem} with Retry-After {RetryAfter}, longer than MaxRetryDelay; giving up",
-                        Namespace, HubName, what, retryAfter);
+                    _logger.RetryAfterTooLong(Namespace, HubName, what, retryAfter);
                     throw new StreamUnavailableException(
                         $"Event Hubs {Namespace}/{HubName} did not accept the events: {what}, retry after {retryAfter.TotalSeconds:0.#} s.",
                         outcome.Exception,
@@ -419,9 +415,7 @@ public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDispo
                 if (retryAfter > delay) delay = retryAfter;
             }
 
-            _logger.LogWarning(
-                "Event Hubs {Namespace}/{Hub} answered {Problem} (attempt {Attempt} of {MaxAttempts}); retrying in {Delay}",
-                Namespace, HubName, what, attempt, _options.MaxAttempts, delay);
+            _logger.Retrying(Namespace, HubName, what, attempt, _options.MaxAttempts, delay);
             await Task.Delay(delay, _time).ConfigureAwait(false);
         }
     }
