@@ -86,7 +86,7 @@ public sealed class JourneyProcessor(
                 foreach (var pe in group.Events)
                 {
                     await DeadLetterAsync(pe.Record, $"could not be applied: {ex.Message}", pe.Event, ct);
-                    counts.Add(ref counts.DeadLettered, 1);
+                    Counts.Add(ref counts.DeadLettered, 1);
                 }
             }
         });
@@ -120,18 +120,18 @@ public sealed class JourneyProcessor(
             {
                 // Every event is applied already: a batch delivered again. Its first delivery may have
                 // stopped between the document and its transitions.
-                if (stored is not null) counts.Add(ref counts.TransitionWrites, await writer.ReconcileAsync(stored, ct));
-                counts.Add(ref counts.Duplicates, events.Count);
+                if (stored is not null) Counts.Add(ref counts.TransitionWrites, await writer.ReconcileAsync(stored, ct));
+                Counts.Add(ref counts.Duplicates, events.Count);
                 return;
             }
 
             try
             {
                 var write = await writer.WriteAsync(doc, stored, ct);
-                counts.Add(ref counts.Applied, added);
-                counts.Add(ref counts.Duplicates, events.Count - added);
-                counts.Add(ref counts.CustomerWrites, 1);
-                counts.Add(ref counts.TransitionWrites, write.TransitionWrites);
+                Counts.Add(ref counts.Applied, added);
+                Counts.Add(ref counts.Duplicates, events.Count - added);
+                Counts.Add(ref counts.CustomerWrites, 1);
+                Counts.Add(ref counts.TransitionWrites, write.TransitionWrites);
                 return;
             }
             catch (ConcurrencyConflictException ex)
@@ -217,6 +217,6 @@ public sealed class JourneyProcessor(
         public int CustomerWrites;
         public int TransitionWrites;
 
-        public void Add(ref int counter, int value) => Interlocked.Add(ref counter, value);
+        public static void Add(ref int counter, int value) => Interlocked.Add(ref counter, value);
     }
 }

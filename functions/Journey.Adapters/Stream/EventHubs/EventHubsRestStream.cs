@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
@@ -33,6 +34,7 @@ namespace Journey.Adapters.Stream.EventHubs;
 /// and the processor drops the duplicates by messageId, so at-least-once is all that is promised).
 /// </para>
 /// </summary>
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "An IEventStream (an Event Hubs event stream), not a System.IO.Stream; the REST producer is replaced by the Azure SDK later, renaming it now only churns the tests.")]
 public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDisposable
 {
     public const string ApiVersion = "2014-01";
