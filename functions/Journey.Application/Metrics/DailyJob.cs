@@ -49,7 +49,7 @@ public sealed class DailyJob
     {
         var started = _clock.GetTimestamp();
         var when = new AsOf(asOf);
-        _logger.LogInformation("Daily job as of {AsOf} started", when.Text);
+        _logger.DailyJobStarted(when.Text);
 
         // 1. One scan: each customer is counted as of D as it comes; nothing is held but the buyers' compact rows.
         var metrics = new DailyMetrics(asOf, _options, _logger);
@@ -76,8 +76,7 @@ public sealed class DailyJob
             if (metrics.Add(facts) is { } update) await patches.AddAsync(update, cancellationToken);
         }
         progress?.Report(new DailyJobProgress("metrics", scanned, counted));
-        _logger.LogInformation("Daily job as of {AsOf}: scanned {Scanned} documents ({Reread} read again whole: active after the date), {Counted} customers counted ({Approximate} approximate), {Buyers} with orders",
-            when.Text, scanned, reread, counted, approximate, metrics.Buyers);
+        _logger.DailyJobScanned(when.Text, scanned, reread, counted, approximate, metrics.Buyers);
 
         // 2. The per-customer metrics (RFM, CLV, best customers) and every document's figures.
         var result = metrics.Compute();
@@ -113,8 +112,7 @@ public sealed class DailyJob
             asOf, scanned, counted, approximate, written, unchanged, patches.Patched,
             Math.Round(result.ClvFitTime.TotalSeconds, 3), Math.Round(result.ClvScoreTime.TotalSeconds, 3), Math.Round(_clock.GetElapsedTime(started).TotalSeconds, 3));
         progress?.Report(new DailyJobProgress("done", scanned, counted));
-        _logger.LogInformation(
-            "Daily job as of {AsOf} done in {TotalSeconds} s: {Counted} of {Scanned} customers counted ({Approximate} approximate); metrics written {Written}, unchanged {Unchanged}; predictions patched {Patched}; CLV {ClvStatus} (fit {FitSeconds} s, scoring {ScoreSeconds} s)",
+        _logger.DailyJobDone(
             when.Text, summary.TotalSeconds, counted, scanned, approximate, written, unchanged, patches.Patched, result.ClvStatus, summary.ClvFitSeconds, summary.ClvScoreSeconds);
         return summary;
     }

@@ -132,7 +132,7 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
             var current = await customers.GetFromStoreAsync(id, ct);
             if (current?.ETag == etag) return (written, stayed);
             stayed = false;
-            logger.LogDebug("Customer {CustomerId} was written by another writer meanwhile; its transitions are compared again (round {Round})", id, round);
+            logger.TransitionsChangedMeanwhile(id, round);
             etag = current?.ETag;
             implied = current is null ? [] : update.TransitionsOf(current.Document);
             changes = null;

@@ -71,7 +71,7 @@ public sealed class IdentityStitcher(
             else Remember(current, seen.Document.MergedInto!);
             current = seen.Document.MergedInto!;
         }
-        logger.LogError("Identity {Id} redirects more than {MaxHops} times; using {Current}", id, MaxHops, current);
+        logger.TooManyRedirects(id, MaxHops, current);
         return (current, null);
     }
 
@@ -84,7 +84,7 @@ public sealed class IdentityStitcher(
             var resolvedTarget = await ResolveAsync(target, ct);
             if (resolvedTarget == source)
             {
-                logger.LogInformation("Not linking {Source} to {Target}: {Target} already resolves to {Source}", source, target, target, source);
+                logger.LinkWouldLoop(source, target);
                 return;
             }
 
@@ -106,14 +106,14 @@ public sealed class IdentityStitcher(
                     if (doc.PendingMerge is not null) await CompleteMergeAsync(stored, ct);
                     var resolvedSource = await ResolveAsync(doc.MergedInto!, ct);
                     if (resolvedSource != resolvedTarget)
-                        logger.LogInformation("Id {Source} is already merged into {MergedInto}; not merging it into {Target}", source, doc.MergedInto, target);
+                        logger.AlreadyMergedElsewhere(source, doc.MergedInto, target);
                     Settle(source, target);
                     return;
                 }
 
                 if (doc.UserId is not null && doc.UserId != target && !allowUserMerge)
                 {
-                    logger.LogInformation("Id {Source} belongs to user {UserId}; an identify does not merge two users (use alias)", source, doc.UserId);
+                    logger.IdentifyDoesNotMergeUsers(source, doc.UserId);
                     Settle(source, target);
                     return;
                 }
@@ -126,7 +126,7 @@ public sealed class IdentityStitcher(
             }
             catch (ConcurrencyConflictException)
             {
-                logger.LogDebug("Concurrent update while linking {Source} to {Target}; retrying", source, target);
+                logger.LinkConflictRetry(source, target);
             }
         }
         throw new StoreUnavailableException($"Linking {source} to {target} kept conflicting with concurrent writers after {MaxAttempts} attempts.");
@@ -162,12 +162,12 @@ public sealed class IdentityStitcher(
             try
             {
                 await writer.WriteAsync(doc, stored, ct);
-                logger.LogInformation("Merged profile {Source} into {Target}", source.Id, targetId);
+                logger.ProfileMerged(source.Id, targetId);
                 break;
             }
             catch (ConcurrencyConflictException)
             {
-                logger.LogDebug("Concurrent update of {Target} while merging {Source}; retrying", targetId, source.Id);
+                logger.MergeConflictRetry(targetId, source.Id);
             }
         }
 

@@ -68,7 +68,7 @@ public sealed class JourneyProcessor(
             {
                 // A link that can never succeed (an id the store cannot hold, say) must not stop the partition;
                 // the events that carry it are applied, or dead-lettered, with their group below.
-                logger.LogError(ex, "Could not link {Source} to {Target}; the profiles stay apart", link.Source, link.Target);
+                logger.LinkFailed(ex, link.Source, link.Target);
             }
         }
 
@@ -82,11 +82,11 @@ public sealed class JourneyProcessor(
             }
             catch (Exception ex) when (IsPermanent(ex))
             {
-                logger.LogError(ex, "Events of profile {ProfileKey} can never be applied; {Count} events go to the dead letters", group.Key, group.Events.Count);
+                logger.EventsNotApplicable(ex, group.Key, group.Events.Count);
                 foreach (var pe in group.Events)
                 {
                     await DeadLetterAsync(pe.Record, $"could not be applied: {ex.Message}", pe.Event, ct);
-                    counts.Add(ref counts.DeadLettered, 1);
+                    Counts.Add(ref counts.DeadLettered, 1);
                 }
             }
         });
@@ -120,18 +120,18 @@ public sealed class JourneyProcessor(
             {
                 // Every event is applied already: a batch delivered again. Its first delivery may have
                 // stopped between the document and its transitions.
-                if (stored is not null) counts.Add(ref counts.TransitionWrites, await writer.ReconcileAsync(stored, ct));
-                counts.Add(ref counts.Duplicates, events.Count);
+                if (stored is not null) Counts.Add(ref counts.TransitionWrites, await writer.ReconcileAsync(stored, ct));
+                Counts.Add(ref counts.Duplicates, events.Count);
                 return;
             }
 
             try
             {
                 var write = await writer.WriteAsync(doc, stored, ct);
-                counts.Add(ref counts.Applied, added);
-                counts.Add(ref counts.Duplicates, events.Count - added);
-                counts.Add(ref counts.CustomerWrites, 1);
-                counts.Add(ref counts.TransitionWrites, write.TransitionWrites);
+                Counts.Add(ref counts.Applied, added);
+                Counts.Add(ref counts.Duplicates, events.Count - added);
+                Counts.Add(ref counts.CustomerWrites, 1);
+                Counts.Add(ref counts.TransitionWrites, write.TransitionWrites);
                 return;
             }
             catch (ConcurrencyConflictException ex)
@@ -139,7 +139,7 @@ public sealed class JourneyProcessor(
                 // Losing the race this often is contention, not a bad event: fail the batch so it is retried.
                 if (attempt >= MaxConflictRetries)
                     throw new StoreUnavailableException($"Customer {id} kept changing under concurrent writers ({attempt + 1} attempts).", ex);
-                logger.LogDebug("Concurrent update of customer {CustomerId}; retrying (attempt {Attempt})", id, attempt + 1);
+                logger.CustomerConflictRetry(id, attempt + 1);
             }
         }
     }
@@ -193,7 +193,7 @@ public sealed class JourneyProcessor(
     private async Task DeadLetterAsync(StreamRecord record, string reason, JourneyEvent? e, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        logger.LogWarning("Dead-lettering event at {Partition}/{SequenceNumber}: {Reason}", record.Partition, record.SequenceNumber, reason);
+        logger.DeadLettering(record.Partition, record.SequenceNumber, reason);
         await deadLetters.AddAsync(new DeadLetterDocument
         {
             Id = DeadLetterDocument.IdFor(record.Partition, record.SequenceNumber),
@@ -217,6 +217,6 @@ public sealed class JourneyProcessor(
         public int CustomerWrites;
         public int TransitionWrites;
 
-        public void Add(ref int counter, int value) => Interlocked.Add(ref counter, value);
+        public static void Add(ref int counter, int value) => Interlocked.Add(ref counter, value);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Journey.Domain.Clv;
 
@@ -91,6 +92,8 @@ public sealed class ClvModel
 
     public ClvOptions Options { get; }
 
+    /// <summary>The time unit of the BG/NBD parameters (and of x, t_x, T): always days.</summary>
+    [SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "A property of the fitted model, read on the model like its parameters (the clv document reports it, the tests read model.TimeUnit).")]
     public string TimeUnit => "days";
 
     /// <summary>Wall time of <see cref="Fit"/>: compression, both fits and the standard errors.</summary>

@@ -81,7 +81,7 @@ internal static class ClvStep
         }
         catch (InvalidOperationException e)
         {
-            logger.LogWarning(e, "The CLV model did not converge on {Customers} customers ({RepeatCustomers} repeat customers); predictions carry no CLV", rows.Length, repeatCustomers);
+            logger.ClvNotConverged(e, rows.Length, repeatCustomers);
             return Unfitted("notConverged", rows.Length, repeatCustomers, repeatPurchases, historical);
         }
 

@@ -171,7 +171,7 @@ public sealed class CustomerFacts
         return entries.Where(e => when.Includes(e.T));
     }
 
-    private static IReadOnlyList<OrderEntry> OrdersUpTo(List<OrderEntry> history, AsOf when)
+    private static List<OrderEntry> OrdersUpTo(List<OrderEntry> history, AsOf when)
     {
         var all = true;
         var sorted = true;

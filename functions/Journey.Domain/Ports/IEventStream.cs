@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Journey.Domain.Events;
 
 namespace Journey.Domain.Ports;
@@ -8,6 +9,7 @@ namespace Journey.Domain.Ports;
 /// it throws <see cref="StreamUnavailableException"/> when it cannot, and then none of the
 /// events may be assumed accepted (the client retries; duplicates are dropped downstream).
 /// </summary>
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "An event stream in the Event Hubs sense, the domain's term, not a System.IO.Stream; the port is named so across the code and the tests.")]
 public interface IEventStream
 {
     /// <summary>Appends the events, each to the partition of its profile key.</summary>

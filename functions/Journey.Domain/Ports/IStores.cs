@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Journey.Domain.Customers;
 using Journey.Domain.Metrics;
 
@@ -86,9 +87,11 @@ public interface IMetricsStore
     Task UpsertAsync(MetricsDocument document, CancellationToken cancellationToken);
 
     /// <summary>The document of this kind for this as-of date (yyyy-MM-dd), or null.</summary>
+    [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "date is the metrics document's date field (id {kind}:{date}, the Cosmos query on c.date); C# only, no Visual Basic implementer.")]
     Task<MetricsDocument?> GetAsync(string kind, string date, CancellationToken cancellationToken);
 
     /// <summary>Every document of one as-of date, ordered by kind.</summary>
+    [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "date is the metrics document's date field (id {kind}:{date}, the Cosmos query on c.date); C# only, no Visual Basic implementer.")]
     Task<IReadOnlyList<MetricsDocument>> ListAsync(string date, CancellationToken cancellationToken);
 
     /// <summary>The latest as-of date with any document, or null when the job never ran.</summary>

@@ -61,7 +61,7 @@ public sealed class CollectorService
         }
         catch (StreamUnavailableException ex)
         {
-            _logger.LogWarning(ex, "The stream did not accept {Count} events; answering 503", result.Events.Count);
+            _logger.StreamRefusedEvents(ex, result.Events.Count);
             return ErrorResponses.Unavailable(http, "The event stream is unavailable; nothing was accepted. Retry later.", ex.RetryAfter);
         }
     }

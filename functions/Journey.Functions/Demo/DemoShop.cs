@@ -50,7 +50,7 @@ public sealed class DemoShop(IServer server, IHostApplicationLifetime lifetime, 
         {
             sent += await SimulateVisitorAsync(http, random, v, start.AddMinutes(random.Next(0, 60 * 24 * 90)), stoppingToken);
         }
-        logger.LogInformation("Demo shop sent {Events} events for {Visitors} visitors through {Address}", sent, Visitors, address);
+        logger.DemoShopSent(sent, Visitors, address);
     }
 
     private static async Task<int> SimulateVisitorAsync(HttpClient http, Random random, int index, DateTimeOffset at, CancellationToken ct)

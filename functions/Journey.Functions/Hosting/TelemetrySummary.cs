@@ -41,8 +41,7 @@ public sealed class TelemetrySummary : BackgroundService
     {
         var t = _totals.SnapshotAndReset();
         if (t.IsEmpty) return;
-        _logger.LogInformation(
-            "Journey metrics over {IntervalSeconds} s: {Accepted} events accepted, {Rejected} requests rejected, {Applied} applied, {Duplicates} duplicates, {Bots} bots, {DeadLettered} dead-lettered, lag max {LagMaxSeconds:0.###} s over {Batches} batches, {RequestCharge:0.##} RU in {StoreOperations} store operations",
+        _logger.TelemetrySummary(
             (int)_interval.TotalSeconds, t.Accepted, t.Rejected, t.Applied, t.Duplicates, t.Bots, t.DeadLettered, t.LagMaxSeconds, t.Batches, t.RequestCharge, t.StoreOperations);
     }
 

@@ -122,7 +122,7 @@ internal sealed class CdnowReader : IImportReader
         ? text.Split(',', StringSplitOptions.TrimEntries)
         : text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
-    private ImportRecord Convert(Layout layout, string text, long line, OrderEventBuilder builder, Dictionary<(string, int), int> ordersOfDay)
+    private static ImportRecord Convert(Layout layout, string text, long line, OrderEventBuilder builder, Dictionary<(string, int), int> ordersOfDay)
     {
         var fields = Split(text, layout);
         var expected = layout == Layout.MasterText ? 4 : 5;

@@ -37,7 +37,7 @@ public static class InvocationEndpoints
     {
         if (!configuration.GetValue("Summarizer:Enabled", false))
             return Results.Json(InvocationResult.WithLogs("The pain-point summarizer is disabled (Summarizer:Enabled=false): nothing to do."));
-        loggers.CreateLogger(PainPoints).LogWarning("Summarizer:Enabled is true, but the pain-point summarizer is not part of this build; no pain points were written");
+        loggers.CreateLogger(PainPoints).SummarizerNotInBuild();
         return Results.Json(InvocationResult.WithLogs("The pain-point summarizer is not part of this build: no pain points were written."));
     }
 
@@ -58,7 +58,7 @@ public static class InvocationEndpoints
         }
         catch (Exception ex) when (ex is JsonException or InvocationFormatException)
         {
-            logger.LogError(ex, "The {Function} invocation payload could not be read", DailyMetrics);
+            logger.InvocationPayloadUnreadable(ex, DailyMetrics);
             return Results.Json(new ErrorBody($"The invocation payload could not be read: {ex.Message}", "Data"), statusCode: StatusCodes.Status400BadRequest);
         }
 
@@ -73,7 +73,7 @@ public static class InvocationEndpoints
         }
         catch (Exception ex) when (ex is StoreUnavailableException or TimeoutException)
         {
-            logger.LogWarning(ex, "The store failed during the daily job as of {AsOf}; the invocation fails so the timer's retry policy runs it again", new AsOf(asOf).Text);
+            logger.DailyInvocationStoreFailed(ex, new AsOf(asOf).Text);
             return Results.Json(new InvocationResult(new Dictionary<string, object?>(), [$"transient failure, retry: {ex.Message}"], null), statusCode: StatusCodes.Status500InternalServerError);
         }
     }
@@ -89,7 +89,7 @@ public static class InvocationEndpoints
         }
         catch (Exception ex) when (ex is JsonException or InvocationFormatException)
         {
-            logger.LogError(ex, "The {Function} invocation payload could not be read", ProcessEvents);
+            logger.InvocationPayloadUnreadable(ex, ProcessEvents);
             return Results.Json(new ErrorBody($"The invocation payload could not be read: {ex.Message}", "Data"), statusCode: StatusCodes.Status400BadRequest);
         }
 
@@ -99,7 +99,7 @@ public static class InvocationEndpoints
             var result = await processor.ProcessAsync(batch, ct);
             var partition = batch.Count > 0 ? batch[0].Partition : "-";
             var message = $"Partition {partition}: {result.Received} events, {result.Applied} applied, {result.Duplicates} duplicates, {result.DeadLettered} dead-lettered, {result.Bots} bots, {result.CustomerWrites} customer writes in {clock.ElapsedMilliseconds} ms";
-            logger.LogInformation("Partition {Partition}: {Received} events, {Applied} applied, {Duplicates} duplicates, {DeadLettered} dead-lettered, {CustomerWrites} customer writes in {ElapsedMs} ms",
+            logger.BatchInvocationDone(
                 partition, result.Received, result.Applied, result.Duplicates, result.DeadLettered, result.CustomerWrites, clock.ElapsedMilliseconds);
             return Results.Json(InvocationResult.WithLogs(message));
         }
@@ -107,7 +107,7 @@ public static class InvocationEndpoints
         {
             // Whatever failed may succeed later (a poison event would have been dead-lettered, not thrown):
             // the trigger's retry policy (maxRetryCount -1) delivers the batch again, and the partition waits.
-            logger.LogWarning(ex, "Processing {Count} events failed; the invocation fails so the trigger delivers the batch again", batch.Count);
+            logger.BatchInvocationFailed(ex, batch.Count);
             return Results.Json(new InvocationResult(new Dictionary<string, object?>(), [$"failed, the batch is delivered again: {ex.Message}"], null), statusCode: StatusCodes.Status500InternalServerError);
         }
     }

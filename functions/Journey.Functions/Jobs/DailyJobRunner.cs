@@ -23,12 +23,12 @@ public sealed class DailyJobRunner(DailyJob job, ILogger<DailyJobRunner> logger)
     {
         if (!await _gate.WaitAsync(0, cancellationToken))
         {
-            logger.LogWarning("Daily job as of {AsOf} ({Trigger}) not started: a run is already in progress", new AsOf(asOf).Text, trigger);
+            logger.DailyJobAlreadyRunning(new AsOf(asOf).Text, trigger);
             return null;
         }
         try
         {
-            logger.LogInformation("Daily job as of {AsOf} triggered by {Trigger}", new AsOf(asOf).Text, trigger);
+            logger.DailyJobTriggered(new AsOf(asOf).Text, trigger);
             var summary = await job.RunAsync(asOf, progress, cancellationToken);
             LastRun = summary;
             return summary;

@@ -52,7 +52,7 @@ public sealed class LocalDailySchedule(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "The scheduled daily job as of {AsOf} failed; it runs again at the next schedule or on POST /api/jobs/daily", new AsOf(asOf).Text);
+            logger.ScheduledDailyJobFailed(ex, new AsOf(asOf).Text);
         }
     }
 }

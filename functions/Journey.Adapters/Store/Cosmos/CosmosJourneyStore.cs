@@ -162,7 +162,7 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
                 using var created = await SendAsync("CreateDatabase", "-", _options.DatabaseName,
                     ct => _client.CreateDatabaseStreamAsync(properties, _options.DatabaseThroughput, cancellationToken: ct), cancellationToken);
                 if (created.StatusCode != HttpStatusCode.Conflict) EnsureSuccess(created, "CreateDatabase", "-", _options.DatabaseName);
-                _logger.LogInformation("Created the Cosmos DB database {Database}", _options.DatabaseName);
+                _logger.DatabaseCreated(_options.DatabaseName);
             }
             else
             {
@@ -198,7 +198,7 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
                 return;
             }
             EnsureSuccess(created, "CreateContainer", name, "-");
-            _logger.LogInformation("Created the Cosmos DB container {Container} (partition key {PartitionKeyPath})", name, definition.PartitionKeyPath);
+            _logger.ContainerCreated(name, definition.PartitionKeyPath);
             return;
         }
         if (!string.Equals(existingPartitionKeyPath, definition.PartitionKeyPath, StringComparison.Ordinal))
@@ -410,7 +410,7 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
         {
             using var response = await SendAsync("ReadContainer", _customers.Id, "-", ct => _customers.ReadContainerStreamAsync(cancellationToken: ct), cancellationToken);
             if (response.IsSuccessStatusCode) return true;
-            _logger.LogWarning("The Cosmos DB container {Container} is not reachable: {StatusCode}", _customers.Id, (int)response.StatusCode);
+            _logger.ContainerNotReachableStatus(_customers.Id, (int)response.StatusCode);
             return false;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -419,7 +419,7 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "The Cosmos DB container {Container} is not reachable", _customers.Id);
+            _logger.ContainerNotReachable(ex, _customers.Id);
             return false;
         }
     }
@@ -473,8 +473,7 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
     {
         RequestCharges.Add(requestCharge);
         RequestUnits.Add(requestCharge, new KeyValuePair<string, object?>("container", container), new KeyValuePair<string, object?>("operation", operation));
-        if (_logger.IsEnabled(LogLevel.Debug))
-            _logger.LogDebug("{Operation} {Container} {Id} cost {RequestCharge} RU", operation, container, id, requestCharge);
+        _logger.RequestCharge(operation, container, id, requestCharge);
     }
 
     /// <summary>

@@ -381,7 +381,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "The SQLite store {DatabasePath} is not reachable", _databasePath);
+            _logger.NotReachable(ex, _databasePath);
             return Task.FromResult(false);
         }
     }
@@ -427,9 +427,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
                 var folder = Path.GetDirectoryName(_databasePath);
                 if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
                 var writer = SqliteWriter.Open(_options, _databasePath, _logger);
-                _logger.LogInformation(
-                    "SQLite store opened at {DatabasePath} (schema version {SchemaVersion}, was {FoundSchemaVersion}; synchronous {Synchronous})",
-                    _databasePath, SqliteSchema.LatestVersion, writer.FoundSchemaVersion, _options.Synchronous);
+                _logger.Opened(_databasePath, SqliteSchema.LatestVersion, writer.FoundSchemaVersion, _options.Synchronous);
                 _writer = writer;
                 return writer;
             }
@@ -499,15 +497,25 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
         }
     }
 
-    private Task<T> Failed<T>(Exception exception) => exception switch
-    {
-        OperationCanceledException oce => Task.FromCanceled<T>(oce.CancellationToken.IsCancellationRequested ? oce.CancellationToken : new CancellationToken(true)),
-        SqliteException se when SqliteErrors.IsTransient(se) => Task.FromException<T>(SqliteErrors.Unavailable(_databasePath, se)),
-        SqliteException se when SqliteErrors.IsTooBig(se) => Task.FromException<T>(SqliteErrors.Rejected(_databasePath, se)),
-        _ => Task.FromException<T>(exception),
-    };
+    private Task<T> Failed<T>(Exception exception) => exception is OperationCanceledException oce
+        ? Task.FromCanceled<T>(CanceledToken(oce))
+        : Task.FromException<T>(Reported(exception));
 
-    private Task Failed(Exception exception) => Failed<bool>(exception);
+    private Task Failed(Exception exception) => exception is OperationCanceledException oce
+        ? Task.FromCanceled(CanceledToken(oce))
+        : Task.FromException(Reported(exception));
+
+    /// <summary>A token that is canceled: the one that canceled the operation, or a new one for a cancellation that did not come from a token.</summary>
+    private static CancellationToken CanceledToken(OperationCanceledException oce) =>
+        oce.CancellationToken.IsCancellationRequested ? oce.CancellationToken : new CancellationToken(true);
+
+    /// <summary>What the caller sees of a failure: a transient SQLite error as unavailable, a document too big as rejected, anything else as it is.</summary>
+    private Exception Reported(Exception exception) => exception switch
+    {
+        SqliteException se when SqliteErrors.IsTransient(se) => SqliteErrors.Unavailable(_databasePath, se),
+        SqliteException se when SqliteErrors.IsTooBig(se) => SqliteErrors.Rejected(_databasePath, se),
+        _ => exception,
+    };
 
     /// <summary>A new opaque ETag, quoted like Cosmos DB's; unique, so a document deleted and created again never matches an old one.</summary>
     private static string NewETag() => $"\"{Guid.NewGuid()}\"";

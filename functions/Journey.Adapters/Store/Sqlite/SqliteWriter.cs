@@ -281,7 +281,7 @@ internal sealed class SqliteWriter : IDisposable
             catch (Exception ex)
             {
                 // RunGroup reports failures to the callers; this only guards the thread itself.
-                _logger.LogError(ex, "The SQLite writer of {DatabasePath} failed unexpectedly", _databasePath);
+                _logger.WriterFailed(ex, _databasePath);
                 foreach (var operation in group) operation.Fail(ex);
             }
             group.Clear();
@@ -360,7 +360,7 @@ internal sealed class SqliteWriter : IDisposable
         }
         catch (SqliteException ex)
         {
-            _logger.LogWarning(ex, "Rolling back a write transaction on {DatabasePath} failed", _databasePath);
+            _logger.RollbackFailed(ex, _databasePath);
         }
     }
 
@@ -368,7 +368,7 @@ internal sealed class SqliteWriter : IDisposable
     {
         var reported = Reported(exception);
         if (reported is StoreUnavailableException)
-            _logger.LogWarning(exception, "{Count} writes to {DatabasePath} failed transiently", operations.Count, _databasePath);
+            _logger.WritesFailedTransiently(exception, operations.Count, _databasePath);
         foreach (var operation in operations)
         {
             if (!operation.IsCompleted) operation.Fail(reported);

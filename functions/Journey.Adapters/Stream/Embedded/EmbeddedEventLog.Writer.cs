@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Journey.Domain.Ports;
-using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
 namespace Journey.Adapters.Stream.Embedded;
@@ -194,7 +193,7 @@ public sealed partial class EmbeddedEventLog
             else
             {
                 // Not an I/O failure: a bug. Fail the callers, keep the writer alive.
-                _logger.LogError(ex, "The stream writer failed unexpectedly on a group of {Requests} appends", group.Count);
+                _logger.WriterFailed(ex, group.Count);
                 Interlocked.Increment(ref _failedGroups);
                 foreach (var request in group)
                 {
@@ -427,7 +426,7 @@ public sealed partial class EmbeddedEventLog
     private void FailRequests(List<AppendRequest> group, Exception error)
     {
         Interlocked.Increment(ref _failedGroups);
-        _logger.LogError(error, "The embedded event stream could not write {Requests} appends; they were rolled back and the callers told to retry", group.Count);
+        _logger.GroupRolledBack(error, group.Count);
         var failure = new StreamUnavailableException("The embedded event stream could not durably write the events.", error);
         foreach (var request in group)
         {
@@ -441,7 +440,7 @@ public sealed partial class EmbeddedEventLog
     {
         _needsRepair = true;
         if (!TryRepair(out var error))
-            _logger.LogError(error, "The embedded event stream could not roll back a failed write; appends fail until it can");
+            _logger.RollbackFailed(error);
     }
 
     /// <summary>

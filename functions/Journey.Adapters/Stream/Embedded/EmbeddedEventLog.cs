@@ -344,9 +344,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
                     lock (part.Sync) part.Segments.Remove(candidate);
                     candidate.Retire(deleteFile: true);
                     deleted++;
-                    _logger.LogInformation(
-                        "Retention deleted stream segment {Segment} of partition {Partition} (last record enqueued {LastEnqueuedAt})",
-                        Path.GetFileName(candidate.Path), part.Name, candidate.LastEnqueuedAt);
+                    _logger.SegmentDeleted(Path.GetFileName(candidate.Path), part.Name, candidate.LastEnqueuedAt);
                 }
             }
         }
@@ -375,7 +373,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _logger.LogWarning(ex, "The embedded event stream could not flush its partition files at close; the journal still holds their tail and is replayed at the next open");
+                _logger.CheckpointAtCloseFailed(ex);
             }
         }
 
@@ -495,7 +493,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
         foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*" + LogSegment.Extension))
         {
             if (LogSegment.TryParseFileName(Path.GetFileName(file), out var baseSequence)) bases.Add(baseSequence);
-            else _logger.LogWarning("Ignoring unexpected file {File} in stream partition {Partition}", file, part.Name);
+            else _logger.UnexpectedFile(file, part.Name);
         }
 
         bases.Sort();
@@ -517,9 +515,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
         part.ActiveStream = OpenWriteStream(tail.Path, FileMode.Open);
         if (scan.InvalidTailBytes > 0)
         {
-            _logger.LogWarning(
-                "Stream partition {Partition}: cut {Bytes} bytes of torn or corrupt records off the end of segment {Segment} (left by a crash); {Records} good records kept",
-                part.Name, scan.InvalidTailBytes, Path.GetFileName(tail.Path), scan.Records);
+            _logger.TornTailCut(part.Name, scan.InvalidTailBytes, Path.GetFileName(tail.Path), scan.Records);
             part.ActiveStream.SetLength(scan.ValidLength);
             part.ActiveStream.Flush(flushToDisk: true);
         }
@@ -542,7 +538,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
         {
             if ((uint)p >= (uint)_partitions.Length)
             {
-                _logger.LogWarning("Stream journal: ignoring an entry for partition {Partition}, which this stream does not have", p);
+                _logger.JournalEntryForUnknownPartition(p);
                 continue;
             }
 
@@ -557,9 +553,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
             var first = RecordFrame.Sequence(span[at..]);
             if (first != part.WriterNext)
             {
-                _logger.LogWarning(
-                    "Stream partition {Partition}: the journal continues at record {First} but the partition file ends before {Next}; the records in between are lost",
-                    part.Name, first, part.WriterNext);
+                _logger.JournalGap(part.Name, first, part.WriterNext);
                 continue;
             }
 
@@ -579,7 +573,7 @@ public sealed partial class EmbeddedEventLog : IEventStream, IAsyncDisposable, I
         }
 
         if (_replayedRecords > 0)
-            _logger.LogWarning("Stream journal: wrote back {Records} acknowledged records that the partition files had lost (a power loss or crash of the machine)", _replayedRecords);
+            _logger.JournalReplayed(_replayedRecords);
     }
 
     /// <summary>When the last of a run of whole frames was enqueued.</summary>

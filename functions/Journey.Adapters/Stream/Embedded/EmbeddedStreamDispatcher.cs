@@ -100,9 +100,7 @@ public sealed class EmbeddedStreamDispatcher : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        _logger.LogInformation(
-            "Stream dispatcher started: {Partitions} partitions, consumer group {ConsumerGroup}, batches of up to {BatchSize}",
-            _checkpointed.Length, _options.ConsumerGroup, _options.BatchSize);
+        _logger.DispatcherStarted(_checkpointed.Length, _options.ConsumerGroup, _options.BatchSize);
         var loops = Enumerable.Range(0, _checkpointed.Length).Select(p => RunPartitionAsync(p, stoppingToken)).ToList();
         loops.Add(RunHousekeepingAsync(stoppingToken));
         try
@@ -112,9 +110,7 @@ public sealed class EmbeddedStreamDispatcher : BackgroundService
         finally
         {
             var status = GetStatus();
-            _logger.LogInformation(
-                "Stream dispatcher stopped: {EventsProcessed} events in {Batches} batches, {FailedAttempts} failed attempts, lag {Lag}",
-                status.EventsProcessed, status.Batches, status.FailedAttempts, status.Lag);
+            _logger.DispatcherStopped(status.EventsProcessed, status.Batches, status.FailedAttempts, status.Lag);
             Volatile.Read(ref _progress).TrySetResult();
         }
     }
@@ -141,7 +137,7 @@ public sealed class EmbeddedStreamDispatcher : BackgroundService
             {
                 readFailures++;
                 var delay = Backoff(readFailures);
-                _logger.LogError(ex, "Reading stream partition {Partition} at sequence {Sequence} failed (attempt {Attempt}); retrying in {RetryDelay}", name, next, readFailures, delay);
+                _logger.ReadFailed(ex, name, next, readFailures, delay);
                 if (!await DelayAsync(delay, stoppingToken)) return;
                 continue;
             }
@@ -197,9 +193,7 @@ public sealed class EmbeddedStreamDispatcher : BackgroundService
                 var result = await _processor.ProcessAsync(batch, stoppingToken);
                 Interlocked.Add(ref _eventsProcessed, batch.Count);
                 Interlocked.Increment(ref _batches);
-                _logger.LogDebug(
-                    "Partition {Partition} records {FirstSequence}-{LastSequence}: {Applied} applied, {Duplicates} duplicates, {DeadLettered} dead-lettered",
-                    partition, first, last, result.Applied, result.Duplicates, result.DeadLettered);
+                _logger.BatchProcessed(partition, first, last, result.Applied, result.Duplicates, result.DeadLettered);
                 return true;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -210,10 +204,7 @@ public sealed class EmbeddedStreamDispatcher : BackgroundService
             {
                 Interlocked.Increment(ref _failedAttempts);
                 var delay = Backoff(attempt);
-                _logger.LogError(
-                    ex,
-                    "Processing partition {Partition} records {FirstSequence}-{LastSequence} failed (attempt {Attempt}); retrying the same batch in {RetryDelay}",
-                    partition, first, last, attempt, delay);
+                _logger.BatchFailed(ex, partition, first, last, attempt, delay);
                 if (!await DelayAsync(delay, stoppingToken)) return false;
             }
         }
@@ -238,7 +229,7 @@ public sealed class EmbeddedStreamDispatcher : BackgroundService
             catch (Exception ex)
             {
                 var delay = Backoff(attempt);
-                _logger.LogError(ex, "Checkpointing partition {Partition} at {Sequence} failed (attempt {Attempt}); retrying in {RetryDelay}", name, next, attempt, delay);
+                _logger.CheckpointFailed(ex, name, next, attempt, delay);
                 if (!await DelayAsync(delay, stoppingToken)) return false;
             }
         }
@@ -254,8 +245,7 @@ public sealed class EmbeddedStreamDispatcher : BackgroundService
                 var status = GetStatus();
                 if (status.EventsProcessed != lastEvents || status.Lag > 0)
                 {
-                    _logger.LogInformation(
-                        "Stream dispatcher: {EventsProcessed} events in {Batches} batches, {FailedAttempts} failed attempts, lag {Lag}; log: {Appends} appends in {GroupCommits} group commits, {Flushes} flushes, {Checkpoints} checkpoints",
+                    _logger.DispatcherProgress(
                         status.EventsProcessed, status.Batches, status.FailedAttempts, status.Lag,
                         _log.AppendCount, _log.GroupCommitCount, _log.FlushCount, _log.CheckpointCount);
                     lastEvents = status.EventsProcessed;
@@ -265,7 +255,7 @@ public sealed class EmbeddedStreamDispatcher : BackgroundService
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                _logger.LogError(ex, "Stream housekeeping (retention) failed; trying again in {Interval}", _options.HousekeepingInterval);
+                _logger.HousekeepingFailed(ex, _options.HousekeepingInterval);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
@@ -33,6 +34,7 @@ namespace Journey.Adapters.Stream.EventHubs;
 /// and the processor drops the duplicates by messageId, so at-least-once is all that is promised).
 /// </para>
 /// </summary>
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "An IEventStream (an Event Hubs event stream), not a System.IO.Stream; the REST producer is replaced by the Azure SDK later, renaming it now only churns the tests.")]
 public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDisposable
 {
     public const string ApiVersion = "2014-01";
@@ -208,7 +210,7 @@ public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDispo
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning(ex, "Event Hubs {Namespace}/{Hub}: no {AuthKind} token could be obtained", Namespace, HubName, _auth.Kind);
+            _logger.NoToken(ex, Namespace, HubName, _auth.Kind);
             return false;
         }
     }
@@ -279,7 +281,7 @@ public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDispo
         catch (Exception ex)
         {
             // Not expected; fail whatever is still queued rather than leave callers waiting.
-            _logger.LogError(ex, "Event Hubs {Namespace}/{Hub}: the dispatcher stopped", Namespace, HubName);
+            _logger.DispatcherStopped(ex, Namespace, HubName);
             _queue.Writer.TryComplete(ex);
             var error = new StreamUnavailableException($"The Event Hubs producer for {Namespace}/{HubName} stopped: {ex.Message}", ex);
             while (reader.TryRead(out var call)) call.Completion.TrySetException(error);
@@ -392,9 +394,7 @@ public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDispo
             if (!retryable || attempt >= _options.MaxAttempts)
             {
                 var attempts = attempt == 1 ? "" : $" after {attempt} attempts";
-                _logger.LogError(
-                    "Event Hubs {Namespace}/{Hub} did not accept {EventCount} events: {Problem}{Attempts} {Detail}",
-                    Namespace, HubName, batch.Count, what, attempts, outcome.Detail);
+                _logger.NotAccepted(Namespace, HubName, batch.Count, what, attempts, outcome.Detail);
                 throw new StreamUnavailableException(
                     $"Event Hubs {Namespace}/{HubName} did not accept the events: {what}{attempts}{(outcome.Detail.Length > 0 ? ": " + outcome.Detail : "")}.",
                     outcome.Exception,
@@ -407,9 +407,7 @@ public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDispo
                 if (retryAfter > _options.MaxRetryDelay)
                 {
                     // Waiting that long would hold the collector's clients; hand the wait on to them.
-                    _logger.LogError(
-                        "Event Hubs {Namespace}/{Hub} answered {Problem} with Retry-After {RetryAfter}, longer than MaxRetryDelay; giving up",
-                        Namespace, HubName, what, retryAfter);
+                    _logger.RetryAfterTooLong(Namespace, HubName, what, retryAfter);
                     throw new StreamUnavailableException(
                         $"Event Hubs {Namespace}/{HubName} did not accept the events: {what}, retry after {retryAfter.TotalSeconds:0.#} s.",
                         outcome.Exception,
@@ -419,9 +417,7 @@ public sealed class EventHubsRestStream : IEventStream, IAsyncDisposable, IDispo
                 if (retryAfter > delay) delay = retryAfter;
             }
 
-            _logger.LogWarning(
-                "Event Hubs {Namespace}/{Hub} answered {Problem} (attempt {Attempt} of {MaxAttempts}); retrying in {Delay}",
-                Namespace, HubName, what, attempt, _options.MaxAttempts, delay);
+            _logger.Retrying(Namespace, HubName, what, attempt, _options.MaxAttempts, delay);
             await Task.Delay(delay, _time).ConfigureAwait(false);
         }
     }

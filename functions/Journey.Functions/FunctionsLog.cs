@@ -1,0 +1,42 @@
+namespace Journey.Functions;
+
+/// <summary>
+/// The log messages of the host project, source-generated. Event ids of this assembly, by area:
+/// collector 100-199, invocations 200-299, daily job 300-399, hosting 400-499, demo 500-599; never reuse one.
+/// </summary>
+internal static partial class FunctionsLog
+{
+    [LoggerMessage(100, LogLevel.Warning, "The stream did not accept {Count} events; answering 503")]
+    public static partial void StreamRefusedEvents(this ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(200, LogLevel.Warning, "Summarizer:Enabled is true, but the pain-point summarizer is not part of this build; no pain points were written")]
+    public static partial void SummarizerNotInBuild(this ILogger logger);
+
+    [LoggerMessage(201, LogLevel.Error, "The {Function} invocation payload could not be read")]
+    public static partial void InvocationPayloadUnreadable(this ILogger logger, Exception exception, string function);
+
+    [LoggerMessage(202, LogLevel.Warning, "The store failed during the daily job as of {AsOf}; the invocation fails so the timer's retry policy runs it again")]
+    public static partial void DailyInvocationStoreFailed(this ILogger logger, Exception exception, string asOf);
+
+    [LoggerMessage(203, LogLevel.Information, "Partition {Partition}: {Received} events, {Applied} applied, {Duplicates} duplicates, {DeadLettered} dead-lettered, {CustomerWrites} customer writes in {ElapsedMs} ms")]
+    public static partial void BatchInvocationDone(this ILogger logger, string partition, int received, int applied, int duplicates, int deadLettered, int customerWrites, long elapsedMs);
+
+    [LoggerMessage(204, LogLevel.Warning, "Processing {Count} events failed; the invocation fails so the trigger delivers the batch again")]
+    public static partial void BatchInvocationFailed(this ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(300, LogLevel.Warning, "Daily job as of {AsOf} ({Trigger}) not started: a run is already in progress")]
+    public static partial void DailyJobAlreadyRunning(this ILogger logger, string asOf, string trigger);
+
+    [LoggerMessage(301, LogLevel.Information, "Daily job as of {AsOf} triggered by {Trigger}")]
+    public static partial void DailyJobTriggered(this ILogger logger, string asOf, string trigger);
+
+    [LoggerMessage(302, LogLevel.Error, "The scheduled daily job as of {AsOf} failed; it runs again at the next schedule or on POST /api/jobs/daily")]
+    public static partial void ScheduledDailyJobFailed(this ILogger logger, Exception exception, string asOf);
+
+    [LoggerMessage(400, LogLevel.Information, "Journey metrics over {IntervalSeconds} s: {Accepted} events accepted, {Rejected} requests rejected, {Applied} applied, {Duplicates} duplicates, {Bots} bots, {DeadLettered} dead-lettered, lag max {LagMaxSeconds:0.###} s over {Batches} batches, {RequestCharge:0.##} RU in {StoreOperations} store operations")]
+    public static partial void TelemetrySummary(
+        this ILogger logger, int intervalSeconds, long accepted, long rejected, long applied, long duplicates, long bots, long deadLettered, double lagMaxSeconds, long batches, double requestCharge, long storeOperations);
+
+    [LoggerMessage(500, LogLevel.Information, "Demo shop sent {Events} events for {Visitors} visitors through {Address}")]
+    public static partial void DemoShopSent(this ILogger logger, int events, int visitors, string address);
+}
