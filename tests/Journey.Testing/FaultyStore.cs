@@ -39,6 +39,8 @@ public sealed class FaultyStore(ICustomerStore customers, ITransitionStore trans
 
     public Task<Versioned<CustomerDocument>?> GetAsync(string id, CancellationToken cancellationToken) => Run(() => customers.GetAsync(id, cancellationToken));
 
+    public Task<bool> IsCurrentAsync(string id, string etag, CancellationToken cancellationToken) => Run(() => customers.IsCurrentAsync(id, etag, cancellationToken));
+
     public Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken) => Run(() => customers.CreateAsync(document, cancellationToken));
 
     public Task<string> ReplaceAsync(CustomerDocument document, string ifMatch, CancellationToken cancellationToken) => Run(() => customers.ReplaceAsync(document, ifMatch, cancellationToken));

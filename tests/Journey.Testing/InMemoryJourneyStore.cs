@@ -27,6 +27,9 @@ public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDe
             ? new Versioned<CustomerDocument>(JourneyJson.Deserialize<CustomerDocument>(v.Json), v.ETag)
             : null);
 
+    public Task<bool> IsCurrentAsync(string id, string etag, CancellationToken cancellationToken) =>
+        Task.FromResult(_customers.TryGetValue(id, out var v) && v.ETag == etag);
+
     public Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

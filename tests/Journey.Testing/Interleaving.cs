@@ -79,6 +79,12 @@ public sealed class InterleavedStore(Interleaving interleaving, InMemoryJourneyS
         return await inner.GetAsync(id, cancellationToken);
     }
 
+    public async Task<bool> IsCurrentAsync(string id, string etag, CancellationToken cancellationToken)
+    {
+        await interleaving.StepAsync();
+        return await inner.IsCurrentAsync(id, etag, cancellationToken);
+    }
+
     public async Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken)
     {
         await interleaving.StepAsync();

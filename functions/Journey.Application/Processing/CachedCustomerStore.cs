@@ -39,6 +39,14 @@ public sealed class CachedCustomerStore(ICustomerStore inner, int capacity = 1_0
         return await inner.GetAsync(id, cancellationToken);
     }
 
+    /// <summary>Asks the store (whatever is cached); a cached copy that is no longer current is forgotten.</summary>
+    public async Task<bool> IsCurrentAsync(string id, string etag, CancellationToken cancellationToken)
+    {
+        var current = await inner.IsCurrentAsync(id, etag, cancellationToken);
+        if (!current && _cache.TryGetValue(id, out var cached) && cached.ETag == etag) _cache.TryRemove(KeyValuePair.Create(id, cached));
+        return current;
+    }
+
     public async Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken)
     {
         _cache.TryRemove(document.Id, out _);

@@ -129,8 +129,9 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
             if (changes.Deletes.Count > 0) await transitions.DeleteAsync(id, changes.Deletes, ct);
             written += changes.Upserts.Count + changes.Deletes.Count;
 
+            if (etag is not null && await customers.IsCurrentAsync(id, etag, ct)) return (written, stayed);
             var current = await customers.GetFromStoreAsync(id, ct);
-            if (current?.ETag == etag) return (written, stayed);
+            if (current?.ETag == etag) return (written, stayed); // gone, and still gone
             stayed = false;
             logger.TransitionsChangedMeanwhile(id, round);
             etag = current?.ETag;

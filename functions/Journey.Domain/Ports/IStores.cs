@@ -30,6 +30,13 @@ public interface ICustomerStore
     /// <summary>The customer document with this id, or null when there is none.</summary>
     Task<Versioned<CustomerDocument>?> GetAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when the stored document's ETag is still <paramref name="etag"/> (nobody wrote it since);
+    /// false when it was written again, or is gone. Cheaper than <see cref="GetAsync"/>: no document is
+    /// read back (the write path asks it after every write that changed transitions).
+    /// </summary>
+    Task<bool> IsCurrentAsync(string id, string etag, CancellationToken cancellationToken);
+
     /// <summary>Creates the document; throws <see cref="ConcurrencyConflictException"/> if the id exists. Returns the new ETag.</summary>
     Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken);
 

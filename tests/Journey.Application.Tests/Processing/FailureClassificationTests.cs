@@ -33,6 +33,7 @@ public sealed class FailureClassificationTests
     {
         var mock = new Mock<ICustomerStore>(MockBehavior.Strict);
         mock.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns((string id, CancellationToken ct) => inner.GetAsync(id, ct));
+        mock.Setup(s => s.IsCurrentAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns((string id, string etag, CancellationToken ct) => inner.IsCurrentAsync(id, etag, ct));
         mock.Setup(s => s.CreateAsync(It.IsAny<CustomerDocument>(), It.IsAny<CancellationToken>())).Returns((CustomerDocument d, CancellationToken ct) => inner.CreateAsync(d, ct));
         mock.Setup(s => s.ReplaceAsync(It.IsAny<CustomerDocument>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns((CustomerDocument d, string etag, CancellationToken ct) => inner.ReplaceAsync(d, etag, ct));

@@ -48,6 +48,22 @@ public abstract class CustomerStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IsCurrent_is_true_for_the_ETag_of_the_last_write_and_false_once_it_was_written_again_or_deleted()
+    {
+        var id = StoreTestData.NewId();
+        var first = await Store.CreateAsync(StoreTestData.Customer(id), Ct);
+        Assert.True(await Store.IsCurrentAsync(id, first, Ct));
+
+        var second = await Store.ReplaceAsync(StoreTestData.Customer(id, sessions: 2), first, Ct);
+        Assert.False(await Store.IsCurrentAsync(id, first, Ct));
+        Assert.True(await Store.IsCurrentAsync(id, second, Ct));
+
+        await Store.DeleteAsync(id, Ct);
+        Assert.False(await Store.IsCurrentAsync(id, second, Ct));
+        Assert.False(await Store.IsCurrentAsync(StoreTestData.NewId("missing"), second, Ct));
+    }
+
+    [Fact]
     public async Task Get_of_a_missing_id_returns_null()
     {
         Assert.Null(await Store.GetAsync(StoreTestData.NewId("missing"), Ct));

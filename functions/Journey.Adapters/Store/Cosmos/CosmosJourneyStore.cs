@@ -240,6 +240,24 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
         return new Versioned<CustomerDocument>(document, response.Headers.ETag);
     }
 
+    /// <summary>
+    /// A point read with <c>If-None-Match</c>: 304 Not Modified (no document comes back) when the ETag is
+    /// still <paramref name="etag"/>; a server that answers 200 anyway is judged by the ETag it returns.
+    /// </summary>
+    public async Task<bool> IsCurrentAsync(string id, string etag, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfInvalidId(id, nameof(id));
+        ArgumentNullException.ThrowIfNull(etag);
+        var options = new ItemRequestOptions { IfNoneMatchEtag = etag };
+        using var response = await SendAsync("ReadIfChanged", _customers.Id, id,
+            ct => _customers.ReadItemStreamAsync(id, new PartitionKey(id), options, ct), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotModified) return true;
+        if (response.StatusCode == HttpStatusCode.NotFound && !IsContainerMissing(response)) return false;
+        EnsureSuccess(response, "ReadIfChanged", _customers.Id, id);
+        return response.Headers.ETag == etag;
+    }
+
     public async Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -118,6 +118,29 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
         }
     }
 
+    /// <summary>One indexed read of the <c>etag</c> column: the document is not read.</summary>
+    public Task<bool> IsCurrentAsync(string id, string etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(id);
+            ArgumentNullException.ThrowIfNull(etag);
+            EnsureOpen();
+            var stored = Read(reader =>
+            {
+                var command = reader.GetETag;
+                command.Parameters[0].Value = id;
+                return command.ExecuteScalar() as string;
+            });
+            return Task.FromResult(stored == etag);
+        }
+        catch (Exception ex)
+        {
+            return Failed<bool>(ex);
+        }
+    }
+
     public Task<string> CreateAsync(CustomerDocument document, CancellationToken cancellationToken)
     {
         try

@@ -57,6 +57,7 @@ internal sealed class SqliteReaderPool(string databasePath, TimeSpan busyTimeout
 internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
 {
     private SqliteCommand? _getCustomer;
+    private SqliteCommand? _getETag;
     private SqliteCommand? _scanProjections;
     private SqliteCommand? _listTransitions;
     private SqliteCommand? _listDeadLetters;
@@ -68,6 +69,10 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     public SqliteConnection Connection => connection;
 
     /// <summary>(etag, doc, predictions, journey, lifecycle) of one customer.</summary>
+    /// <summary>(etag) of one customer.</summary>
+    public SqliteCommand GetETag => _getETag ??=
+        SqliteConnections.Prepare(connection, "SELECT etag FROM customers WHERE id = $id", "$id");
+
     public SqliteCommand GetCustomer => _getCustomer ??=
         SqliteConnections.Prepare(connection, "SELECT c.etag, c.doc, p.predictions, c.journey, p.lifecycle FROM customers c LEFT JOIN customer_predictions p ON p.id = c.id WHERE c.id = $id", "$id");
 
@@ -105,6 +110,7 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     public void Dispose()
     {
         _getCustomer?.Dispose();
+        _getETag?.Dispose();
         _scanProjections?.Dispose();
         _listTransitions?.Dispose();
         _listDeadLetters?.Dispose();
