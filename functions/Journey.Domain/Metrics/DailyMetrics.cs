@@ -17,6 +17,7 @@ namespace Journey.Domain.Metrics;
 public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger logger)
 {
     private readonly AsOf _when = new(asOf);
+    private readonly string _asOfText = new AsOf(asOf).Text; // formatted once, not per customer
     private readonly RetentionAccumulator _retention = new(asOf);
     private readonly FunnelAccumulator _funnel = new();
     private readonly RatesAccumulator _rates = new();
@@ -45,7 +46,7 @@ public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger
             return null;
         }
         // Predictions from a run for a later date, when the customer had ordered: nothing is predicted as of D.
-        var predictions = new Predictions { AsOf = _when.Text };
+        var predictions = new Predictions { AsOf = _asOfText };
         var changedPredictions = facts.StoredPredictions is not null && PredictionsHash.Of(facts.StoredPredictions) != PredictionsHash.Of(predictions);
         return Update(facts.Id, changedPredictions ? predictions : null, LifecycleRule.StatusAsOf(facts.DaysInactive, null, options), facts.StoredLifecycleStatus);
     }
@@ -83,7 +84,7 @@ public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger
         for (var i = 0; i < _rows.Count; i++)
         {
             var row = _rows[i];
-            var predictions = PredictionsOf(row, _when);
+            var predictions = PredictionsOf(row, _asOfText);
             var probabilityAlive = row.Scored && row.Repeat.Frequency > 0 ? row.ProbabilityAlive : (double?)null;
             var status = LifecycleRule.StatusAsOf(row.DaysInactive, probabilityAlive, options);
             if (Update(row.Id, PredictionsHash.Of(predictions) != row.StoredPredictionsHash ? predictions : null, status, row.StoredLifecycleStatus) is { } update)
@@ -94,14 +95,14 @@ public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger
     /// <summary>The update of one customer: the predictions when they changed, the status (since D) when it changed; null when neither did.</summary>
     private PredictionUpdate? Update(string id, Predictions? changedPredictions, string status, string? storedStatus)
     {
-        var lifecycle = status == storedStatus ? null : new LifecycleStatus(status, _when.Text);
+        var lifecycle = status == storedStatus ? null : new LifecycleStatus(status, _asOfText);
         return changedPredictions is null && lifecycle is null ? null : new PredictionUpdate(id, changedPredictions, lifecycle);
     }
 
     /// <summary>A buyer's predictions as of D (the CLV figures only when the model was fitted).</summary>
-    internal static Predictions PredictionsOf(in BuyerRow row, AsOf when) => new()
+    internal static Predictions PredictionsOf(in BuyerRow row, string asOf) => new()
     {
-        AsOf = when.Text,
+        AsOf = asOf,
         RfmSegment = RfmSegments.Name(row.Segment),
         ProbabilityAlive = row.Scored ? row.ProbabilityAlive : null,
         ExpectedPurchases30 = row.Scored ? row.ExpectedPurchases30 : null,
