@@ -11,18 +11,6 @@ namespace Journey.Domain.Customers;
 /// </summary>
 public sealed class CustomerDocument
 {
-    public CustomerDocument()
-    {
-    }
-
-    /// <summary>A stored document read back; its stage is the furthest one it records reaching.</summary>
-    [System.Text.Json.Serialization.JsonConstructor]
-    internal CustomerDocument(Stage stage, IReadOnlyDictionary<Stage, DateTimeOffset>? stageReachedAt)
-    {
-        StageReachedAt = stageReachedAt ?? new Dictionary<Stage, DateTimeOffset>();
-        Stage = StageReachedAt.Count == 0 ? stage : (Stage)Math.Max((int)stage, (int)StageReachedAt.Keys.Max());
-    }
-
     public required string Id { get; set; }
     public string Type { get; set; } = "customer";
 
@@ -44,11 +32,16 @@ public sealed class CustomerDocument
 
     // projection
     public Acquisition? Acquisition { get; set; }
-    /// <summary>The furthest stage of the customer's journey; set only with the journey, by <see cref="FollowJourney"/>.</summary>
-    public Stage Stage { get; private set; }
+    /// <summary>
+    /// The furthest stage of the customer's journey; outside the domain set only with the journey, by
+    /// <see cref="FollowJourney"/> (the setter is the JSON reader's: a stored document is read as written).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonInclude]
+    public Stage Stage { get; internal set; }
 
     /// <summary>When each stage was reached.</summary>
-    public IReadOnlyDictionary<Stage, DateTimeOffset> StageReachedAt { get; private set; } = new Dictionary<Stage, DateTimeOffset>();
+    [System.Text.Json.Serialization.JsonInclude]
+    public IReadOnlyDictionary<Stage, DateTimeOffset> StageReachedAt { get; internal set; } = new Dictionary<Stage, DateTimeOffset>();
     public Lifecycle Lifecycle { get; set; } = new();
     public SessionStats Sessions { get; set; } = new();
     public SortedDictionary<string, long> Counters { get; set; } = new(StringComparer.Ordinal);

@@ -86,12 +86,4 @@ public sealed class JourneyInvariantTests
         Assert.Equal((Stage.Conversion, Stage.Conversion), (doc.Stage, read.Stage));
         Assert.Equal(doc.StageReachedAt, read.StageReachedAt);
     }
-
-    [Fact]
-    public void A_stored_document_is_in_the_furthest_stage_it_records_reaching()
-    {
-        var read = JourneyJson.Deserialize<CustomerDocument>("""{"id":"c1","stage":"Awareness","stageReachedAt":{"Awareness":"2026-03-02T10:00:00+00:00","Conversion":"2026-03-02T12:00:00+00:00"}}""");
-
-        Assert.Equal(Stage.Conversion, read.Stage);
-    }
 }
