@@ -17,12 +17,12 @@ namespace Journey.Application.Processing;
 /// its transitions before this one's landed), the transitions are brought in line with the
 /// document as it is now, until the document stays put. So once writers stop, the
 /// <c>transitions</c> container equals what the document implies, whatever the interleaving.
-/// A writer may stop between its document and its transitions (a crash, a store failure), so the
-/// document's record of its transitions is trusted only by the writer that saw them written and
-/// the document stay put (it keeps that document object in its cache): a version read from the
-/// store is compared with the container itself (one single-partition query) before it is written
-/// again. A batch delivered again finds its events all known; <see cref="ReconcileAsync"/> then
-/// compares the container with the document, again unless this writer knows it.
+/// A writer may stop between its document and its transitions (a crash, a store failure); its batch
+/// then fails and is delivered again, and what it wrote is found again: a group whose events the
+/// document holds already (<see cref="ReconcileAsync"/>), a group of which some are held (a batch cut
+/// differently), a merge already absorbed. Each of these compares the container with the document
+/// itself (one single-partition query) and brings it in line, unless this writer wrote that very
+/// document object and its transitions and saw it stay put (it keeps it in its cache, marked).
 /// </remarks>
 public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionStore transitions, CustomerUpdate update, TimeProvider clock, ILogger<CustomerWriter> logger)
 {
@@ -40,14 +40,19 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
     /// </summary>
     /// <param name="doc">The document with its changes applied (events added, a profile absorbed).</param>
     /// <param name="stored">The version <paramref name="doc"/> was read as; null for a new document.</param>
+    /// <param name="someKnown">
+    /// Some of the events were applied already: the group may be a batch delivered again (cut differently)
+    /// after a writer stopped between the document and its transitions, so unless this writer knows the
+    /// stored version's transitions, they are compared with the container rather than with the document's
+    /// record of them.
+    /// </param>
     /// <exception cref="ConcurrencyConflictException"><paramref name="stored"/> is no longer the current version; nothing was written.</exception>
     /// <exception cref="EventsNotApplicableException">The journey cannot be folded from these events.</exception>
-    public async Task<CustomerWrite> WriteAsync(CustomerDocument doc, Versioned<CustomerDocument>? stored, CancellationToken ct)
+    public async Task<CustomerWrite> WriteAsync(CustomerDocument doc, Versioned<CustomerDocument>? stored, bool someKnown, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(doc);
-        // The stored version's record of its transitions is trusted only when this writer saw them written:
-        // the writer of a version read from the store may have stopped before its transitions.
-        var reconcile = stored is not null && !_inLine.TryGetValue(stored.Document, out _);
+        var known = stored is null || _inLine.TryGetValue(stored.Document, out _);
+        var reconcile = someKnown && !known;
         var recorded = doc.Journey.Transitions;
         IReadOnlyList<TransitionDocument> implied;
         try
@@ -72,7 +77,9 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
             (written, var stayed) = await SyncAsync(doc.Id, etag, implied, changes, ct);
             if (!stayed) return new CustomerWrite(etag, written);
         }
-        _inLine.AddOrUpdate(doc, Marker);
+        // The container now equals what this version implies only if the record it was compared with was
+        // true: a new document, a version this writer knew, or the container itself.
+        if (known || reconcile) _inLine.AddOrUpdate(doc, Marker);
         return new CustomerWrite(etag, written);
     }
 

@@ -146,7 +146,8 @@ public sealed class IdentityStitcher(
             if (stored?.Document.IsRedirect == true) continue; // merged away meanwhile: resolve again
             if (stored is not null && stored.Document.MergedIds.Contains(source.Id))
             {
-                customers.Return(stored); // absorbed already (a merge finished by someone else, or by an earlier delivery)
+                // Absorbed already: by someone else, or by an earlier delivery that may have stopped before the target's transitions.
+                await writer.ReconcileAsync(stored, ct);
                 break;
             }
             var doc = stored?.Document ?? CustomerUpdate.NewProfile(targetId);
@@ -161,7 +162,7 @@ public sealed class IdentityStitcher(
             }
             try
             {
-                await writer.WriteAsync(doc, stored, ct);
+                await writer.WriteAsync(doc, stored, someKnown: false, ct);
                 logger.ProfileMerged(source.Id, targetId);
                 break;
             }

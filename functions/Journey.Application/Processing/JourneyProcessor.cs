@@ -127,7 +127,7 @@ public sealed class JourneyProcessor(
 
             try
             {
-                var write = await writer.WriteAsync(doc, stored, ct);
+                var write = await writer.WriteAsync(doc, stored, someKnown: added < events.Count, ct);
                 Counts.Add(ref counts.Applied, added);
                 Counts.Add(ref counts.Duplicates, events.Count - added);
                 Counts.Add(ref counts.CustomerWrites, 1);
