@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Journey.Domain.Collection;
 
 namespace Journey.Domain.Tests.Collection;
@@ -30,21 +29,8 @@ internal static class CollectorContexts
 
     public static int Utf8Size(string json) => Encoding.UTF8.GetByteCount(json);
 
-    /// <summary>
-    /// The UTF-8 bytes of <paramref name="text"/> with each <c>&lt;XX&gt;</c> (two hex digits) replaced by
-    /// that raw byte, for input a C# string cannot hold: <c>"ab&lt;FF&gt;&lt;FE&gt;"</c> is 61 62 FF FE.
-    /// </summary>
-    public static byte[] WithBytes(string text)
-    {
-        var bytes = new List<byte>();
-        var parts = Regex.Split(text, "<([0-9A-F]{2})>");
-        for (var i = 0; i < parts.Length; i++)
-        {
-            if (i % 2 == 0) bytes.AddRange(Encoding.UTF8.GetBytes(parts[i]));
-            else bytes.Add(Convert.ToByte(parts[i], 16));
-        }
-        return [.. bytes];
-    }
+    /// <summary>The UTF-8 bytes of <paramref name="text"/> with each <c>&lt;XX&gt;</c> replaced by that raw byte (<see cref="Journey.Testing.RawBytes"/>).</summary>
+    public static byte[] WithBytes(string text) => Journey.Testing.RawBytes.Of(text);
 
     /// <summary>Parses raw JSON bytes (which may hold invalid UTF-8 inside strings) into a detached root element.</summary>
     public static JsonElement Json(byte[] json)

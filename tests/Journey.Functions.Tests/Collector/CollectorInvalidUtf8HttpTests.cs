@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Journey.Functions.Tests.Support;
 
 namespace Journey.Functions.Tests.Collector;
@@ -20,18 +19,7 @@ public sealed class CollectorInvalidUtf8HttpTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    /// <summary>The UTF-8 bytes of <paramref name="text"/> with each <c>&lt;XX&gt;</c> replaced by that raw byte.</summary>
-    private static byte[] WithBytes(string text)
-    {
-        var bytes = new List<byte>();
-        var parts = Regex.Split(text, "<([0-9A-F]{2})>");
-        for (var i = 0; i < parts.Length; i++)
-        {
-            if (i % 2 == 0) bytes.AddRange(Encoding.UTF8.GetBytes(parts[i]));
-            else bytes.Add(Convert.ToByte(parts[i], 16));
-        }
-        return [.. bytes];
-    }
+    private static byte[] WithBytes(string text) => Journey.Testing.RawBytes.Of(text);
 
     private static AuthenticationHeaderValue Basic(byte[] key) => new("Basic", Convert.ToBase64String([.. key, (byte)':']));
 
