@@ -1,14 +1,20 @@
+using System.Reflection.PortableExecutable;
+using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
+using Journey.Functions.Tests.Support;
 
 namespace Journey.Functions.Tests.Deployment;
 
 /// <summary>
-/// The publish output is what the Functions host loads: host.json, the app dll and one
-/// <c>{FunctionName}/function.json</c> per function, all at the root (docs/deploy.md).
+/// The publish output is what the Functions host loads: host.json, the self-contained linux-x64
+/// executable it names and one <c>{FunctionName}/function.json</c> per function, all at the root
+/// (docs/deploy.md).
 /// </summary>
-public sealed class PublishLayoutTests(PublishedApp app) : IClassFixture<PublishedApp>
+[Collection(PublishedAppCollection.Name)]
+[SupportedOSPlatform("linux")]
+public sealed class PublishLayoutTests(PublishedApp app)
 {
-    private const string AppDll = "Journey.Functions.dll";
+    private const string Executable = "Journey.Functions";
 
     /// <summary>The HTTP functions: proxied to the app as they come (enableProxyingHttpRequest).</summary>
     public static TheoryData<string, string, string[], string> HttpFunctions => new()
@@ -33,16 +39,7 @@ public sealed class PublishLayoutTests(PublishedApp app) : IClassFixture<Publish
         app.ReadJson(function, "function.json")["bindings"]?.AsArray() ?? throw new InvalidOperationException($"{function}/function.json has no bindings.");
 
     [Fact]
-    public void Publish_PutsHostJsonTheAppDllAndItsRuntimeConfigAtTheRoot()
-    {
-        Assert.True(File.Exists(app.PathOf("host.json")), "host.json is missing from the publish root");
-        Assert.True(File.Exists(app.PathOf(AppDll)), $"{AppDll} is missing from the publish root");
-        Assert.True(File.Exists(app.PathOf("Journey.Functions.runtimeconfig.json")), "the runtimeconfig is missing: `dotnet Journey.Functions.dll` cannot start");
-        Assert.True(File.Exists(app.PathOf("Journey.Functions.deps.json")), "the deps.json is missing");
-    }
-
-    [Fact]
-    public void HostJson_StartsTheAppWithDotnetAsACustomHandler()
+    public void HostJson_StartsThePackagedExecutableAsACustomHandler()
     {
         var host = app.ReadJson("host.json");
 
@@ -50,12 +47,47 @@ public sealed class PublishLayoutTests(PublishedApp app) : IClassFixture<Publish
         Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", Text(host["extensionBundle"], "id"));
         Assert.Equal("[4.*, 5.0.0)", Text(host["extensionBundle"], "version"));
         var handler = host["customHandler"];
-        Assert.Equal("dotnet", Text(handler?["description"], "defaultExecutablePath"));
-        var arguments = handler?["description"]?["arguments"]?.AsArray().Select(a => a?.GetValue<string>()).ToArray();
-        Assert.Equal(new[] { AppDll }, arguments);
-        Assert.True(File.Exists(app.PathOf(arguments![0]!)), "the argument of dotnet must be a dll at the publish root (the host's working directory)");
-        Assert.Null(handler?["description"]?["workingDirectory"]);
+        var command = CustomHandlerCommand.Read(app.Folder);
+        Assert.Equal(Executable, Text(handler?["description"], "defaultExecutablePath"));
+        Assert.Equal(app.PathOf(Executable), command.Executable);
+        Assert.Empty(command.Arguments);
+        Assert.Equal(Path.GetFullPath(app.Folder), command.WorkingDirectory);
         Assert.True(handler?["enableProxyingHttpRequest"]?.GetValue<bool>(), "HTTP requests must reach the app as they came (binary GIF, raw bodies)");
+    }
+
+    [Fact]
+    public void Executable_IsALinuxX64ProgramTheOwnerMayRun()
+    {
+        var path = app.PathOf(Executable);
+
+        Assert.True(File.Exists(path), $"{Executable}, which host.json names, is missing from the publish root");
+        Assert.True(File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserExecute), $"{Executable} is not executable");
+        Assert.Equal(ElfMachine.X64, ElfMachine.Of(path));
+    }
+
+    [Fact]
+    public void Publish_IsSelfContained_AndPrecompiled()
+    {
+        var runtimeConfig = app.ReadJson("Journey.Functions.runtimeconfig.json")["runtimeOptions"];
+        Assert.Null(runtimeConfig?["frameworks"]);
+        Assert.Equal(["Microsoft.NETCore.App", "Microsoft.AspNetCore.App"], runtimeConfig?["includedFrameworks"]?.AsArray().Select(f => Text(f, "name")));
+        foreach (var runtimeFile in new[] { "libcoreclr.so", "libhostfxr.so", "System.Private.CoreLib.dll", "Microsoft.AspNetCore.dll" })
+            Assert.True(File.Exists(app.PathOf(runtimeFile)), $"{runtimeFile} is missing: the package must carry its own .NET runtime");
+
+        using var pe = new PEReader(File.OpenRead(app.PathOf("Journey.Functions.dll")));
+        Assert.True(pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0, "Journey.Functions.dll is not ReadyToRun code");
+    }
+
+    [Fact]
+    public void Publish_CarriesOnlyLinuxX64NativeCode_AndNoFolderButTheFunctions()
+    {
+        var folders = Directory.GetDirectories(app.Folder).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(AllFunctions, folders);
+        var files = Directory.GetFiles(app.Folder, "*", SearchOption.AllDirectories);
+        Assert.DoesNotContain(files, f => f.EndsWith(".dylib", StringComparison.Ordinal) || f.EndsWith(".exe", StringComparison.Ordinal));
+        var native = files.Where(f => f.EndsWith(".so", StringComparison.Ordinal)).ToList();
+        Assert.Contains(app.PathOf("libe_sqlite3.so"), native);
+        Assert.All(native, library => Assert.Equal(ElfMachine.X64, ElfMachine.Of(library)));
     }
 
     [Fact]

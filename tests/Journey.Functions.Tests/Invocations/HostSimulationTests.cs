@@ -13,13 +13,14 @@ namespace Journey.Functions.Tests.Invocations;
 
 /// <summary>
 /// The published app started the way the Functions host starts a custom handler (working folder =
-/// the publish output, <c>dotnet Journey.Functions.dll</c>, port in FUNCTIONS_CUSTOMHANDLER_PORT),
+/// the publish output, the executable host.json names, port in FUNCTIONS_CUSTOMHANDLER_PORT),
 /// sent the host's requests: a proxied HTTP function and Event Hubs trigger invocations in both
 /// encodings, a redelivered batch, a poison event and a timer: once with the local SQLite default,
 /// once with the Cosmos DB adapter against the Cosmos DB test server (through <see cref="CosmosProxy"/>,
 /// whose fix-ups stand in for what the test server gets wrong), checking the documents in Cosmos DB.
 /// </summary>
-public sealed class HostSimulationTests(PublishedApp published) : IClassFixture<PublishedApp>
+[Collection(PublishedAppCollection.Name)]
+public sealed class HostSimulationTests(PublishedApp published)
 {
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Invocations", "Fixtures", name));
 
@@ -41,6 +42,10 @@ public sealed class HostSimulationTests(PublishedApp published) : IClassFixture<
         {
             await using var app = await AppProcess.StartAsCustomHandlerAsync(published.Folder, data);
             using var http = new HttpClient { BaseAddress = app.BaseAddress };
+
+            // self-contained: the runtime that runs it is the one in the package, not an installed one
+            var runtime = Assert.Single(app.MappedFiles(), file => Path.GetFileName(file) == "libcoreclr.so");
+            Assert.Equal(Path.GetFullPath(published.Folder), Path.GetDirectoryName(runtime));
 
             // a proxied HTTP function: the pixel answers its GIF
             var pixel = await http.GetAsync("/i?k=journey-local&aid=host-a&e=Product%20Viewed");

@@ -25,6 +25,15 @@ public sealed class AppProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
     public string DataDirectory { get; }
 
+    /// <summary>The files mapped into the running process (from /proc), e.g. to see where its runtime came from.</summary>
+    public IReadOnlyList<string> MappedFiles() =>
+        File.ReadLines($"/proc/{_process.Id}/maps")
+            .Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length == 6 && fields[5].StartsWith('/'))
+            .Select(fields => fields[5].Trim())
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }
@@ -38,26 +47,21 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts a published app as the Azure Functions host starts a custom handler: <c>dotnet
-    /// Journey.Functions.dll</c> in the publish folder, with the port in
-    /// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> (no command-line arguments).
+    /// Starts an app folder (a publish output) as the Azure Functions host starts a custom handler:
+    /// the executable and arguments host.json names (<see cref="CustomHandlerCommand"/>), the port in
+    /// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, nothing else on the command line.
     /// </summary>
-    public static async Task<AppProcess> StartAsCustomHandlerAsync(string publishFolder, string dataDirectory, IDictionary<string, string>? environment = null)
+    public static async Task<AppProcess> StartAsCustomHandlerAsync(string appFolder, string dataDirectory, IDictionary<string, string>? environment = null)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = publishFolder,
-        };
-        info.ArgumentList.Add("Journey.Functions.dll");
+        var info = CustomHandlerCommand.Read(appFolder).StartInfo();
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
         info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Storage__DataDirectory"] = dataDirectory;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start");
         var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
         await app.WaitHealthyAsync(TimeSpan.FromSeconds(60));
         return app;
