@@ -1,6 +1,8 @@
-// The function app: Flex Consumption (FC1), runtime dotnet-isolated 10.0, which starts the custom
-// handler `dotnet Journey.Functions.dll` (host.json). It runs as the user-assigned identity and
-// reaches every service with it: no connection string or key is stored anywhere.
+// The function app: Flex Consumption (FC1) with the `custom` runtime: the Functions host loads the
+// extension bundle (Event Hubs trigger, timers) and starts the custom handler that host.json names,
+// the app's own executable `Journey.Functions` (published self-contained for linux-x64). It runs as
+// the user-assigned identity and reaches every service with it: no connection string or key is
+// stored anywhere.
 
 param name string
 param planName string
@@ -60,9 +62,10 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-// App settings: the names of functions/Journey.Functions/Hosting/SettingNames.cs, one per line
-// (tests/Journey.Functions.Tests/Deployment reads this block). FUNCTIONS_WORKER_RUNTIME and
-// FUNCTIONS_EXTENSION_VERSION must not be set on Flex Consumption.
+// App settings: the names of functions/Journey.Functions/Hosting/SettingNames.cs
+// (tests/Journey.Functions.Tests/Deployment checks them in the compiled template).
+// FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION must not be set on Flex Consumption: the
+// runtime is functionAppConfig.runtime below.
 var appSettings = {
   AzureWebJobsStorage__accountName: storage.name
   AzureWebJobsStorage__credential: 'managedidentity'
@@ -136,9 +139,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }
+      // `custom`, not `dotnet-isolated`: for a dotnet-isolated app the host does not load extension
+      // bundles (azure-functions-host ScriptStartupTypeLocator), so ProcessEvents' eventHubTrigger
+      // would never be registered. Flex Consumption's stack data offers custom 1.0 on FC1.
       runtime: {
-        name: 'dotnet-isolated'
-        version: '10.0'
+        name: 'custom'
+        version: '1.0'
       }
     }
   }
