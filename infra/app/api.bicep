@@ -48,6 +48,8 @@ param cosmosDatabaseName string
 param dailyMetricsSchedule string
 param painPointsSchedule string
 param collectorWriteKeys string = ''
+
+@description('Origins allowed to send events from a browser, comma-separated; * for any. Both the app (Collector__AllowedOrigins) and the site\'s CORS setting get them.')
 param collectorAllowedOrigins string = '*'
 
 @description('Azure OpenAI v1 endpoint; empty turns the summarizer off.')
@@ -94,6 +96,11 @@ var appSettings = {
   OpenAI__ClientId: empty(openAIEndpoint) ? '' : identityClientId
 }
 
+// The same origins as a list for the site's CORS setting. On Flex Consumption the platform answers
+// a browser's preflight (OPTIONS) from siteConfig.cors before the request reaches the custom
+// handler, so the site must allow exactly the origins the collector allows.
+var corsAllowedOrigins = filter(map(split(collectorAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -124,6 +131,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    siteConfig: {
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: false
+      }
+    }
     functionAppConfig: {
       deployment: {
         storage: {
