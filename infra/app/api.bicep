@@ -54,7 +54,11 @@ param collectorAllowedOrigins string = '*'
 
 @description('Azure OpenAI v1 endpoint; empty turns the summarizer off.')
 param openAIEndpoint string = ''
+@description('Name of the chat model deployment; empty without OpenAI.')
 param openAIDeployment string = ''
+
+@description('Name of the embeddings model deployment; empty without OpenAI.')
+param openAIEmbeddingDeployment string = ''
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -93,6 +97,7 @@ var appSettings = {
   Summarizer__Enabled: empty(openAIEndpoint) ? 'false' : 'true'
   OpenAI__Endpoint: openAIEndpoint
   OpenAI__Deployment: openAIDeployment
+  OpenAI__EmbeddingDeployment: openAIEmbeddingDeployment
   OpenAI__ClientId: empty(openAIEndpoint) ? '' : identityClientId
 }
 

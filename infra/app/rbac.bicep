@@ -204,7 +204,7 @@ resource readerCosmosReader 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssign
   }
 ]
 
-// Azure OpenAI (when deployed): the summarizer's chat calls.
+// Azure OpenAI (when deployed): the summarizer's chat and embeddings calls.
 
 resource appOpenAIUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (hasOpenAI) {
   name: guid(resourceGroup().id, openAIName, appPrincipalId, cognitiveServicesOpenAIUserRoleId)
