@@ -73,6 +73,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 // FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION must not be set on Flex Consumption: the
 // runtime is functionAppConfig.runtime below.
 var appSettings = {
+  // Host storage by identity. The roles granted on it (blob, table; no queue) and why: rbac.bicep.
   AzureWebJobsStorage__accountName: storage.name
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
