@@ -9,8 +9,47 @@ targetScope = 'subscription'
 @description('Name of the azd environment. With the subscription and location it seeds the token that makes resource names unique.')
 param environmentName string
 
+// The regions that offer Flex Consumption (FC1), so that azd offers only those. Source: the list
+// Microsoft keeps in its Flex Consumption azd quickstarts (Azure-Samples
+// functions-quickstart-dotnet-azd-sql, infra/main.bicep, its .NET 10 revision), which follows
+// `az functionapp list-flexconsumption-locations`; the canary region eastus2euap is left out.
+// Checked 2026-12. Flex Consumption reaches new regions over time: compare with
+// `az functionapp list-flexconsumption-locations --query "[].name"` and add the new ones here.
 @minLength(1)
-@description('Region of every resource. It must offer Flex Consumption: az functionapp list-flexconsumption-locations.')
+@description('Region of every resource (Azure OpenAI: openAILocation). It must offer Flex Consumption: az functionapp list-flexconsumption-locations.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
