@@ -149,6 +149,24 @@ public sealed partial class ConsistencyTests
     }
 
     [Fact]
+    public void EverySettingName_HasARowInTheDeployDocsSettingsTable()
+    {
+        var docs = RepoFile("docs", "deploy.md");
+        var start = docs.IndexOf("\n## Settings\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/deploy.md has no '## Settings' section.");
+        var end = docs.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = end < 0 ? docs[start..] : docs[start..end];
+
+        // The first column of each row names one setting or several (`A` / `B`).
+        var documented = section.Split('\n')
+            .Where(line => line.StartsWith("| `", StringComparison.Ordinal))
+            .SelectMany(line => BacktickedName().Matches(line.Split('|')[1]).Select(m => m.Groups["name"].Value))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var setting in SettingNames.All)
+            Assert.True(documented.Contains(setting), $"docs/deploy.md's settings table has no row for {setting}.");
+    }
+
+    [Fact]
     public async Task EverySampleSetting_IsReadSomewhere()
     {
         var used = FunctionJsonSettings().Concat(await BicepAppSettingsAsync()).Concat(SettingNames.All).ToHashSet(StringComparer.Ordinal);
@@ -261,6 +279,9 @@ public sealed partial class ConsistencyTests
 
     [GeneratedRegex("%(?<name>[^%]+)%")]
     private static partial Regex SettingReference();
+
+    [GeneratedRegex("`(?<name>[^`]+)`")]
+    private static partial Regex BacktickedName();
 
     /// <summary>FUNCTIONS_WORKER_RUNTIME given a value: JSON, a sh heredoc or a pwsh hashtable.</summary>
     [GeneratedRegex(@"['""]FUNCTIONS_WORKER_RUNTIME['""]\s*[:=]\s*['""](?<value>[^'""]*)['""]")]
