@@ -149,6 +149,20 @@ public sealed partial class ConsistencyTests
     }
 
     [Fact]
+    public void ReadmeLinksToDeployDocs_NameSectionsThatExist()
+    {
+        // GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens.
+        var anchors = RepoFile("docs", "deploy.md").Split('\n')
+            .Where(line => line.StartsWith('#'))
+            .Select(line => string.Concat(line.TrimStart('#').Trim().ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '_')).Replace(' ', '-'))
+            .ToHashSet(StringComparer.Ordinal);
+
+        var links = DeployDocsAnchor().Matches(RepoFile("README.md")).Select(m => m.Groups["anchor"].Value).ToArray();
+        Assert.Contains("how-this-was-verified-and-what-was-not", links);
+        foreach (var link in links) Assert.True(anchors.Contains(link), $"README.md links to docs/deploy.md#{link}, a section docs/deploy.md does not have.");
+    }
+
+    [Fact]
     public void EverySettingName_HasARowInTheDeployDocsSettingsTable()
     {
         var docs = RepoFile("docs", "deploy.md");
@@ -282,6 +296,9 @@ public sealed partial class ConsistencyTests
 
     [GeneratedRegex("`(?<name>[^`]+)`")]
     private static partial Regex BacktickedName();
+
+    [GeneratedRegex(@"\(docs/deploy\.md#(?<anchor>[^)\s]+)\)")]
+    private static partial Regex DeployDocsAnchor();
 
     /// <summary>FUNCTIONS_WORKER_RUNTIME given a value: JSON, a sh heredoc or a pwsh hashtable.</summary>
     [GeneratedRegex(@"['""]FUNCTIONS_WORKER_RUNTIME['""]\s*[:=]\s*['""](?<value>[^'""]*)['""]")]
