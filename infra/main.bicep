@@ -9,8 +9,47 @@ targetScope = 'subscription'
 @description('Name of the azd environment. With the subscription and location it seeds the token that makes resource names unique.')
 param environmentName string
 
+// The regions that offer Flex Consumption (FC1), so that azd offers only those. Source: the list
+// Microsoft keeps in its Flex Consumption azd quickstarts (Azure-Samples
+// functions-quickstart-dotnet-azd-sql, infra/main.bicep, its .NET 10 revision), which follows
+// `az functionapp list-flexconsumption-locations`; the canary region eastus2euap is left out.
+// Checked 2026-12. Flex Consumption reaches new regions over time: compare with
+// `az functionapp list-flexconsumption-locations --query "[].name"` and add the new ones here.
 @minLength(1)
-@description('Region of every resource. It must offer Flex Consumption: az functionapp list-flexconsumption-locations.')
+@description('Region of every resource (Azure OpenAI: openAILocation). It must offer Flex Consumption: az functionapp list-flexconsumption-locations.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -89,21 +128,46 @@ param painPointsSchedule string = '0 30 2 * * *'
 
 // Azure OpenAI (optional: the pain-point summarizer)
 
-@description('Deploy Azure OpenAI with a chat model and turn the pain-point summarizer on.')
+// Model defaults: GA models of Azure OpenAI's standard (pay-per-token) deployments, from Microsoft
+// Learn's Azure OpenAI "model retirements" tables (the current-models lists; checked 2026-12):
+// gpt-4.1-mini 2025-04-14 is the replacement Learn names for gpt-4o-mini 2024-07-18, and
+// text-embedding-3-small version 1 the one it names for text-embedding-ada-002. A model retires
+// about a year after its release: before deploying, check the list for your region
+// (az cognitiveservices model list -l <region>) and override these parameters when needed.
+
+@description('Deploy Azure OpenAI with a chat and an embeddings model and turn the pain-point summarizer on.')
 param deployOpenAI bool = false
 
 @description('Region of the Azure OpenAI resource when it must differ from location (model availability). Empty: location.')
 param openAILocation string = ''
 
-@description('Chat model to deploy.')
-param openAIModelName string = 'gpt-4.1-mini'
+@description('Deployment type of both model deployments (GlobalStandard: pay per token, any region with capacity).')
+@allowed([
+  'GlobalStandard'
+  'Standard'
+  'DataZoneStandard'
+])
+param openAIDeploymentType string = 'GlobalStandard'
+
+@description('Chat model to deploy (OpenAI__Deployment).')
+param openAIChatModelName string = 'gpt-4.1-mini'
 
 @description('Version of the chat model.')
-param openAIModelVersion string = '2025-04-14'
+param openAIChatModelVersion string = '2025-04-14'
 
-@description('Capacity of the chat deployment in thousands of tokens per minute (GlobalStandard).')
+@description('Capacity of the chat deployment in thousands of tokens per minute.')
 @minValue(1)
-param openAIDeploymentCapacity int = 10
+param openAIChatCapacity int = 10
+
+@description('Embeddings model to deploy (OpenAI__EmbeddingDeployment).')
+param openAIEmbeddingModelName string = 'text-embedding-3-small'
+
+@description('Version of the embeddings model.')
+param openAIEmbeddingModelVersion string = '1'
+
+@description('Capacity of the embeddings deployment in thousands of tokens per minute.')
+@minValue(1)
+param openAIEmbeddingCapacity int = 30
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -118,7 +182,8 @@ var eventHubName = 'journey-events'
 var appConsumerGroup = 'journey'
 var localConsumerGroup = 'local'
 var cosmosDatabaseName = 'journey'
-var openAIDeploymentName = 'chat'
+var openAIChatDeploymentName = 'chat'
+var openAIEmbeddingDeploymentName = 'embeddings'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -198,10 +263,15 @@ module openAI 'app/openai.bicep' = if (deployOpenAI) {
     name: '${abbrs.cognitiveServicesAccounts}${resourceToken}'
     location: !empty(openAILocation) ? openAILocation : location
     tags: tags
-    deploymentName: openAIDeploymentName
-    modelName: openAIModelName
-    modelVersion: openAIModelVersion
-    capacity: openAIDeploymentCapacity
+    deploymentType: openAIDeploymentType
+    chatDeploymentName: openAIChatDeploymentName
+    chatModelName: openAIChatModelName
+    chatModelVersion: openAIChatModelVersion
+    chatCapacity: openAIChatCapacity
+    embeddingDeploymentName: openAIEmbeddingDeploymentName
+    embeddingModelName: openAIEmbeddingModelName
+    embeddingModelVersion: openAIEmbeddingModelVersion
+    embeddingCapacity: openAIEmbeddingCapacity
   }
 }
 
@@ -229,8 +299,10 @@ module api 'app/api.bicep' = {
     painPointsSchedule: painPointsSchedule
     collectorWriteKeys: collectorWriteKeys
     collectorAllowedOrigins: collectorAllowedOrigins
-    openAIEndpoint: deployOpenAI ? openAI.outputs.endpoint : ''
-    openAIDeployment: deployOpenAI ? openAIDeploymentName : ''
+    // openAI is conditional: .? reads its outputs only when it was deployed.
+    openAIEndpoint: openAI.?outputs.endpoint ?? ''
+    openAIDeployment: openAI.?outputs.chatDeploymentName ?? ''
+    openAIEmbeddingDeployment: openAI.?outputs.embeddingDeploymentName ?? ''
   }
 }
 
@@ -246,7 +318,7 @@ module rbac 'app/rbac.bicep' = {
     eventHubNamespaceName: eventHubs.outputs.namespaceName
     cosmosAccountName: db.outputs.accountName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    openAIName: deployOpenAI ? openAI.outputs.name : ''
+    openAIName: openAI.?outputs.name ?? ''
   }
 }
 
@@ -267,7 +339,8 @@ output EVENTHUB_LOCAL_CONSUMER_GROUP string = localConsumerGroup
 output COSMOS_ACCOUNT_NAME string = db.outputs.accountName
 output COSMOS_ENDPOINT string = db.outputs.endpoint
 output COSMOS_DATABASE_NAME string = cosmosDatabaseName
-output OPENAI_ENDPOINT string = deployOpenAI ? openAI.outputs.endpoint : ''
-output OPENAI_DEPLOYMENT string = deployOpenAI ? openAIDeploymentName : ''
+output OPENAI_ENDPOINT string = openAI.?outputs.endpoint ?? ''
+output OPENAI_DEPLOYMENT string = openAI.?outputs.chatDeploymentName ?? ''
+output OPENAI_EMBEDDING_DEPLOYMENT string = openAI.?outputs.embeddingDeploymentName ?? ''
 output DAILY_METRICS_SCHEDULE string = dailyMetricsSchedule
 output PAINPOINTS_SCHEDULE string = painPointsSchedule

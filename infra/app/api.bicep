@@ -1,6 +1,8 @@
-// The function app: Flex Consumption (FC1), runtime dotnet-isolated 10.0, which starts the custom
-// handler `dotnet Journey.Functions.dll` (host.json). It runs as the user-assigned identity and
-// reaches every service with it: no connection string or key is stored anywhere.
+// The function app: Flex Consumption (FC1) with the `custom` runtime: the Functions host loads the
+// extension bundle (Event Hubs trigger, timers) and starts the custom handler that host.json names,
+// the app's own executable `Journey.Functions` (published self-contained for linux-x64). It runs as
+// the user-assigned identity and reaches every service with it: no connection string or key is
+// stored anywhere.
 
 param name string
 param planName string
@@ -46,11 +48,17 @@ param cosmosDatabaseName string
 param dailyMetricsSchedule string
 param painPointsSchedule string
 param collectorWriteKeys string = ''
+
+@description('Origins allowed to send events from a browser, comma-separated; * for any. Both the app (Collector__AllowedOrigins) and the site\'s CORS setting get them.')
 param collectorAllowedOrigins string = '*'
 
 @description('Azure OpenAI v1 endpoint; empty turns the summarizer off.')
 param openAIEndpoint string = ''
+@description('Name of the chat model deployment; empty without OpenAI.')
 param openAIDeployment string = ''
+
+@description('Name of the embeddings model deployment; empty without OpenAI.')
+param openAIEmbeddingDeployment string = ''
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -60,10 +68,12 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-// App settings: the names of functions/Journey.Functions/Hosting/SettingNames.cs, one per line
-// (tests/Journey.Functions.Tests/Deployment reads this block). FUNCTIONS_WORKER_RUNTIME and
-// FUNCTIONS_EXTENSION_VERSION must not be set on Flex Consumption.
+// App settings: the names of functions/Journey.Functions/Hosting/SettingNames.cs
+// (tests/Journey.Functions.Tests/Deployment checks them in the compiled template).
+// FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION must not be set on Flex Consumption: the
+// runtime is functionAppConfig.runtime below.
 var appSettings = {
+  // Host storage by identity. The roles granted on it (blob, table; no queue) and why: rbac.bicep.
   AzureWebJobsStorage__accountName: storage.name
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
@@ -88,8 +98,14 @@ var appSettings = {
   Summarizer__Enabled: empty(openAIEndpoint) ? 'false' : 'true'
   OpenAI__Endpoint: openAIEndpoint
   OpenAI__Deployment: openAIDeployment
+  OpenAI__EmbeddingDeployment: openAIEmbeddingDeployment
   OpenAI__ClientId: empty(openAIEndpoint) ? '' : identityClientId
 }
+
+// The same origins as a list for the site's CORS setting. On Flex Consumption the platform answers
+// a browser's preflight (OPTIONS) from siteConfig.cors before the request reaches the custom
+// handler, so the site must allow exactly the origins the collector allows.
+var corsAllowedOrigins = filter(map(split(collectorAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -121,6 +137,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    siteConfig: {
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: false
+      }
+    }
     functionAppConfig: {
       deployment: {
         storage: {
@@ -136,9 +158,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }
+      // `custom`, not `dotnet-isolated`: for a dotnet-isolated app the host does not load extension
+      // bundles (azure-functions-host ScriptStartupTypeLocator), so ProcessEvents' eventHubTrigger
+      // would never be registered. Flex Consumption's stack data offers custom 1.0 on FC1.
       runtime: {
-        name: 'dotnet-isolated'
-        version: '10.0'
+        name: 'custom'
+        version: '1.0'
       }
     }
   }

@@ -25,8 +25,8 @@ param applicationInsightsName string
 @description('Azure OpenAI account; empty when it was not deployed.')
 param openAIName string = ''
 
-@description('Queue and Table roles on the host storage. The host needs neither for HTTP, Event Hubs and timer triggers.')
-param enableQueueAndTable bool = false
+@description('Storage Queue Data Contributor on the host storage: only blob triggers and Durable Functions use host queues, and Journey has neither.')
+param enableQueue bool = false
 
 // Azure built-in roles.
 var storageBlobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -64,7 +64,18 @@ resource openAI 'Microsoft.CognitiveServices/accounts@2024-10-01' existing = if 
   name: openAIName
 }
 
-// Host storage: checkpoints, timer monitors, keys, the deployment package.
+// Host storage. The app names the account (AzureWebJobsStorage__accountName), so the host derives
+// the blob, queue and table endpoints and uses each for what needs it; the roles follow that use:
+// - blob, Storage Blob Data Owner: the host lock and keys, the Event Hubs trigger's checkpoints and
+//   partition ownership (also read by the Flex scale controller), the timers' schedule status and
+//   singleton leases, and the deployment package container Flex Consumption deploys from;
+// - table, Storage Table Data Contributor: the host's diagnostic events, written with the
+//   identity-based connection since azure-functions-host PR 10438 (without the role the host
+//   logs a warning and stops writing them, PR 10996);
+// - queue: used only by blob triggers and Durable Functions, which Journey has not, so no role
+//   unless enableQueue.
+// Microsoft's Flex quickstarts grant blob only and set AzureWebJobsStorage__blobServiceUri alone,
+// which leaves the host no table endpoint; with the account name it has one, hence the table role.
 
 resource appBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, appPrincipalId, storageBlobDataOwnerRoleId)
@@ -86,21 +97,31 @@ resource userBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if
   }
 }
 
-resource appQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (enableQueueAndTable) {
-  name: guid(storage.id, appPrincipalId, storageQueueDataContributorRoleId)
+resource appTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, appPrincipalId, storageTableDataContributorRoleId)
   scope: storage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributorRoleId)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributorRoleId)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
-resource appTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (enableQueueAndTable) {
-  name: guid(storage.id, appPrincipalId, storageTableDataContributorRoleId)
+resource userTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (hasUser) {
+  name: guid(storage.id, userPrincipalId, storageTableDataContributorRoleId)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributorRoleId)
+    principalId: userPrincipalId
+    principalType: userPrincipalType
+  }
+}
+
+resource appQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (enableQueue) {
+  name: guid(storage.id, appPrincipalId, storageQueueDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributorRoleId)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
@@ -204,7 +225,7 @@ resource readerCosmosReader 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssign
   }
 ]
 
-// Azure OpenAI (when deployed): the summarizer's chat calls.
+// Azure OpenAI (when deployed): the summarizer's chat and embeddings calls.
 
 resource appOpenAIUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (hasOpenAI) {
   name: guid(resourceGroup().id, openAIName, appPrincipalId, cognitiveServicesOpenAIUserRoleId)

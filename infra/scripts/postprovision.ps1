@@ -51,6 +51,7 @@ $settings = [ordered]@{
         'Summarizer__Enabled'                         = if ([string]::IsNullOrEmpty($openAIEndpoint)) { 'false' } else { 'true' }
         'OpenAI__Endpoint'                            = $openAIEndpoint
         'OpenAI__Deployment'                          = Get-Value 'OPENAI_DEPLOYMENT'
+        'OpenAI__EmbeddingDeployment'                 = Get-Value 'OPENAI_EMBEDDING_DEPLOYMENT'
     }
 }
 

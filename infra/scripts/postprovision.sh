@@ -33,6 +33,7 @@ daily_schedule="$(value DAILY_METRICS_SCHEDULE)"
 painpoints_schedule="$(value PAINPOINTS_SCHEDULE)"
 openai_endpoint="$(value OPENAI_ENDPOINT)"
 openai_deployment="$(value OPENAI_DEPLOYMENT)"
+openai_embedding_deployment="$(value OPENAI_EMBEDDING_DEPLOYMENT)"
 
 if [ -z "$eventhub_namespace" ] || [ -z "$cosmos_endpoint" ]; then
   echo "The azd environment has no EVENTHUB_NAMESPACE or COSMOS_ENDPOINT: run 'azd provision' first." >&2
@@ -58,7 +59,8 @@ cat > "$target" <<JSON
     "PainPointsSchedule": "${painpoints_schedule:-0 30 2 * * *}",
     "Summarizer__Enabled": "$summarizer",
     "OpenAI__Endpoint": "$openai_endpoint",
-    "OpenAI__Deployment": "$openai_deployment"
+    "OpenAI__Deployment": "$openai_deployment",
+    "OpenAI__EmbeddingDeployment": "$openai_embedding_deployment"
   }
 }
 JSON

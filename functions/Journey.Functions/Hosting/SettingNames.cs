@@ -123,6 +123,9 @@ public static class SettingNames
     /// <summary>The chat model deployment name.</summary>
     public const string OpenAIDeployment = "OpenAI__Deployment";
 
+    /// <summary>The embeddings model deployment name (the summarizer clusters texts by their embeddings).</summary>
+    public const string OpenAIEmbeddingDeployment = "OpenAI__EmbeddingDeployment";
+
     /// <summary>API key; local runs only (the resource in Azure has local auth disabled).</summary>
     public const string OpenAIApiKey = "OpenAI__ApiKey";
 
@@ -218,6 +221,7 @@ public static class SettingNames
         SummarizerEnabled,
         OpenAIEndpoint,
         OpenAIDeployment,
+        OpenAIEmbeddingDeployment,
         OpenAIApiKey,
         OpenAIClientId,
         StorageDataDirectory,

@@ -9,9 +9,9 @@ using Journey.Functions.Tests.Support;
 namespace Journey.Functions.Tests.Deployment;
 
 /// <summary>
-/// One name for each setting everywhere: the function.json files, the Bicep app settings,
-/// <see cref="SettingNames"/> (the code) and local.settings.sample.json; and the same Cosmos DB
-/// containers in the Bicep and in <see cref="CosmosContainers"/>.
+/// One name for each setting everywhere: the function.json files, the app settings of the compiled
+/// infra/main.bicep, <see cref="SettingNames"/> (the code) and local.settings.sample.json; and the
+/// same Cosmos DB containers in the compiled template and in <see cref="CosmosContainers"/>.
 /// </summary>
 public sealed partial class ConsistencyTests
 {
@@ -28,7 +28,7 @@ public sealed partial class ConsistencyTests
     }
 
     /// <summary>Every setting a function.json reads: <c>%Name%</c> values and connections with their identity settings.</summary>
-    private static string[] FunctionJsonSettings()
+    internal static string[] FunctionJsonSettings()
     {
         var folder = Path.Combine(RepoPaths.Root, "functions", "Journey.Functions", "FunctionApp");
         var settings = new SortedSet<string>(StringComparer.Ordinal);
@@ -51,7 +51,20 @@ public sealed partial class ConsistencyTests
         return settings.ToArray();
     }
 
-    private static IReadOnlyList<string> BicepAppSettings() => BicepText.ObjectKeys(RepoFile("infra", "app", "api.bicep"), "appSettings");
+    private static async Task<IReadOnlyList<string>> BicepAppSettingsAsync() =>
+        CompiledInfraTests.AppSettings(await CompiledInfra.MainAsync()).Select(p => p.Key).ToArray();
+
+    /// <summary>The containers of db.bicep's <c>containers</c> variable, as compiled.</summary>
+    private static async Task<IReadOnlyList<CosmosContainer>> BicepContainersAsync() =>
+        (await CompiledInfra.MainAsync()).Module("db").Variable("containers").AsArray()
+            .Select(c => new CosmosContainer(
+                (string)c!["name"]!,
+                (string)c["partitionKeyPath"]!,
+                c["includedPaths"]!.AsArray().Select(p => (string)p!).ToArray(),
+                c["excludedPaths"]!.AsArray().Select(p => (string)p!).ToArray()))
+            .ToArray();
+
+    private sealed record CosmosContainer(string Name, string PartitionKeyPath, IReadOnlyList<string> IncludedPaths, IReadOnlyList<string> ExcludedPaths);
 
     [Fact]
     public void FunctionJsonSettings_AreFound()
@@ -82,9 +95,9 @@ public sealed partial class ConsistencyTests
     }
 
     [Fact]
-    public void EveryBicepAppSetting_IsInTheSampleAndInSettingNames()
+    public async Task EveryBicepAppSetting_IsInTheSampleAndInSettingNames()
     {
-        var bicep = BicepAppSettings();
+        var bicep = await BicepAppSettingsAsync();
         Assert.Contains(SettingNames.EventHubConnectionNamespace, bicep);
 
         var sample = SampleSettings();
@@ -96,9 +109,9 @@ public sealed partial class ConsistencyTests
     }
 
     [Fact]
-    public void BicepAppSettings_GiveEveryFunctionJsonSettingAValue_ByIdentity()
+    public async Task BicepAppSettings_GiveEveryFunctionJsonSettingAValue_ByIdentity()
     {
-        var bicep = BicepAppSettings();
+        var bicep = await BicepAppSettingsAsync();
         foreach (var setting in FunctionJsonSettings().Where(s => s != SettingNames.EventHubConnection))
             Assert.Contains(setting, bicep);
         Assert.DoesNotContain(SettingNames.EventHubConnection, bicep);
@@ -107,13 +120,25 @@ public sealed partial class ConsistencyTests
     }
 
     [Fact]
-    public void BicepAppSettings_LeaveTheRuntimeToFlexConsumption()
+    public async Task BicepAppSettings_LeaveTheRuntimeToFlexConsumption()
     {
-        var bicep = BicepAppSettings();
+        var bicep = await BicepAppSettingsAsync();
 
         Assert.DoesNotContain(SettingNames.FunctionsWorkerRuntime, bicep);
         Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", bicep);
-        Assert.Equal(bicep.Distinct(StringComparer.Ordinal).Count(), bicep.Count);
+    }
+
+    [Theory]
+    [InlineData("local.settings.sample.json")]
+    [InlineData("infra/scripts/postprovision.sh")]
+    [InlineData("infra/scripts/postprovision.ps1")]
+    public void FunctionsWorkerRuntime_IsCustom_WhereverItIsSet(string file)
+    {
+        var text = RepoFile(file.Split('/'));
+
+        var values = WorkerRuntimeValue().Matches(text).Select(m => m.Groups["value"].Value).ToArray();
+        Assert.NotEmpty(values);
+        Assert.All(values, value => Assert.Equal("custom", value));
     }
 
     [Fact]
@@ -124,9 +149,41 @@ public sealed partial class ConsistencyTests
     }
 
     [Fact]
-    public void EverySampleSetting_IsReadSomewhere()
+    public void ReadmeLinksToDeployDocs_NameSectionsThatExist()
     {
-        var used = FunctionJsonSettings().Concat(BicepAppSettings()).Concat(SettingNames.All).ToHashSet(StringComparer.Ordinal);
+        // GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens.
+        var anchors = RepoFile("docs", "deploy.md").Split('\n')
+            .Where(line => line.StartsWith('#'))
+            .Select(line => string.Concat(line.TrimStart('#').Trim().ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '_')).Replace(' ', '-'))
+            .ToHashSet(StringComparer.Ordinal);
+
+        var links = DeployDocsAnchor().Matches(RepoFile("README.md")).Select(m => m.Groups["anchor"].Value).ToArray();
+        Assert.Contains("how-this-was-verified-and-what-was-not", links);
+        foreach (var link in links) Assert.True(anchors.Contains(link), $"README.md links to docs/deploy.md#{link}, a section docs/deploy.md does not have.");
+    }
+
+    [Fact]
+    public void EverySettingName_HasARowInTheDeployDocsSettingsTable()
+    {
+        var docs = RepoFile("docs", "deploy.md");
+        var start = docs.IndexOf("\n## Settings\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/deploy.md has no '## Settings' section.");
+        var end = docs.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = end < 0 ? docs[start..] : docs[start..end];
+
+        // The first column of each row names one setting or several (`A` / `B`).
+        var documented = section.Split('\n')
+            .Where(line => line.StartsWith("| `", StringComparison.Ordinal))
+            .SelectMany(line => BacktickedName().Matches(line.Split('|')[1]).Select(m => m.Groups["name"].Value))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var setting in SettingNames.All)
+            Assert.True(documented.Contains(setting), $"docs/deploy.md's settings table has no row for {setting}.");
+    }
+
+    [Fact]
+    public async Task EverySampleSetting_IsReadSomewhere()
+    {
+        var used = FunctionJsonSettings().Concat(await BicepAppSettingsAsync()).Concat(SettingNames.All).ToHashSet(StringComparer.Ordinal);
         var sample = SampleSettings();
 
         Assert.Equal(sample.Distinct(StringComparer.Ordinal).Count(), sample.Length);
@@ -146,44 +203,47 @@ public sealed partial class ConsistencyTests
     }
 
     [Fact]
-    public void CosmosStoreOptions_ReadTheSettingNames()
+    public async Task CosmosStoreOptions_ReadTheSettingNames()
     {
         Assert.Equal(SettingNames.CosmosConnection, CosmosStoreOptions.ConnectionStringSetting);
         Assert.Equal(SettingNames.CosmosConnectionEndpoint, CosmosStoreOptions.AccountEndpointSetting);
         Assert.Equal(SettingNames.CosmosConnectionClientId, CosmosStoreOptions.ClientIdSetting);
         Assert.Equal(SettingNames.CosmosDatabaseName, $"{CosmosStoreOptions.SectionName}__{nameof(CosmosStoreOptions.DatabaseName)}");
         Assert.Equal(SettingNames.CosmosCreateIfMissing, $"{CosmosStoreOptions.SectionName}__{nameof(CosmosStoreOptions.CreateIfMissing)}");
-        Assert.Contains($"var cosmosDatabaseName = '{new CosmosStoreOptions().DatabaseName}'", RepoFile("infra", "main.bicep"), StringComparison.Ordinal);
+        Assert.Equal(new CosmosStoreOptions().DatabaseName, (string?)(await CompiledInfra.MainAsync()).Variable("cosmosDatabaseName"));
     }
 
     [Fact]
-    public void EventHubsOptions_ReadTheSettingNames_AndNameTheHubBicepCreates()
+    public async Task EventHubsOptions_ReadTheSettingNames_AndNameTheHubBicepCreates()
     {
         Assert.Equal(SettingNames.EventHubConnection, EventHubsOptions.ConnectionSetting);
         Assert.Equal(SettingNames.EventHubConnectionNamespace, EventHubsOptions.NamespaceSetting);
         Assert.Equal(SettingNames.EventHubConnectionClientId, EventHubsOptions.ClientIdSetting);
         Assert.Equal(SettingNames.EventHubConnectionCredential, EventHubsOptions.CredentialSetting);
         Assert.Equal(SettingNames.EventHubName, EventHubsOptions.HubNameSetting);
-        Assert.Contains($"var eventHubName = '{EventHubsOptions.DefaultHubName}'", RepoFile("infra", "main.bicep"), StringComparison.Ordinal);
+        Assert.Equal(EventHubsOptions.DefaultHubName, (string?)(await CompiledInfra.MainAsync()).Variable("eventHubName"));
         Assert.Equal(EventHubsOptions.DefaultHubName, JsonNode.Parse(RepoFile("local.settings.sample.json"))!["Values"]![SettingNames.EventHubName]!.GetValue<string>());
     }
 
     [Fact]
-    public void TimerSchedules_DefaultTheSameInBicepAndTheSample()
+    public async Task TimerSchedules_DefaultTheSameInBicepAndTheSample()
     {
-        var main = RepoFile("infra", "main.bicep");
+        var main = await CompiledInfra.MainAsync();
         var sample = JsonNode.Parse(RepoFile("local.settings.sample.json"))!["Values"]!;
+        string Default(string parameter) => (string?)main.Parameter(parameter)["defaultValue"] ?? throw new InvalidOperationException($"{parameter} has no default.");
 
-        Assert.Equal("0 0 2 * * *", BicepText.ParameterDefault(main, "dailyMetricsSchedule"));
-        Assert.Equal("0 30 2 * * *", BicepText.ParameterDefault(main, "painPointsSchedule"));
-        Assert.Equal(BicepText.ParameterDefault(main, "dailyMetricsSchedule"), sample[SettingNames.DailyMetricsSchedule]!.GetValue<string>());
-        Assert.Equal(BicepText.ParameterDefault(main, "painPointsSchedule"), sample[SettingNames.PainPointsSchedule]!.GetValue<string>());
+        Assert.Equal("0 0 2 * * *", Default("dailyMetricsSchedule"));
+        Assert.Equal("0 30 2 * * *", Default("painPointsSchedule"));
+        Assert.Equal(Default("dailyMetricsSchedule"), sample[SettingNames.DailyMetricsSchedule]!.GetValue<string>());
+        Assert.Equal(Default("painPointsSchedule"), sample[SettingNames.PainPointsSchedule]!.GetValue<string>());
+        Assert.Equal(ArmTemplate.ParameterReference("dailyMetricsSchedule"), main.ModuleParameter("api", "dailyMetricsSchedule"));
+        Assert.Equal(ArmTemplate.ParameterReference("painPointsSchedule"), main.ModuleParameter("api", "painPointsSchedule"));
     }
 
     [Fact]
-    public void BicepContainers_AreTheCodesContainers()
+    public async Task BicepContainers_AreTheCodesContainers()
     {
-        var bicep = BicepText.Containers(RepoFile("infra", "app", "db.bicep"));
+        var bicep = await BicepContainersAsync();
 
         Assert.Equal(CosmosContainers.All.Select(c => c.Name), bicep.Select(c => c.Name));
         foreach (var expected in CosmosContainers.All)
@@ -196,9 +256,9 @@ public sealed partial class ConsistencyTests
     }
 
     [Fact]
-    public void BicepContainers_AreTheProductsContainers()
+    public async Task BicepContainers_AreTheProductsContainers()
     {
-        var bicep = BicepText.Containers(RepoFile("infra", "app", "db.bicep")).ToDictionary(c => c.Name, c => c.PartitionKeyPath);
+        var bicep = (await BicepContainersAsync()).ToDictionary(c => c.Name, c => c.PartitionKeyPath);
 
         Assert.Equal(
             new Dictionary<string, string>
@@ -215,10 +275,10 @@ public sealed partial class ConsistencyTests
     [Theory]
     [InlineData("postprovision.sh")]
     [InlineData("postprovision.ps1")]
-    public void PostprovisionHook_ReadsOnlyOutputsOfMainBicep_AndWritesSampleSettings(string script)
+    public async Task PostprovisionHook_ReadsOnlyOutputsOfMainBicep_AndWritesSampleSettings(string script)
     {
         var text = RepoFile("infra", "scripts", script);
-        var outputs = BicepText.Outputs(RepoFile("infra", "main.bicep"));
+        var outputs = (await CompiledInfra.MainAsync()).OutputNames;
         var sample = SampleSettings();
 
         var read = HookRead().Matches(text).Select(m => m.Groups["name"].Value).Distinct().ToArray();
@@ -233,6 +293,16 @@ public sealed partial class ConsistencyTests
 
     [GeneratedRegex("%(?<name>[^%]+)%")]
     private static partial Regex SettingReference();
+
+    [GeneratedRegex("`(?<name>[^`]+)`")]
+    private static partial Regex BacktickedName();
+
+    [GeneratedRegex(@"\(docs/deploy\.md#(?<anchor>[^)\s]+)\)")]
+    private static partial Regex DeployDocsAnchor();
+
+    /// <summary>FUNCTIONS_WORKER_RUNTIME given a value: JSON, a sh heredoc or a pwsh hashtable.</summary>
+    [GeneratedRegex(@"['""]FUNCTIONS_WORKER_RUNTIME['""]\s*[:=]\s*['""](?<value>[^'""]*)['""]")]
+    private static partial Regex WorkerRuntimeValue();
 
     /// <summary>An azd output the hook reads: <c>value NAME</c> (sh) or <c>Get-Value 'NAME'</c> (pwsh).</summary>
     [GeneratedRegex(@"(?:\bvalue |Get-Value ')(?<name>[A-Z][A-Z0-9_]+)\b")]
