@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Azure.Core;
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
@@ -54,6 +56,14 @@ public sealed class EventHubsProducer : IEventStream, IAsyncDisposable, IDisposa
     public const int MaxPartitionKeyLength = 128;
 
     private const string JsonContentType = "application/json";
+
+    private const int MaxKeptBufferBytes = 256 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     private readonly EventHubProducerClient _client;
     private readonly bool _ownsClient;
@@ -183,6 +193,13 @@ public sealed class EventHubsProducer : IEventStream, IAsyncDisposable, IDisposa
                 {
                     await SendAsync(groups[0], cancellationToken);
                 }
+                else if (groups.Count <= _options.MaxConcurrentSends)
+                {
+                    // All at once (the usual case): cheaper than a scheduler, and every send ends before the call does.
+                    var sends = new Task[groups.Count];
+                    for (var i = 0; i < groups.Count; i++) sends[i] = SendAsync(groups[i], cancellationToken);
+                    await Task.WhenAll(sends);
+                }
                 else
                 {
                     var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentSends, CancellationToken = cancellationToken };
@@ -287,13 +304,36 @@ public sealed class EventHubsProducer : IEventStream, IAsyncDisposable, IDisposa
         group.Batches.Add(batch);
         foreach (var evt in group.Events)
         {
-            var data = new EventData(JourneyEventJson.ToUtf8(evt)) { ContentType = JsonContentType, MessageId = evt.MessageId };
+            var data = new EventData(Encode(evt)) { ContentType = JsonContentType, MessageId = evt.MessageId };
             if (batch.TryAdd(data)) continue;
             if (batch.Count == 0) throw TooLarge(evt, data, batch);
 
             batch = await _client.CreateBatchAsync(batchOptions, cancellationToken);
             group.Batches.Add(batch);
             if (!batch.TryAdd(data)) throw TooLarge(evt, data, batch);
+        }
+    }
+
+    /// <summary>
+    /// The event's JSON, the bytes <see cref="JourneyEventJson.ToUtf8"/> makes, written through a buffer and a
+    /// writer kept per thread: only the body itself is allocated (ToUtf8 grows a fresh buffer per event,
+    /// several times the body's size).
+    /// </summary>
+    private static byte[] Encode(JourneyEvent evt)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JourneyJson.Options.Encoder });
+        writer.Reset(buffer);
+        try
+        {
+            JourneyEventJson.Write(writer, evt);
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity > MaxKeptBufferBytes) t_buffer = null; // a huge event leaves no huge buffer behind
         }
     }
 

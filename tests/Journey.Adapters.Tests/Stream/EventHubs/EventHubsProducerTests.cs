@@ -37,14 +37,15 @@ public sealed class EventHubsProducerTests
     {
         var hub = new MockEventHub();
         await using var producer = Producer(hub);
-        var events = Enumerable.Range(0, 10).Select(i => Event("anon-1", $"m{i}")).ToList();
+        var properties = System.Text.Json.JsonSerializer.SerializeToElement(new { revenue = 42.5, note = "ünïcode <b> \"quoted\" 😀" });
+        var events = Enumerable.Range(0, 10).Select(i => Event("anon-1", $"m{i}", padding: i * 100) with { Properties = properties }).ToList();
 
         await producer.AppendAsync(events, Ct);
 
         var batch = Assert.Single(hub.Sent);
+        for (var i = 0; i < events.Count; i++) Assert.Equal(JourneyEventJson.ToUtf8(events[i]), batch.Data[i].EventBody.ToArray());
         Assert.Equal("anon-1", batch.PartitionKey);
         Assert.Equal(events.Select(e => e.MessageId), batch.Events.Select(e => e.MessageId));
-        Assert.Equal(JourneyEventJson.ToUtf8(events[3]), batch.Data[3].EventBody.ToArray());
         Assert.All(batch.Data, d => Assert.Equal("application/json", d.ContentType));
         Assert.Equal(events.Select(e => e.MessageId), batch.Data.Select(d => d.MessageId));
         Assert.Equal(1, producer.BatchesSent);
@@ -157,6 +158,34 @@ public sealed class EventHubsProducerTests
         release.SetResult();
         await append.WaitAsync(Patience);
         Assert.Equal(3, hub.Sent.Count);
+    }
+
+    [Fact]
+    public async Task Append_MoreProfilesThanMaxConcurrentSends_SendsThemAll_AtMostThatManyAtOnce()
+    {
+        var hub = new MockEventHub();
+        int inFlight = 0, most = 0;
+        hub.OnSend = async (_, _) =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref most, now);
+            await Task.Yield();
+            Interlocked.Decrement(ref inFlight);
+        };
+        await using var producer = Producer(hub, Options(o => o.MaxConcurrentSends = 2));
+
+        await producer.AppendAsync([.. Enumerable.Range(0, 9).Select(i => Event($"p{i}", $"m{i}"))], Ct);
+
+        Assert.Equal(9, hub.Sent.Count);
+        Assert.InRange(most, 1, 2);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen) return;
+        }
     }
 
     [Fact]
