@@ -9,11 +9,12 @@ namespace Journey.Adapters.Identity;
 /// OpenAI): the composition root builds one <see cref="TokenCredential"/> from these options, so the
 /// app holds one token cache and one managed identity.
 /// <para>
-/// There is no setting of its own: the Functions host's identity-based connection settings already
+/// No setting of its own is needed: the Functions host's identity-based connection settings already
 /// say it. In Azure, <c>infra/app/api.bicep</c> gives <c>EventHubConnection__clientId</c>,
 /// <c>CosmosConnection__clientId</c> and <c>OpenAI__ClientId</c> the same user-assigned identity and sets
-/// <c>…__credential=managedidentity</c>. The first client id present, in that order, is taken; two that
-/// differ are a configuration error (one credential cannot be two identities). With a client id, or a
+/// <c>…__credential=managedidentity</c>. The first client id present, in that order, is taken (or
+/// <c>AzureIdentity__ClientId</c>, when set, before them); two that differ are a configuration error (one
+/// credential cannot be two identities). With a client id, or a
 /// <c>…__credential</c> of <c>managedidentity</c>, the credential is a <see cref="ManagedIdentityCredential"/>
 /// (the system-assigned identity without a client id); otherwise, on a developer's machine, a
 /// <see cref="DefaultAzureCredential"/> (az login, Visual Studio, environment variables).
@@ -21,7 +22,7 @@ namespace Journey.Adapters.Identity;
 /// </summary>
 public sealed class AzureIdentityOptions
 {
-    /// <summary>Configuration section for an explicit choice (<c>AzureIdentity:ClientId</c>, <c>AzureIdentity:Credential</c>); the connection settings win.</summary>
+    /// <summary>Configuration section for an explicit choice (<c>AzureIdentity__ClientId</c>, <c>AzureIdentity__Credential</c>), looked at before the connections' settings.</summary>
     public const string SectionName = "AzureIdentity";
 
     /// <summary>The one accepted value of a <c>…__credential</c> setting.</summary>
@@ -61,11 +62,13 @@ public sealed class AzureIdentityOptions
 
     /// <summary>
     /// Reads the client id and credential settings of the connections (as configuration paths, what
-    /// environment variables become, and literally with <c>__</c>). The first client id found is taken.
+    /// environment variables become, and literally with <c>__</c>). The first client id found is taken,
+    /// unless the section named one.
     /// </summary>
     public void ApplyConnectionSettings(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        if (!string.IsNullOrWhiteSpace(ClientId)) ClientIdsFound.Add(new($"{SectionName}__{nameof(ClientId)}", ClientId.Trim()));
         foreach (var setting in ClientIdSettings)
         {
             if (Read(configuration, setting) is not { } value) continue;
@@ -86,9 +89,9 @@ public sealed class AzureIdentityOptions
     {
         var problems = new List<string>();
         if (!string.IsNullOrWhiteSpace(ClientId) && !Guid.TryParse(ClientId, out _))
-            problems.Add($"{Where(ClientIdsFound, $"{SectionName}:ClientId")} must be the client id (a GUID) of a user-assigned managed identity (was '{ClientId}').");
+            problems.Add($"{Where(ClientIdsFound, $"{SectionName}__{nameof(ClientId)}")} must be the client id (a GUID) of a user-assigned managed identity (was '{ClientId}').");
         if (!string.IsNullOrWhiteSpace(Credential) && !string.Equals(Credential.Trim(), ManagedIdentityKind, StringComparison.OrdinalIgnoreCase))
-            problems.Add($"{SectionName}:Credential must be '{ManagedIdentityKind}' or absent (was '{Credential}').");
+            problems.Add($"{SectionName}__{nameof(Credential)} must be '{ManagedIdentityKind}' or absent (was '{Credential}').");
         foreach (var (setting, value) in CredentialsFound)
         {
             if (!string.Equals(value, ManagedIdentityKind, StringComparison.OrdinalIgnoreCase))

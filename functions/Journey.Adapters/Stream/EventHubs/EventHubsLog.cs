@@ -8,6 +8,6 @@ internal static partial class EventHubsLog
     [LoggerMessage(405, LogLevel.Error, "Event Hubs {Namespace}/{Hub} {What} for {EventCount} events ({Reason}) after the client's retries; the caller is told to retry")]
     public static partial void NotAccepted(this ILogger logger, Exception exception, string @namespace, string hub, int eventCount, string what, string reason);
 
-    [LoggerMessage(406, LogLevel.Warning, "Event Hubs {Namespace}/{Hub} did not answer the health probe within {Timeout}")]
+    [LoggerMessage(406, LogLevel.Warning, "Event Hubs {Namespace}/{Hub}: the health probe (its properties, allowed {Timeout}) failed; the stream counts as unreachable")]
     public static partial void NotReachable(this ILogger logger, Exception exception, string @namespace, string hub, TimeSpan timeout);
 }

@@ -85,6 +85,7 @@ public sealed class EventHubsProducer : IEventStream, IAsyncDisposable, IDisposa
     /// <param name="timeProvider">Clock of the health cache and the probe's timeout.</param>
     /// <param name="logger">Failed sends and probes.</param>
     /// <param name="ownsClient">Close the client when the producer is disposed.</param>
+    /// <exception cref="InvalidOperationException">The options name no namespace (neither setting nor connection string).</exception>
     public EventHubsProducer(EventHubProducerClient client, EventHubsOptions options, TimeProvider? timeProvider = null, ILogger<EventHubsProducer>? logger = null, bool ownsClient = true)
     {
         ArgumentNullException.ThrowIfNull(client);
