@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "clv" => await ClvBenchmark.RunAsync(args[1..]),
     "daily" => await DailyJobBenchmark.RunAsync(args[1..]),
     "azure" => await AzureInvocationBenchmark.RunAsync(args[1..]),
+    "producer" => await ProducerBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -20,5 +21,6 @@ static int Usage()
     Console.Error.WriteLine("       Journey.Benchmarks clv [--customers 1000000] [--seed 1]");
     Console.Error.WriteLine("       Journey.Benchmarks daily --data <folder> [--as-of 2026-06-30] [--scan-only]   (on a copy: the job writes)");
     Console.Error.WriteLine("       Journey.Benchmarks azure --file <taobao csv> [--batch 100] [--partitions 4] [--limit <events>]");
+    Console.Error.WriteLine("       Journey.Benchmarks producer [--requests 200000] [--concurrency 32]   (the Event Hubs producer against a client that completes at once)");
     return 2;
 }

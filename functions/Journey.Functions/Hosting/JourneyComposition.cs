@@ -1,9 +1,12 @@
+using Azure.Core;
 using Journey.Application.Metrics;
 using Journey.Application.Processing;
+using Journey.Adapters.Identity;
 using Journey.Adapters.Store.Cosmos;
 using Journey.Adapters.Store.Sqlite;
 using Journey.Adapters.Stream.EventHubs;
 using Journey.Adapters.Stream.Embedded;
+using Journey.Adapters.Summaries;
 using Journey.Domain.Metrics;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
@@ -11,7 +14,6 @@ using Journey.Domain.Stages;
 using Journey.Functions.Admin;
 using Journey.Functions.Collector;
 using Journey.Functions.Jobs;
-using Microsoft.Extensions.Options;
 
 namespace Journey.Functions.Hosting;
 
@@ -20,7 +22,9 @@ namespace Journey.Functions.Hosting;
 /// the embedded durable log (consumed by the local dispatcher) and the store is SQLite, both under
 /// the data folder. With <c>EventHubConnection</c> settings the collector sends to Event Hubs (the
 /// Functions host then delivers batches to <c>POST /ProcessEvents</c>); with <c>CosmosConnection</c>
-/// settings the store is Cosmos DB.
+/// settings the store is Cosmos DB; with <c>OpenAI__Endpoint</c> an Azure OpenAI client is registered.
+/// Every Azure client that authenticates with Microsoft Entra gets the one <see cref="TokenCredential"/>
+/// registered here (see <see cref="AzureIdentityOptions"/>): one identity, one token cache.
 /// </summary>
 public static class JourneyComposition
 {
@@ -39,12 +43,15 @@ public static class JourneyComposition
         services.AddJourneyOptions<JourneyRulesOptions>(JourneyRulesOptions.SectionName, o => o.Validate());
         services.AddJourneyOptions<CollectorOptions>(CollectorOptions.SectionName);
         services.AddJourneyOptions<AdminOptions>(AdminOptions.SectionName);
+        AddAzureCredential(services);
 
         if (CosmosStoreOptions.IsConfiguredIn(configuration)) AddCosmosStore(services);
         else AddSqliteStore(services, configuration);
 
-        if (EventHubsOptions.IsConfigured(configuration)) AddEventHubsStream(services, configuration);
+        if (EventHubsOptions.IsConfigured(configuration)) AddEventHubsStream(services);
         else AddEmbeddedStream(services, configuration);
+
+        AddOpenAI(services, configuration);
 
         // The processor's pieces share one CustomerUpdate (it keeps each cached document's last fold)
         // and read through one cache of the documents they wrote last.
@@ -97,7 +104,12 @@ public static class JourneyComposition
     {
         services.AddJourneyOptions<CosmosStoreOptions>(CosmosStoreOptions.SectionName, o => o.Validate())
             .PostConfigure<IConfiguration>((o, configuration) => o.ApplyConnectionSettings(configuration));
-        services.AddSingleton(sp => new CosmosJourneyStore(sp.GetRequiredService<CosmosStoreOptions>(), sp.GetRequiredService<ILogger<CosmosJourneyStore>>()));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<CosmosStoreOptions>();
+            var credential = string.IsNullOrWhiteSpace(options.ConnectionString) ? sp.GetRequiredService<TokenCredential>() : null;
+            return new CosmosJourneyStore(options, credential, sp.GetRequiredService<ILogger<CosmosJourneyStore>>());
+        });
         AddStorePorts<CosmosJourneyStore>(services);
         services.AddHostedService(sp => new StoreInitializer(sp.GetRequiredService<CosmosJourneyStore>().InitializeAsync));
     }
@@ -131,17 +143,40 @@ public static class JourneyComposition
         }
     }
 
-    private static void AddEventHubsStream(IServiceCollection services, IConfiguration configuration)
+    private static void AddEventHubsStream(IServiceCollection services)
     {
-        var options = EventHubsOptions.FromConfiguration(configuration);
-        services.AddSingleton(Options.Create(options));
-        services.AddSingleton(sp => new EventHubsRestStream(
-            sp.GetRequiredService<IOptions<EventHubsOptions>>(),
-            httpClient: null,
-            credential: null,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<EventHubsRestStream>>()));
-        services.AddSingleton<IEventStream>(sp => sp.GetRequiredService<EventHubsRestStream>());
+        services.AddJourneyOptions<EventHubsOptions>(EventHubsOptions.SectionName, o => o.Validate())
+            .PostConfigure<IConfiguration>((o, configuration) => o.ApplyConnectionSettings(configuration));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<EventHubsOptions>();
+            var client = EventHubsProducer.CreateClient(options, options.UsesConnectionString ? null : sp.GetRequiredService<TokenCredential>());
+            return new EventHubsProducer(client, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EventHubsProducer>>());
+        });
+        services.AddSingleton<IEventStream>(sp => sp.GetRequiredService<EventHubsProducer>());
+    }
+
+    /// <summary>
+    /// The one <see cref="TokenCredential"/> of the app, built on first use (a local run with no Azure
+    /// client never builds it): a managed identity in Azure, DefaultAzureCredential on a developer's machine.
+    /// </summary>
+    private static void AddAzureCredential(IServiceCollection services)
+    {
+        services.AddJourneyOptions<AzureIdentityOptions>(AzureIdentityOptions.SectionName, o => o.Validate())
+            .PostConfigure<IConfiguration>((o, configuration) => o.ApplyConnectionSettings(configuration));
+        services.AddSingleton<TokenCredential>(sp => sp.GetRequiredService<AzureIdentityOptions>().CreateCredential());
+    }
+
+    /// <summary>The Azure OpenAI client for the summarizer, registered only when <c>OpenAI__Endpoint</c> is set.</summary>
+    private static void AddOpenAI(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddJourneyOptions<OpenAIOptions>(OpenAIOptions.SectionName, o => o.Validate());
+        if (!OpenAIOptions.IsConfiguredIn(configuration)) return;
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<OpenAIOptions>();
+            return OpenAIClientFactory.Create(options, options.UsesApiKey ? null : sp.GetRequiredService<TokenCredential>());
+        });
     }
 
     private static string LocalDataDirectory(IConfiguration configuration)

@@ -31,7 +31,17 @@ public sealed class TestApp : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts the app on the system clock.</summary>
-    public static Task<TestApp> StartAsync(params string[] settings) => StartCoreAsync(clock: null, settings);
+    public static Task<TestApp> StartAsync(params string[] settings) => StartCoreAsync(clock: null, configureServices: null, settings);
+
+    /// <summary>
+    /// Starts the app with <paramref name="configureServices"/> run after the composition root (replace a port's
+    /// adapter here, e.g. <c>services.Replace(ServiceDescriptor.Singleton&lt;IEventStream&gt;(…))</c>).
+    /// </summary>
+    public static Task<TestApp> StartAsync(Action<IServiceCollection> configureServices, params string[] settings)
+    {
+        ArgumentNullException.ThrowIfNull(configureServices);
+        return StartCoreAsync(clock: null, configureServices, settings);
+    }
 
     /// <summary>
     /// Starts the app on <paramref name="clock"/> (the composition root's <see cref="TimeProvider"/>
@@ -41,10 +51,10 @@ public sealed class TestApp : IAsyncDisposable
     public static Task<TestApp> StartAsync(FakeTimeProvider clock, params string[] settings)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        return StartCoreAsync(clock, ["--Stream:MaxBatchWait=00:00:00", .. settings]);
+        return StartCoreAsync(clock, configureServices: null, ["--Stream:MaxBatchWait=00:00:00", .. settings]);
     }
 
-    private static async Task<TestApp> StartCoreAsync(TimeProvider? clock, string[] settings)
+    private static async Task<TestApp> StartCoreAsync(TimeProvider? clock, Action<IServiceCollection>? configureServices, string[] settings)
     {
         var data = Path.Combine(Path.GetTempPath(), "journey-test-" + Guid.NewGuid().ToString("N"));
         // The local daily schedule stays off unless a test turns it on (its catch-up run would race the test's own runs).
@@ -55,6 +65,7 @@ public sealed class TestApp : IAsyncDisposable
             services =>
             {
                 if (clock is not null) services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
+                configureServices?.Invoke(services);
             });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

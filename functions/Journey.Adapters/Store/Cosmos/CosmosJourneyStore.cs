@@ -59,6 +59,16 @@ public sealed partial class CosmosJourneyStore : ICustomerStore, ITransitionStor
     {
     }
 
+    /// <summary>
+    /// A store with its own client from <see cref="CreateClient"/> (disposed with the store), authenticated
+    /// with <paramref name="credential"/> (the app's one credential) when the options name an account
+    /// endpoint rather than a connection string.
+    /// </summary>
+    public CosmosJourneyStore(CosmosStoreOptions options, Azure.Core.TokenCredential? credential, ILogger<CosmosJourneyStore> logger, RequestChargeMeter? requestCharges = null)
+        : this(CreateClient(options, configure: null, credential), ownsClient: true, options, logger, requestCharges)
+    {
+    }
+
     private CosmosJourneyStore(CosmosClient client, bool ownsClient, CosmosStoreOptions options, ILogger<CosmosJourneyStore> logger, RequestChargeMeter? requestCharges)
     {
         ArgumentNullException.ThrowIfNull(client);

@@ -2,21 +2,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Journey.Adapters.Stream.EventHubs;
 
-/// <summary>The log messages of the Event Hubs REST producer, source-generated. Event ids 400-499 of this assembly; never reuse one.</summary>
+/// <summary>The log messages of the Event Hubs producer, source-generated. Event ids 400-499 of this assembly; never reuse one (400-404 were the REST producer's).</summary>
 internal static partial class EventHubsLog
 {
-    [LoggerMessage(400, LogLevel.Warning, "Event Hubs {Namespace}/{Hub}: no {AuthKind} token could be obtained")]
-    public static partial void NoToken(this ILogger logger, Exception exception, string @namespace, string hub, string authKind);
+    [LoggerMessage(405, LogLevel.Error, "Event Hubs {Namespace}/{Hub} {What} for {EventCount} events ({Reason}) after the client's retries; the caller is told to retry")]
+    public static partial void NotAccepted(this ILogger logger, Exception exception, string @namespace, string hub, int eventCount, string what, string reason);
 
-    [LoggerMessage(401, LogLevel.Error, "Event Hubs {Namespace}/{Hub}: the dispatcher stopped")]
-    public static partial void DispatcherStopped(this ILogger logger, Exception exception, string @namespace, string hub);
-
-    [LoggerMessage(402, LogLevel.Error, "Event Hubs {Namespace}/{Hub} did not accept {EventCount} events: {Problem}{Attempts} {Detail}")]
-    public static partial void NotAccepted(this ILogger logger, string @namespace, string hub, int eventCount, string problem, string attempts, string detail);
-
-    [LoggerMessage(403, LogLevel.Error, "Event Hubs {Namespace}/{Hub} answered {Problem} with Retry-After {RetryAfter}, longer than MaxRetryDelay; giving up")]
-    public static partial void RetryAfterTooLong(this ILogger logger, string @namespace, string hub, string problem, TimeSpan retryAfter);
-
-    [LoggerMessage(404, LogLevel.Warning, "Event Hubs {Namespace}/{Hub} answered {Problem} (attempt {Attempt} of {MaxAttempts}); retrying in {Delay}")]
-    public static partial void Retrying(this ILogger logger, string @namespace, string hub, string problem, int attempt, int maxAttempts, TimeSpan delay);
+    [LoggerMessage(406, LogLevel.Warning, "Event Hubs {Namespace}/{Hub}: the health probe (its properties, allowed {Timeout}) failed; the stream counts as unreachable")]
+    public static partial void NotReachable(this ILogger logger, Exception exception, string @namespace, string hub, TimeSpan timeout);
 }

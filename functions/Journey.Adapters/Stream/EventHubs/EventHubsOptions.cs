@@ -1,36 +1,38 @@
+using Azure.Messaging.EventHubs;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Journey.Adapters.Stream.EventHubs;
 
 /// <summary>
-/// Settings of the Event Hubs producer (<see cref="EventHubsRestStream"/>). The connection comes
-/// from the settings the Functions host uses for the Event Hubs trigger too, so one name serves
-/// code, function.json and Bicep:
+/// Settings of the Event Hubs producer (<see cref="EventHubsProducer"/>). The connection comes from
+/// the settings the Functions host reads for the Event Hubs trigger, so one name serves the code,
+/// function.json and Bicep:
 /// <list type="bullet">
-/// <item><c>EventHubConnection</c>: a SAS connection string
-/// (<c>Endpoint=sb://…/;SharedAccessKeyName=…;SharedAccessKey=…[;EntityPath=…]</c>), or</item>
-/// <item><c>EventHubConnection__fullyQualifiedNamespace</c> (+ <c>EventHubConnection__clientId</c> of a
-/// user-assigned identity, + <c>EventHubConnection__credential=managedidentity</c>): Microsoft Entra
-/// through Azure.Identity;</item>
+/// <item><c>EventHubConnection</c>: a connection string (<c>Endpoint=sb://…/;SharedAccessKeyName=…;SharedAccessKey=…[;EntityPath=…]</c>,
+/// or the emulator's <c>…;UseDevelopmentEmulator=true</c>), for local and test runs only, or</item>
+/// <item><c>EventHubConnection__fullyQualifiedNamespace</c>: Microsoft Entra with the app's one
+/// <c>TokenCredential</c> (built from <c>EventHubConnection__credential</c> and <c>…__clientId</c>, see
+/// <see cref="Identity.AzureIdentityOptions"/>);</item>
 /// <item><c>EventHubName</c>: the hub (default <c>journey-events</c>).</item>
 /// </list>
-/// The tuning knobs live in the configuration section <c>EventHubs</c> (see <see cref="FromConfiguration"/>).
+/// The section <c>EventHubs</c> holds the tuning: the SDK's retry policy (bounded, so that a collector
+/// request is answered within seconds, not minutes), what <c>Retry-After</c> clients are told, and the
+/// health probe.
 /// </summary>
 public sealed class EventHubsOptions
 {
     public const string SectionName = "EventHubs";
 
-    /// <summary>App setting: a SAS connection string; also the prefix of the identity-based settings.</summary>
+    /// <summary>App setting: a connection string; also the prefix of the identity-based settings.</summary>
     public const string ConnectionSetting = "EventHubConnection";
 
     /// <summary>App setting: the namespace host for Microsoft Entra auth.</summary>
     public const string NamespaceSetting = ConnectionSetting + "__fullyQualifiedNamespace";
 
-    /// <summary>App setting: the client id of the user-assigned managed identity.</summary>
+    /// <summary>App setting: the client id of the user-assigned managed identity (read by <see cref="Identity.AzureIdentityOptions"/>).</summary>
     public const string ClientIdSetting = ConnectionSetting + "__clientId";
 
-    /// <summary>App setting: <c>managedidentity</c> to use a managed identity (the system-assigned one without a client id).</summary>
+    /// <summary>App setting: <c>managedidentity</c> to use a managed identity (read by <see cref="Identity.AzureIdentityOptions"/>).</summary>
     public const string CredentialSetting = ConnectionSetting + "__credential";
 
     /// <summary>App setting: the event hub's name.</summary>
@@ -38,21 +40,12 @@ public sealed class EventHubsOptions
 
     public const string DefaultHubName = "journey-events";
 
-    /// <summary>The Microsoft Entra scope of Event Hubs data-plane tokens.</summary>
-    public const string TokenScope = "https://eventhubs.azure.net/.default";
-
-    /// <summary>The Standard tier's limit on an event or a batch (1 MB).</summary>
-    public const int ServiceBatchLimitBytes = 1_048_576;
-
     /// <summary>
-    /// Default cap on one request's JSON body: about 48 KB under the 1 MB limit, room for the AMQP
-    /// envelope the service wraps around each event. The body counted here (the event JSON escaped
-    /// into a JSON string, plus the envelope) is already larger than what the hub stores.
+    /// The longest a send with all its retries may hold a collector request. The Functions host cuts an
+    /// HTTP request at 230 s; a client (analytics.js, a server SDK) gives up much sooner and retries on
+    /// its own, so waiting longer than this only holds connections.
     /// </summary>
-    public const int DefaultMaxBatchBytes = 1_000_000;
-
-    /// <summary>The longest micro-batching window allowed: a request waits at most this long for company.</summary>
-    public static readonly TimeSpan MaxAllowedDelay = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan MaxWorstCaseSend = TimeSpan.FromSeconds(120);
 
     /// <summary>The namespace host, e.g. <c>myns.servicebus.windows.net</c>. Taken from the connection string when empty.</summary>
     public string? FullyQualifiedNamespace { get; set; }
@@ -60,49 +53,59 @@ public sealed class EventHubsOptions
     /// <summary>The event hub. With a connection string that names an <c>EntityPath</c>, the two must agree.</summary>
     public string HubName { get; set; } = DefaultHubName;
 
-    /// <summary>A SAS connection string; when set it wins over Microsoft Entra auth.</summary>
+    /// <summary>A connection string; when set it wins over Microsoft Entra auth (local and test runs: the namespace in Azure has local auth disabled).</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>The client id of a user-assigned managed identity (Microsoft Entra auth).</summary>
-    public string? ManagedIdentityClientId { get; set; }
+    /// <summary>Retries of one send (or batch creation, or property read) after its first attempt; the SDK backs off exponentially between them.</summary>
+    public int MaxRetries { get; set; } = 2;
 
-    /// <summary>Use a managed identity even without a client id (the system-assigned one); otherwise DefaultAzureCredential.</summary>
-    public bool UseManagedIdentity { get; set; }
-
-    /// <summary>Replaces <c>https://{namespace}</c> as the address requests go to (tests: an endpoint on loopback). Auth still names the namespace.</summary>
-    public Uri? Endpoint { get; set; }
-
-    /// <summary>Cap on one request's JSON body in bytes (Basic tier: about 250,000).</summary>
-    public int MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
-
-    /// <summary>The micro-batching window: events appended within it share requests. At most 20 ms.</summary>
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(10);
-
-    /// <summary>Timeout of one HTTP attempt; also sent as the request's <c>timeout</c> (whole seconds).</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>Attempts per request (the first one included) before the append fails.</summary>
-    public int MaxAttempts { get; set; } = 3;
-
-    /// <summary>Backoff before the second attempt; doubles per attempt, with jitter.</summary>
+    /// <summary>The SDK's first backoff; it doubles per retry (with jitter), up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Cap on any wait between attempts. A longer <c>Retry-After</c> ends the retries and is passed on to the caller.</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Cap on one backoff.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Requests in flight at once (over all partition keys).</summary>
-    public int MaxConcurrentRequests { get; set; } = 32;
+    /// <summary>
+    /// How long one attempt may take (the SDK's <c>TryTimeout</c>, 60 s by default there). Ten seconds
+    /// leave room for a cold start (AMQP connection, a managed identity token, the link) and keep a
+    /// request that meets an unreachable hub from being held for minutes.
+    /// </summary>
+    public TimeSpan TryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Lifetime of the SAS tokens signed from a connection string's key.</summary>
-    public TimeSpan SasTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>The <c>Retry-After</c> the collector's clients are told when a send failed after its retries.</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a failed send keeps <see cref="EventHubsRestStream.IsReachableAsync"/> false (unless a send succeeds first).</summary>
-    public TimeSpan UnhealthyAfterFailure { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Batches of one append (one per profile key, for a request holding several profiles) in flight at once.</summary>
+    public int MaxConcurrentSends { get; set; } = 16;
+
+    /// <summary>How long <c>/health</c>'s probe of the hub (its properties) may take before the stream counts as unreachable.</summary>
+    public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a probe's answer, or the outcome of the last append, stands for the stream's health.</summary>
+    public TimeSpan HealthCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>True when a connection string is set (it wins over the namespace).</summary>
+    public bool UsesConnectionString => !string.IsNullOrWhiteSpace(ConnectionString);
+
+    /// <summary>
+    /// The worst case of one send with its retries: every attempt timing out, with the backoffs between
+    /// them (jitter left out).
+    /// </summary>
+    public TimeSpan WorstCaseSend
+    {
+        get
+        {
+            var total = TryTimeout.TotalSeconds * (MaxRetries + 1.0);
+            for (var i = 0; i < MaxRetries; i++)
+                total += Math.Min(RetryDelay.TotalSeconds * Math.Pow(2, i), MaxRetryDelay.TotalSeconds);
+            return TimeSpan.FromSeconds(total);
+        }
+    }
 
     /// <summary>
     /// True when the configuration names an Event Hubs connection (<c>EventHubConnection</c> or
     /// <c>EventHubConnection__fullyQualifiedNamespace</c> non-empty): the composition root then uses
-    /// <see cref="EventHubsRestStream"/> instead of the embedded log.
+    /// <see cref="EventHubsProducer"/> instead of the embedded log.
     /// </summary>
     public static bool IsConfigured(IConfiguration configuration)
     {
@@ -110,63 +113,31 @@ public sealed class EventHubsOptions
         return NonEmpty(configuration[ConnectionSetting]) is not null || Setting(configuration, "fullyQualifiedNamespace") is not null;
     }
 
-    /// <summary>
-    /// Reads the options: the section <c>EventHubs</c> (tuning, and any property by its name), then
-    /// the app settings <c>EventHubConnection</c>, <c>EventHubConnection__fullyQualifiedNamespace</c>,
-    /// <c>EventHubConnection__clientId</c>, <c>EventHubConnection__credential</c> and <c>EventHubName</c>,
-    /// which win. The <c>__</c> names are read both as configuration paths (<c>EventHubConnection:clientId</c>,
-    /// what environment variables become) and literally.
-    /// </summary>
-    /// <exception cref="OptionsValidationException">The settings are missing or invalid; each message names the setting.</exception>
+    /// <summary>The options from configuration without validating them: the section <c>EventHubs</c>, then the connection settings (<see cref="ApplyConnectionSettings"/>).</summary>
     public static EventHubsOptions FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new EventHubsOptions();
-        var section = configuration.GetSection(SectionName);
-        if (section.Exists())
-        {
-            try
-            {
-                section.Bind(options);
-            }
-            catch (InvalidOperationException ex)
-            {
-                throw new OptionsValidationException(SectionName, typeof(EventHubsOptions), [$"{SectionName}: {ex.Message}"]);
-            }
-        }
-
-        var problems = new List<string>();
-        if (NonEmpty(configuration[ConnectionSetting]) is { } connectionString) options.ConnectionString = connectionString;
-        if (Setting(configuration, "fullyQualifiedNamespace") is { } ns) options.FullyQualifiedNamespace = ns;
-        if (Setting(configuration, "clientId") is { } clientId)
-        {
-            options.ManagedIdentityClientId = clientId;
-            options.UseManagedIdentity = true;
-        }
-
-        if (Setting(configuration, "credential") is { } credential)
-        {
-            if (string.Equals(credential, "managedidentity", StringComparison.OrdinalIgnoreCase))
-                options.UseManagedIdentity = true;
-            else
-                problems.Add($"{CredentialSetting} must be 'managedidentity' or absent (was '{credential}').");
-        }
-
-        var hubSetting = NonEmpty(configuration[HubNameSetting]);
-        if (hubSetting is not null) options.HubName = hubSetting;
-        else if (options.ConnectionString is not null
-                 && EventHubsConnectionString.TryParse(options.ConnectionString, out var parsed, out _)
-                 && parsed.EntityPath is { } entityPath
-                 && NonEmpty(section[nameof(HubName)]) is null)
-        {
-            // The connection string names the hub and nothing else does: take it.
-            options.HubName = entityPath;
-        }
-
-        problems.AddRange(options.Validate());
-        if (problems.Count > 0)
-            throw new OptionsValidationException(SectionName, typeof(EventHubsOptions), problems);
+        configuration.GetSection(SectionName).Bind(options);
+        options.ApplyConnectionSettings(configuration);
         return options;
+    }
+
+    /// <summary>
+    /// Takes the app settings <c>EventHubConnection</c>, <c>EventHubConnection__fullyQualifiedNamespace</c> and
+    /// <c>EventHubName</c> where present (the names the Functions host and Bicep use, outside the section);
+    /// they win over the section. The <c>__</c> names are read both as configuration paths
+    /// (<c>EventHubConnection:fullyQualifiedNamespace</c>, what environment variables become) and literally.
+    /// Without <c>EventHubName</c>, a connection string's <c>EntityPath</c> names the hub unless the section does.
+    /// </summary>
+    public void ApplyConnectionSettings(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (NonEmpty(configuration[ConnectionSetting]) is { } connectionString) ConnectionString = connectionString;
+        if (Setting(configuration, "fullyQualifiedNamespace") is { } ns) FullyQualifiedNamespace = ns;
+        if (NonEmpty(configuration[HubNameSetting]) is { } hub) HubName = hub;
+        else if (NonEmpty(configuration.GetSection(SectionName)[nameof(HubName)]) is null && TryParseConnectionString(out var parsed, out _) && NonEmpty(parsed.EventHubName) is { } entityPath)
+            HubName = entityPath;
     }
 
     /// <summary>Checks the options; returns the problems found, each naming the setting.</summary>
@@ -174,16 +145,16 @@ public sealed class EventHubsOptions
     {
         var problems = new List<string>();
         string? nsFromConnection = null;
-        if (!string.IsNullOrWhiteSpace(ConnectionString))
+        if (UsesConnectionString)
         {
-            if (!EventHubsConnectionString.TryParse(ConnectionString, out var parsed, out var error))
+            if (!TryParseConnectionString(out var parsed, out var error))
             {
                 problems.Add($"{ConnectionSetting} is not a valid Event Hubs connection string: {error}");
             }
             else
             {
-                nsFromConnection = parsed.Namespace;
-                if (parsed.EntityPath is { } entityPath && !string.Equals(entityPath, HubName, StringComparison.OrdinalIgnoreCase))
+                nsFromConnection = parsed.FullyQualifiedNamespace;
+                if (NonEmpty(parsed.EventHubName) is { } entityPath && !string.Equals(entityPath, HubName, StringComparison.Ordinal))
                     problems.Add($"{ConnectionSetting} names the event hub '{entityPath}' (EntityPath) but {HubNameSetting} is '{HubName}'.");
             }
         }
@@ -195,53 +166,81 @@ public sealed class EventHubsOptions
             else if (nsFromConnection is not null && !string.Equals(ns, nsFromConnection, StringComparison.OrdinalIgnoreCase))
                 problems.Add($"{NamespaceSetting} ('{ns}') and the Endpoint of {ConnectionSetting} ('{nsFromConnection}') name different namespaces.");
         }
-        else if (string.IsNullOrWhiteSpace(ConnectionString))
+        else if (!UsesConnectionString)
         {
-            problems.Add($"Event Hubs is not configured: set {ConnectionSetting} (a SAS connection string) or {NamespaceSetting} (Microsoft Entra auth).");
+            problems.Add($"Event Hubs is not configured: set {ConnectionSetting} (a connection string, local and test runs) or {NamespaceSetting} (Microsoft Entra auth).");
         }
 
         if (string.IsNullOrWhiteSpace(HubName) || HubName.Length > 256 || HubName.Any(c => c is '/' or '?' or '#' or '\\' || char.IsWhiteSpace(c) || char.IsControl(c)))
             problems.Add($"{HubNameSetting} must be an event hub name (1-256 characters, no '/', '?', '#' or spaces; was '{HubName}').");
-        if (Endpoint is not null && (!Endpoint.IsAbsoluteUri || Endpoint.Scheme is not ("http" or "https")))
-            problems.Add($"{SectionName}:Endpoint must be an absolute http(s) address (was '{Endpoint}').");
-        if (MaxBatchBytes is < 1024 or > ServiceBatchLimitBytes)
-            problems.Add($"{SectionName}:MaxBatchBytes must be between 1024 and {ServiceBatchLimitBytes} (was {MaxBatchBytes}).");
-        if (MaxDelay < TimeSpan.Zero || MaxDelay > MaxAllowedDelay)
-            problems.Add($"{SectionName}:MaxDelay must be between 0 and {MaxAllowedDelay.TotalMilliseconds} ms (was {MaxDelay.TotalMilliseconds} ms).");
-        if (Timeout < TimeSpan.FromMilliseconds(1) || Timeout > TimeSpan.FromMinutes(5))
-            problems.Add($"{SectionName}:Timeout must be between 1 ms and 5 minutes (was {Timeout}).");
-        if (MaxAttempts is < 1 or > 10)
-            problems.Add($"{SectionName}:MaxAttempts must be between 1 and 10 (was {MaxAttempts}).");
-        if (RetryDelay < TimeSpan.Zero)
-            problems.Add($"{SectionName}:RetryDelay must not be negative (was {RetryDelay}).");
-        if (MaxRetryDelay < RetryDelay)
-            problems.Add($"{SectionName}:MaxRetryDelay ({MaxRetryDelay}) must not be less than RetryDelay ({RetryDelay}).");
-        if (MaxConcurrentRequests is < 1 or > 1024)
-            problems.Add($"{SectionName}:MaxConcurrentRequests must be between 1 and 1024 (was {MaxConcurrentRequests}).");
-        if (SasTokenLifetime < TimeSpan.FromMinutes(10) || SasTokenLifetime > TimeSpan.FromDays(7))
-            problems.Add($"{SectionName}:SasTokenLifetime must be between 10 minutes and 7 days (was {SasTokenLifetime}).");
-        if (UnhealthyAfterFailure < TimeSpan.Zero)
-            problems.Add($"{SectionName}:UnhealthyAfterFailure must not be negative (was {UnhealthyAfterFailure}).");
+        if (MaxRetries is < 0 or > 10)
+            problems.Add($"{SectionName}:MaxRetries must be between 0 and 10 (was {MaxRetries}).");
+        if (RetryDelay < TimeSpan.FromMilliseconds(1) || RetryDelay > TimeSpan.FromMinutes(1))
+            problems.Add($"{SectionName}:RetryDelay must be between 1 ms and 1 minute (was {RetryDelay}).");
+        if (MaxRetryDelay < RetryDelay || MaxRetryDelay > TimeSpan.FromMinutes(1))
+            problems.Add($"{SectionName}:MaxRetryDelay must be between RetryDelay ({RetryDelay}) and 1 minute (was {MaxRetryDelay}).");
+        if (TryTimeout < TimeSpan.FromMilliseconds(100) || TryTimeout > TimeSpan.FromMinutes(2))
+            problems.Add($"{SectionName}:TryTimeout must be between 100 ms and 2 minutes (was {TryTimeout}).");
+        else if (problems.Count == 0 && WorstCaseSend > MaxWorstCaseSend)
+            problems.Add($"{SectionName}:TryTimeout ({TryTimeout}) × {SectionName}:MaxRetries ({MaxRetries} + the first attempt), with the backoffs, would hold a collector request up to {WorstCaseSend.TotalSeconds:0} s; keep it within {MaxWorstCaseSend.TotalSeconds:0} s.");
+        if (RetryAfter < TimeSpan.FromSeconds(1) || RetryAfter > TimeSpan.FromMinutes(10))
+            problems.Add($"{SectionName}:RetryAfter must be between 1 second and 10 minutes (was {RetryAfter}).");
+        if (MaxConcurrentSends is < 1 or > 256)
+            problems.Add($"{SectionName}:MaxConcurrentSends must be between 1 and 256 (was {MaxConcurrentSends}).");
+        if (HealthTimeout < TimeSpan.FromMilliseconds(100) || HealthTimeout > TimeSpan.FromMinutes(1))
+            problems.Add($"{SectionName}:HealthTimeout must be between 100 ms and 1 minute (was {HealthTimeout}).");
+        if (HealthCacheDuration < TimeSpan.Zero || HealthCacheDuration > TimeSpan.FromMinutes(5))
+            problems.Add($"{SectionName}:HealthCacheDuration must be between 0 and 5 minutes (was {HealthCacheDuration}).");
         return problems;
-    }
-
-    /// <summary>Throws <see cref="OptionsValidationException"/> listing every problem, if there are any.</summary>
-    public void ThrowIfInvalid()
-    {
-        var problems = Validate();
-        if (problems.Count > 0)
-            throw new OptionsValidationException(SectionName, typeof(EventHubsOptions), problems);
     }
 
     /// <summary>
     /// The namespace host the options resolve to (the setting, else the connection string's
     /// Endpoint), lower-cased. Only valid on options that passed <see cref="Validate"/>.
     /// </summary>
-    internal string ResolveNamespace()
+    public string ResolveNamespace()
     {
         if (!string.IsNullOrWhiteSpace(FullyQualifiedNamespace) && NormalizeNamespace(FullyQualifiedNamespace) is { } ns) return ns;
-        if (ConnectionString is not null && EventHubsConnectionString.TryParse(ConnectionString, out var parsed, out _)) return parsed.Namespace;
+        if (TryParseConnectionString(out var parsed, out _)) return parsed.FullyQualifiedNamespace.ToLowerInvariant();
         throw new InvalidOperationException($"Event Hubs is not configured: set {ConnectionSetting} or {NamespaceSetting}.");
+    }
+
+    /// <summary>The connection string parsed by the SDK's own parser; the error names no key.</summary>
+    internal bool TryParseConnectionString(out EventHubsConnectionStringProperties properties, out string error)
+    {
+        properties = null!;
+        error = "";
+        if (!UsesConnectionString)
+        {
+            error = "it is empty.";
+            return false;
+        }
+
+        try
+        {
+            properties = EventHubsConnectionStringProperties.Parse(ConnectionString!);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            // The SDK's messages name the missing part, never the key's value.
+            error = ex.Message;
+            return false;
+        }
+
+        if (properties.Endpoint is null || string.IsNullOrEmpty(properties.FullyQualifiedNamespace))
+        {
+            error = "it has no Endpoint.";
+            return false;
+        }
+
+        var hasKey = !string.IsNullOrEmpty(properties.SharedAccessKeyName) && !string.IsNullOrEmpty(properties.SharedAccessKey);
+        if (!hasKey && string.IsNullOrEmpty(properties.SharedAccessSignature))
+        {
+            error = "it needs SharedAccessKeyName and SharedAccessKey, or a SharedAccessSignature.";
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>A host name from <c>myns.servicebus.windows.net</c>, <c>sb://myns…/</c> or <c>https://myns…/</c>; null when it is none.</summary>
@@ -249,23 +248,13 @@ public sealed class EventHubsOptions
     {
         var text = value.Trim();
         if (!text.Contains("://", StringComparison.Ordinal)) text = "sb://" + text;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.HostNameType != UriHostNameType.Dns && uri.HostNameType != UriHostNameType.IPv4) return null;
-        if (uri.AbsolutePath is not ("/" or "") || !string.IsNullOrEmpty(uri.Query)) return null;
-        return uri.IsDefaultPort || uri.Port < 0 ? uri.Host.ToLowerInvariant() : $"{uri.Host.ToLowerInvariant()}:{uri.Port}";
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.HostNameType is not (UriHostNameType.Dns or UriHostNameType.IPv4)) return null;
+        if (uri.AbsolutePath is not ("/" or "") || !string.IsNullOrEmpty(uri.Query) || !uri.IsDefaultPort && uri.Port > 0) return null;
+        return uri.Host.ToLowerInvariant();
     }
 
     private static string? Setting(IConfiguration configuration, string name) =>
         NonEmpty(configuration[$"{ConnectionSetting}:{name}"]) ?? NonEmpty(configuration[$"{ConnectionSetting}__{name}"]);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-}
-
-/// <summary>Validates <see cref="EventHubsOptions"/> at start (<c>ValidateOnStart</c>).</summary>
-public sealed class EventHubsOptionsValidator : IValidateOptions<EventHubsOptions>
-{
-    public ValidateOptionsResult Validate(string? name, EventHubsOptions options)
-    {
-        var problems = options.Validate();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
 }

@@ -1,71 +1,82 @@
-using System.Text;
-using System.Text.Json;
+using Azure.Core;
+using Azure.Messaging.EventHubs;
 using Journey.Adapters.Stream.EventHubs;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
-using static Journey.Adapters.Tests.Stream.EventHubs.EventHubsTestData;
+using Moq;
 
 namespace Journey.Adapters.Tests.Stream.EventHubs;
 
-/// <summary>The settings the composition root reads (<c>EventHubConnection</c>, <c>EventHubConnection__…</c>, <c>EventHubName</c>, section <c>EventHubs</c>).</summary>
+/// <summary>
+/// The settings the composition root reads (<c>EventHubConnection</c>, <c>EventHubConnection__fullyQualifiedNamespace</c>,
+/// <c>EventHubName</c>, section <c>EventHubs</c>), and the client they build: a connection string, or the
+/// namespace with the app's credential.
+/// </summary>
 public sealed class EventHubsOptionsTests
 {
+    private const string Namespace = "myns.servicebus.windows.net";
+    private const string Hub = "journey-events";
+    private const string Key = "c2VjcmV0LWtleS12YWx1ZQ==";
+    private const string ConnectionString = $"Endpoint=sb://{Namespace}/;SharedAccessKeyName=send;SharedAccessKey={Key};EntityPath={Hub}";
+    private const string NamespaceConnectionString = $"Endpoint=sb://{Namespace}/;SharedAccessKeyName=send;SharedAccessKey={Key}";
+
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
-    private static OptionsValidationException Invalid(params (string Key, string Value)[] values) =>
-        Assert.Throws<OptionsValidationException>(() => EventHubsOptions.FromConfiguration(Config(values)));
+    private static string Problems(params (string Key, string Value)[] values)
+    {
+        var problems = EventHubsOptions.FromConfiguration(Config(values)).Validate();
+        Assert.NotEmpty(problems);
+        return string.Join("\n", problems);
+    }
 
     [Fact]
-    public void FromConfiguration_SasConnectionString_TakesNamespaceAndHubFromIt()
+    public void FromConfiguration_ConnectionString_TakesNamespaceAndHubFromIt()
     {
         var options = EventHubsOptions.FromConfiguration(Config(("EventHubConnection", ConnectionString)));
 
-        Assert.Equal(ConnectionString, options.ConnectionString);
+        Assert.Empty(options.Validate());
+        Assert.True(options.UsesConnectionString);
         Assert.Equal(Hub, options.HubName);
         Assert.Equal(Namespace, options.ResolveNamespace());
     }
 
     [Fact]
-    public void FromConfiguration_IdentitySettingsAsEnvironmentVariablesBecomeThem_SelectManagedIdentity()
+    public void FromConfiguration_IdentitySettingsAsEnvironmentVariablesBecomeThem()
     {
-        // EventHubConnection__clientId in the environment is EventHubConnection:clientId in IConfiguration.
+        // EventHubConnection__fullyQualifiedNamespace in the environment is EventHubConnection:fullyQualifiedNamespace in IConfiguration.
         var options = EventHubsOptions.FromConfiguration(Config(
             ("EventHubConnection:fullyQualifiedNamespace", "MyNs.servicebus.windows.net"),
-            ("EventHubConnection:clientId", "11111111-2222-3333-4444-555555555555"),
-            ("EventHubConnection:credential", "managedidentity"),
             ("EventHubName", "events")));
 
-        Assert.Null(options.ConnectionString);
-        Assert.Equal("myns.servicebus.windows.net", options.ResolveNamespace());
-        Assert.Equal("11111111-2222-3333-4444-555555555555", options.ManagedIdentityClientId);
-        Assert.True(options.UseManagedIdentity);
+        Assert.Empty(options.Validate());
+        Assert.False(options.UsesConnectionString);
+        Assert.Equal(Namespace, options.ResolveNamespace());
         Assert.Equal("events", options.HubName);
     }
 
-    [Fact]
-    public void FromConfiguration_LiteralDoubleUnderscoreNames_AreReadToo()
+    [Theory]
+    [InlineData("https://myns.servicebus.windows.net/")]
+    [InlineData("sb://myns.servicebus.windows.net")]
+    public void FromConfiguration_LiteralDoubleUnderscoreNames_AndUriForms_AreReadToo(string value)
     {
-        var options = EventHubsOptions.FromConfiguration(Config(
-            ("EventHubConnection__fullyQualifiedNamespace", "https://myns.servicebus.windows.net/"),
-            ("EventHubConnection__credential", "managedidentity")));
+        var options = EventHubsOptions.FromConfiguration(Config(("EventHubConnection__fullyQualifiedNamespace", value)));
 
-        Assert.Equal("myns.servicebus.windows.net", options.ResolveNamespace());
-        Assert.True(options.UseManagedIdentity);
-        Assert.Null(options.ManagedIdentityClientId);
+        Assert.Empty(options.Validate());
+        Assert.Equal(Namespace, options.ResolveNamespace());
         Assert.Equal(EventHubsOptions.DefaultHubName, options.HubName);
     }
 
     [Fact]
-    public void FromConfiguration_NamespaceOnly_UsesDefaultAzureCredentialAndDefaults()
+    public void Defaults_BoundTheSendToSeconds()
     {
         var options = EventHubsOptions.FromConfiguration(Config(("EventHubConnection:fullyQualifiedNamespace", Namespace)));
 
-        Assert.False(options.UseManagedIdentity);
-        Assert.Equal("journey-events", options.HubName);
-        Assert.Equal(TimeSpan.FromMilliseconds(10), options.MaxDelay);
-        Assert.Equal(1_000_000, options.MaxBatchBytes);
-        Assert.Equal(3, options.MaxAttempts);
+        Assert.Equal(2, options.MaxRetries);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.TryTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), options.RetryDelay);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.MaxRetryDelay);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.RetryAfter);
+        Assert.InRange(options.WorstCaseSend, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(31));
     }
 
     [Fact]
@@ -73,17 +84,24 @@ public sealed class EventHubsOptionsTests
     {
         var options = EventHubsOptions.FromConfiguration(Config(
             ("EventHubConnection:fullyQualifiedNamespace", Namespace),
-            ("EventHubs:MaxBatchBytes", "250000"),
-            ("EventHubs:MaxDelay", "00:00:00.005"),
-            ("EventHubs:MaxAttempts", "5"),
-            ("EventHubs:Timeout", "00:00:30"),
-            ("EventHubs:Endpoint", "http://127.0.0.1:10000/")));
+            ("EventHubs:MaxRetries", "4"),
+            ("EventHubs:TryTimeout", "00:00:05"),
+            ("EventHubs:RetryDelay", "00:00:00.5"),
+            ("EventHubs:MaxRetryDelay", "00:00:03"),
+            ("EventHubs:RetryAfter", "00:00:10"),
+            ("EventHubs:MaxConcurrentSends", "4"),
+            ("EventHubs:HealthTimeout", "00:00:01"),
+            ("EventHubs:HealthCacheDuration", "00:00:30")));
 
-        Assert.Equal(250_000, options.MaxBatchBytes);
-        Assert.Equal(TimeSpan.FromMilliseconds(5), options.MaxDelay);
-        Assert.Equal(5, options.MaxAttempts);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.Timeout);
-        Assert.Equal(new Uri("http://127.0.0.1:10000/"), options.Endpoint);
+        Assert.Empty(options.Validate());
+        Assert.Equal(4, options.MaxRetries);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.TryTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.RetryDelay);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.MaxRetryDelay);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.RetryAfter);
+        Assert.Equal(4, options.MaxConcurrentSends);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.HealthTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.HealthCacheDuration);
     }
 
     [Fact]
@@ -97,113 +115,145 @@ public sealed class EventHubsOptionsTests
     }
 
     [Fact]
-    public void FromConfiguration_NothingConfigured_NamesBothConnectionSettings()
+    public void Validate_NothingConfigured_NamesBothConnectionSettings()
     {
-        var error = Invalid();
+        var problems = Problems();
 
-        Assert.Contains("EventHubConnection", error.Message, StringComparison.Ordinal);
-        Assert.Contains("EventHubConnection__fullyQualifiedNamespace", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EventHubConnection", problems, StringComparison.Ordinal);
+        Assert.Contains("EventHubConnection__fullyQualifiedNamespace", problems, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("Endpoint=sb://myns.servicebus.windows.net/;SharedAccessKeyName=send")]
     [InlineData("SharedAccessKeyName=send;SharedAccessKey=abc")]
-    [InlineData("Endpoint=not a url;SharedAccessKeyName=send;SharedAccessKey=abc")]
     [InlineData("just-some-text")]
-    public void FromConfiguration_BadConnectionString_NamesTheSetting(string connectionString)
+    public void Validate_BadConnectionString_NamesTheSetting_NotTheKey(string connectionString)
     {
-        var error = Invalid(("EventHubConnection", connectionString));
+        var problems = Problems(("EventHubConnection", connectionString));
 
-        Assert.Contains("EventHubConnection is not a valid Event Hubs connection string", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("abc", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EventHubConnection is not a valid Event Hubs connection string", problems, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc", problems, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void FromConfiguration_EntityPathDisagreesWithEventHubName_NamesBoth()
+    public void Validate_EntityPathDisagreesWithEventHubName_NamesBoth()
     {
-        var error = Invalid(("EventHubConnection", ConnectionString), ("EventHubName", "other-hub"));
+        var problems = Problems(("EventHubConnection", ConnectionString), ("EventHubName", "other-hub"));
 
-        Assert.Contains("EntityPath", error.Message, StringComparison.Ordinal);
-        Assert.Contains("EventHubName", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EntityPath", problems, StringComparison.Ordinal);
+        Assert.Contains("EventHubName", problems, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void FromConfiguration_MaxDelayOver20Milliseconds_IsRejected()
+    public void Validate_NamespaceAndConnectionStringDisagree_NamesBoth()
     {
-        var error = Invalid(("EventHubConnection:fullyQualifiedNamespace", Namespace), ("EventHubs:MaxDelay", "00:00:00.050"));
+        var problems = Problems(("EventHubConnection", ConnectionString), ("EventHubConnection:fullyQualifiedNamespace", "other.servicebus.windows.net"));
 
-        Assert.Contains("EventHubs:MaxDelay", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void FromConfiguration_UnknownCredentialKind_NamesTheSetting()
-    {
-        var error = Invalid(("EventHubConnection:fullyQualifiedNamespace", Namespace), ("EventHubConnection:credential", "clientsecret"));
-
-        Assert.Contains("EventHubConnection__credential", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EventHubConnection__fullyQualifiedNamespace", problems, StringComparison.Ordinal);
+        Assert.Contains("different namespaces", problems, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("myns.servicebus.windows.net/hub")]
+    [InlineData("myns.servicebus.windows.net:5671")]
     [InlineData("http://")]
-    public void FromConfiguration_BadNamespace_NamesTheSetting(string value)
+    public void Validate_BadNamespace_NamesTheSetting(string value)
     {
-        var error = Invalid(("EventHubConnection:fullyQualifiedNamespace", value));
+        var problems = Problems(("EventHubConnection:fullyQualifiedNamespace", value));
+
+        Assert.Contains("EventHubConnection__fullyQualifiedNamespace", problems, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("MaxRetries", "11")]
+    [InlineData("MaxRetries", "-1")]
+    [InlineData("TryTimeout", "00:00:00")]
+    [InlineData("TryTimeout", "00:10:00")]
+    [InlineData("RetryDelay", "00:00:00")]
+    [InlineData("MaxRetryDelay", "00:00:00.1")]
+    [InlineData("RetryAfter", "00:00:00")]
+    [InlineData("MaxConcurrentSends", "0")]
+    [InlineData("HealthTimeout", "00:00:00")]
+    [InlineData("HealthCacheDuration", "-00:00:01")]
+    public void Validate_OutOfRangeTuning_NamesTheSetting(string name, string value)
+    {
+        var problems = Problems(("EventHubConnection:fullyQualifiedNamespace", Namespace), ($"EventHubs:{name}", value));
+
+        Assert.Contains($"EventHubs:{name}", problems, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_RetriesThatWouldHoldARequestForMinutes_AreRejected()
+    {
+        var problems = Problems(("EventHubConnection:fullyQualifiedNamespace", Namespace), ("EventHubs:MaxRetries", "5"), ("EventHubs:TryTimeout", "00:01:00"));
+
+        Assert.Contains("EventHubs:TryTimeout", problems, StringComparison.Ordinal);
+        Assert.Contains("EventHubs:MaxRetries", problems, StringComparison.Ordinal);
+        Assert.Contains("would hold a collector request", problems, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateClient_ConnectionStringWithEntityPath_IsThatNamespaceAndHub()
+    {
+        var options = EventHubsOptions.FromConfiguration(Config(("EventHubConnection", ConnectionString)));
+
+        await using var client = EventHubsProducer.CreateClient(options, credential: null);
+
+        Assert.Equal(Namespace, client.FullyQualifiedNamespace);
+        Assert.Equal(Hub, client.EventHubName);
+    }
+
+    [Fact]
+    public async Task CreateClient_NamespaceConnectionString_TakesTheHubFromEventHubName()
+    {
+        var options = EventHubsOptions.FromConfiguration(Config(("EventHubConnection", NamespaceConnectionString), ("EventHubName", "events")));
+
+        await using var client = EventHubsProducer.CreateClient(options, credential: null);
+
+        Assert.Equal(Namespace, client.FullyQualifiedNamespace);
+        Assert.Equal("events", client.EventHubName);
+    }
+
+    [Fact]
+    public async Task CreateClient_Identity_UsesTheNamespaceAndTheGivenCredential_WithoutAskingForATokenYet()
+    {
+        var options = EventHubsOptions.FromConfiguration(Config(("EventHubConnection:fullyQualifiedNamespace", Namespace), ("EventHubName", "events")));
+        var credential = new Mock<TokenCredential>(MockBehavior.Strict);
+
+        await using var client = EventHubsProducer.CreateClient(options, credential.Object);
+
+        Assert.Equal(Namespace, client.FullyQualifiedNamespace);
+        Assert.Equal("events", client.EventHubName);
+        credential.VerifyNoOtherCalls(); // connections and tokens are made on first send
+    }
+
+    [Fact]
+    public void CreateClient_IdentityWithoutACredential_IsAnError()
+    {
+        var options = EventHubsOptions.FromConfiguration(Config(("EventHubConnection:fullyQualifiedNamespace", Namespace)));
+
+        Assert.Throws<ArgumentNullException>(() => EventHubsProducer.CreateClient(options, credential: null));
+    }
+
+    [Fact]
+    public void CreateClient_InvalidOptions_ListsTheProblems()
+    {
+        var error = Assert.Throws<ArgumentException>(() => EventHubsProducer.CreateClient(new EventHubsOptions(), credential: null));
 
         Assert.Contains("EventHubConnection__fullyQualifiedNamespace", error.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("MaxBatchBytes", "2000000")]
-    [InlineData("MaxAttempts", "0")]
-    [InlineData("Timeout", "00:00:00")]
-    [InlineData("MaxConcurrentRequests", "0")]
-    public void FromConfiguration_OutOfRangeTuning_NamesTheSetting(string name, string value)
-    {
-        var error = Invalid(("EventHubConnection:fullyQualifiedNamespace", Namespace), ($"EventHubs:{name}", value));
-
-        Assert.Contains($"EventHubs:{name}", error.Message, StringComparison.Ordinal);
-    }
-
     [Fact]
-    public void Constructor_InvalidOptions_Throws()
+    public void CreateClientOptions_AreTheBoundedExponentialRetryPolicy()
     {
-        Assert.Throws<OptionsValidationException>(() => Open(new EventHubsOptions()));
-    }
+        var options = new EventHubsOptions { FullyQualifiedNamespace = Namespace, MaxRetries = 3, TryTimeout = TimeSpan.FromSeconds(4), RetryDelay = TimeSpan.FromMilliseconds(300), MaxRetryDelay = TimeSpan.FromSeconds(1) };
 
-    [Fact]
-    public void ConnectionString_ToString_HidesTheKey()
-    {
-        Assert.True(EventHubsConnectionString.TryParse(ConnectionString, out var parsed, out _));
+        var retry = EventHubsProducer.CreateClientOptions(options).RetryOptions;
 
-        Assert.DoesNotContain(Key, parsed.ToString(), StringComparison.Ordinal);
-        Assert.Equal(Key, parsed.Key);
-        Assert.Equal(Hub, parsed.EntityPath);
-    }
-
-    [Fact]
-    public void Sign_MatchesAnIndependentlyComputedToken()
-    {
-        // Computed with Python: quote_plus(uri), hmac.new(key, f"{sr}\n{se}", sha256), base64, quote_plus.
-        var token = SharedAccessKeyAuthorization.Sign($"https://{Namespace}/{Hub}", KeyName, Key, DateTimeOffset.FromUnixTimeSeconds(1700000000));
-
-        Assert.Equal(
-            "SharedAccessSignature sr=https%3A%2F%2Fmyns.servicebus.windows.net%2Fjourney-events&sig=d1eNzdTIItSJhU7pLXUc%2FHEfMs4Oyfup1SX8iNt1I70%3D&se=1700000000&skn=send",
-            token);
-    }
-
-    [Theory]
-    [InlineData("plain")]
-    [InlineData("quote \" backslash \\ slash /")]
-    [InlineData("tab\tnewline\ncontrol\u0001")]
-    [InlineData("é ü ß 中文 😀")]
-    public void WriteEscaped_IsAsciiJsonThatReadsBackTheSameText(string text)
-    {
-        var output = new System.Buffers.ArrayBufferWriter<byte>();
-        EventHubsBatchFormat.WriteEscaped(output, Encoding.UTF8.GetBytes(text));
-        var json = "\"" + Encoding.ASCII.GetString(output.WrittenSpan) + "\"";
-
-        Assert.All(output.WrittenSpan.ToArray(), b => Assert.InRange(b, (byte)0x20, (byte)0x7E));
-        Assert.Equal(text, JsonSerializer.Deserialize<string>(json));
+        Assert.Equal(EventHubsRetryMode.Exponential, retry.Mode);
+        Assert.Equal(3, retry.MaximumRetries);
+        Assert.Equal(TimeSpan.FromSeconds(4), retry.TryTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), retry.Delay);
+        Assert.Equal(TimeSpan.FromSeconds(1), retry.MaximumDelay);
     }
 }
