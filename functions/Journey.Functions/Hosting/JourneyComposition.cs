@@ -162,8 +162,7 @@ public static class JourneyComposition
     /// </summary>
     private static void AddAzureCredential(IServiceCollection services)
     {
-        services.AddJourneyOptions<AzureIdentityOptions>(AzureIdentityOptions.SectionName, o => o.Validate())
-            .PostConfigure<IConfiguration>((o, configuration) => o.ApplyConnectionSettings(configuration));
+        services.AddJourneyOptions<AzureIdentityOptions>((o, configuration) => o.ApplyConnectionSettings(configuration), o => o.Validate());
         services.AddSingleton<TokenCredential>(sp => sp.GetRequiredService<AzureIdentityOptions>().CreateCredential());
     }
 

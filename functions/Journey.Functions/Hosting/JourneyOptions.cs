@@ -11,11 +11,23 @@ public static class JourneyOptions
 {
     /// <summary>Binds <typeparamref name="T"/> to the configuration section <paramref name="section"/>, validated at start with <paramref name="validate"/>.</summary>
     public static OptionsBuilder<T> AddJourneyOptions<T>(this IServiceCollection services, string section, Func<T, IReadOnlyList<string>>? validate = null)
+        where T : class =>
+        services.AddValidated(validate).BindConfiguration(section);
+
+    /// <summary>
+    /// Registers <typeparamref name="T"/> read by <paramref name="read"/> from settings that are not one
+    /// section (e.g. the connections' identity settings), validated at start with <paramref name="validate"/>.
+    /// </summary>
+    public static OptionsBuilder<T> AddJourneyOptions<T>(this IServiceCollection services, Action<T, IConfiguration> read, Func<T, IReadOnlyList<string>>? validate = null)
+        where T : class =>
+        services.AddValidated(validate).Configure(read);
+
+    private static OptionsBuilder<T> AddValidated<T>(this IServiceCollection services, Func<T, IReadOnlyList<string>>? validate)
         where T : class
     {
         if (validate is not null) services.AddSingleton<IValidateOptions<T>>(new Validator<T>(validate));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
-        return services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        return services.AddOptions<T>().ValidateOnStart();
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using Azure.Core;
-using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using Journey.Adapters.Identity;
 using Journey.Domain.Telemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -54,12 +54,11 @@ public static class Telemetry
             services.AddHostedService(sp => new TelemetrySummary(plan.SummaryInterval, sp.GetRequiredService<ILogger<TelemetrySummary>>()));
         if (!plan.Exports) return services;
 
-        var credential = plan.AppInsightsConnectionString is null ? null : Credential(plan.AppInsightsAuthenticationString);
-        void AzureMonitor(AzureMonitorExporterOptions o)
-        {
-            o.ConnectionString = plan.AppInsightsConnectionString;
-            if (credential is not null) o.Credential = credential;
-        }
+        // Entra ingestion signs in with the app's one credential (JourneyComposition), the identity the
+        // authentication string names: the exporters read their options from the container.
+        if (plan.AppInsightsConnectionString is not null && UsesEntra(plan.AppInsightsAuthenticationString))
+            services.AddOptions<AzureMonitorExporterOptions>().Configure<TokenCredential>((o, credential) => o.Credential = credential);
+        void AzureMonitor(AzureMonitorExporterOptions o) => o.ConnectionString = plan.AppInsightsConnectionString;
 
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName))
@@ -86,29 +85,9 @@ public static class Telemetry
         return services;
     }
 
-    /// <summary>
-    /// The Entra credential APPLICATIONINSIGHTS_AUTHENTICATION_STRING asks for
-    /// (<c>Authorization=AAD</c>, with <c>ClientId=</c> for a user-assigned identity); null for key-based ingestion.
-    /// </summary>
-    public static TokenCredential? Credential(string? authenticationString)
-    {
-        if (authenticationString is null) return null;
-        string? clientId = null;
-        var aad = false;
-        foreach (var part in authenticationString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0) continue;
-            var key = part[..eq].Trim();
-            var value = part[(eq + 1)..].Trim();
-            if (key.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) aad = value.Equals("AAD", StringComparison.OrdinalIgnoreCase);
-            else if (key.Equals("ClientId", StringComparison.OrdinalIgnoreCase) && value.Length > 0) clientId = value;
-        }
-        if (!aad) return null;
-        return clientId is null
-            ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
-            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
-    }
+    /// <summary>Whether APPLICATIONINSIGHTS_AUTHENTICATION_STRING asks for Entra ingestion (<c>Authorization=AAD</c>).</summary>
+    public static bool UsesEntra(string? authenticationString) =>
+        AzureIdentityOptions.AuthenticationStringParts(authenticationString).TryGetValue("Authorization", out var kind) && kind.Equals("AAD", StringComparison.OrdinalIgnoreCase);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

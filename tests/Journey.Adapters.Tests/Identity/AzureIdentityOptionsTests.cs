@@ -66,18 +66,6 @@ public sealed class AzureIdentityOptionsTests
     }
 
     [Fact]
-    public void AnExplicitClientId_ComesFirst_AndMustAgreeWithTheConnections()
-    {
-        Assert.Equal(IdentityA, Read(("AzureIdentity:ClientId", IdentityA)).ClientId);
-        Assert.Empty(Read(("AzureIdentity:ClientId", IdentityA), ("CosmosConnection:clientId", IdentityA)).Validate());
-
-        var problems = string.Join("\n", Read(("AzureIdentity:ClientId", IdentityA), ("CosmosConnection:clientId", IdentityB)).Validate());
-
-        Assert.Contains("AzureIdentity__ClientId", problems, StringComparison.Ordinal);
-        Assert.Contains("CosmosConnection__clientId", problems, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void TwoDifferentClientIds_AreAnError_NamingBothSettings()
     {
         var problems = string.Join("\n", Read(("EventHubConnection:clientId", IdentityA), ("OpenAI:ClientId", IdentityB)).Validate());

@@ -2,11 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
+using Azure.Core;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Journey.Adapters.Store.Cosmos;
 using Journey.Domain.Telemetry;
 using Journey.Functions.Hosting;
 using Journey.Functions.Tests.Support;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Journey.Functions.Tests.Telemetry;
@@ -98,6 +101,42 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task ApplicationInsights_WithEntra_SignsInWithTheAppsOneCredential()
+    {
+        var credential = new RecordingCredential();
+        await using (var app = await TestApp.StartAsync(
+            services =>
+            {
+                services.AddSingleton<TokenCredential>(credential);
+                services.Configure<AzureMonitorExporterOptions>(o => o.DisableOfflineStorage = true);
+            },
+            $"--{SettingNames.ApplicationInsightsConnectionString}=InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/",
+            $"--{SettingNames.ApplicationInsightsAuthenticationString}=ClientId=11111111-1111-1111-1111-111111111111;Authorization=AAD",
+            "--Processor:Enabled=false"))
+        {
+            var pixel = await app.Client.GetAsync("/i?k=journey-local&aid=t-entra&e=Product%20Viewed");
+            Assert.Equal(HttpStatusCode.OK, pixel.StatusCode);
+        } // stopping the app flushes the exporters
+
+        Assert.Contains(credential.Scopes, scope => scope.StartsWith("https://monitor.azure.com/", StringComparison.Ordinal));
+    }
+
+    /// <summary>A credential that hands out a dummy token and remembers the scopes it was asked for.</summary>
+    private sealed class RecordingCredential : TokenCredential
+    {
+        public ConcurrentBag<string> Scopes { get; } = [];
+
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            foreach (var scope in requestContext.Scopes) Scopes.Add(scope);
+            return new AccessToken("test-token", DateTimeOffset.UtcNow.AddHours(1));
+        }
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
+
+    [Fact]
     public void Plan_Locally_SummarizesEveryMinute_AndExportsNothing()
     {
         var plan = Telemetry(new Dictionary<string, string?>());
@@ -116,7 +155,7 @@ public sealed class TelemetryTests
         Assert.True(plan.Exports);
         Assert.Null(plan.OtlpEndpoint);
         Assert.Equal(TimeSpan.Zero, plan.SummaryInterval);
-        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(Hosting.Telemetry.Credential(plan.AppInsightsAuthenticationString));
+        Assert.True(Hosting.Telemetry.UsesEntra(plan.AppInsightsAuthenticationString));
     }
 
     [Fact]
@@ -129,7 +168,7 @@ public sealed class TelemetryTests
         });
         Assert.True(plan.Exports);
         Assert.Equal(TimeSpan.FromSeconds(10), plan.SummaryInterval);
-        Assert.Null(Hosting.Telemetry.Credential("InstrumentationKey=x"));
+        Assert.False(Hosting.Telemetry.UsesEntra("InstrumentationKey=x"));
     }
 
     [Fact]
