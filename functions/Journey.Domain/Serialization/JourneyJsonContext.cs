@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
+using Journey.Domain.Feedback;
 using Journey.Domain.Metrics;
+using Journey.Domain.PainPoints;
 
 namespace Journey.Domain.Serialization;
 
@@ -27,4 +29,7 @@ namespace Journey.Domain.Serialization;
 [JsonSerializable(typeof(RatesMetrics))]
 [JsonSerializable(typeof(ClvMetrics))]
 [JsonSerializable(typeof(BestCustomersMetrics))]
+[JsonSerializable(typeof(FeedbackItem))]
+[JsonSerializable(typeof(PainPointDocument))]
+[JsonSerializable(typeof(List<PainPointDocument>))]
 internal sealed partial class JourneyJsonContext : JsonSerializerContext;
