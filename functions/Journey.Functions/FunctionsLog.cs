@@ -2,15 +2,24 @@ namespace Journey.Functions;
 
 /// <summary>
 /// The log messages of the host project, source-generated. Event ids of this assembly, by area:
-/// collector 100-199, invocations 200-299, daily job 300-399, hosting 400-499, demo 500-599; never reuse one.
+/// collector 100-199, invocations 200-299, daily job and pain points 300-399, hosting 400-499, demo 500-599; never reuse one.
 /// </summary>
 internal static partial class FunctionsLog
 {
     [LoggerMessage(100, LogLevel.Warning, "The stream did not accept {Count} events; answering 503")]
     public static partial void StreamRefusedEvents(this ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(200, LogLevel.Warning, "Summarizer:Enabled is true, but the pain-point summarizer is not part of this build; no pain points were written")]
-    public static partial void SummarizerNotInBuild(this ILogger logger);
+    [LoggerMessage(205, LogLevel.Warning, "The store failed during the pain-point run for {Period}; the invocation fails so the timer's retry policy runs it again")]
+    public static partial void PainPointsInvocationStoreFailed(this ILogger logger, Exception exception, string period);
+
+    [LoggerMessage(303, LogLevel.Warning, "Pain points for {Period} ({Trigger}) not started: a run is already in progress")]
+    public static partial void PainPointsAlreadyRunning(this ILogger logger, string period, string trigger);
+
+    [LoggerMessage(304, LogLevel.Information, "Pain points for {Period} triggered by {Trigger}")]
+    public static partial void PainPointsTriggered(this ILogger logger, string period, string trigger);
+
+    [LoggerMessage(305, LogLevel.Error, "The scheduled pain-point run for {Period} failed; it runs again at the next schedule or on POST /api/jobs/painpoints")]
+    public static partial void ScheduledPainPointsFailed(this ILogger logger, Exception exception, string period);
 
     [LoggerMessage(201, LogLevel.Error, "The {Function} invocation payload could not be read")]
     public static partial void InvocationPayloadUnreadable(this ILogger logger, Exception exception, string function);

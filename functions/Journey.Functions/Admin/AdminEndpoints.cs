@@ -5,6 +5,7 @@ using Journey.Application.Metrics;
 using Journey.Application.Processing;
 using Journey.Domain.Customers;
 using Journey.Domain.Metrics;
+using Journey.Domain.PainPoints;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
 using Journey.Domain.Serialization;
@@ -30,6 +31,8 @@ public static class AdminEndpoints
         admin.MapGet("/metrics/latest", GetLatestMetricsAsync);
         admin.MapGet("/metrics/{date}", GetMetricsAsync);
         admin.MapPost("/jobs/daily", RunDailyJobAsync);
+        admin.MapPost("/jobs/painpoints", RunPainPointsAsync);
+        admin.MapGet("/painpoints/latest", GetLatestPainPointsAsync);
     }
 
     /// <summary>Runs the daily job as of <c>?date=</c> (default yesterday, UTC) and answers its summary; 409 while another run is going.</summary>
@@ -45,6 +48,45 @@ public static class AdminEndpoints
         if (summary is null)
             return Results.Json(new ErrorBody("A daily job run is in progress; try again when it has finished.", "date"), statusCode: StatusCodes.Status409Conflict);
         return Results.Json(JobSummaries.ToJson(summary));
+    }
+
+    /// <summary>
+    /// Runs the summarizer for <c>?since=&amp;until=</c> (default: the <c>Summarizer:PeriodDays</c> days up to
+    /// yesterday, UTC) and answers its summary with the pain points; 409 while another run is going.
+    /// </summary>
+    private static async Task<IResult> RunPainPointsAsync(string? since, string? until, PainPointRunner runner, TimeProvider clock, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var end = today.AddDays(-1);
+        if (until is not null && !AsOf.TryParse(until, out end))
+            return Results.Json(new ErrorBody($"'{until}' is not a date: use ?until=yyyy-MM-dd.", "until"), statusCode: StatusCodes.Status400BadRequest);
+        if (end > today)
+            return Results.Json(new ErrorBody($"{new AsOf(end).Text} is in the future (today is {new AsOf(today).Text}).", "until"), statusCode: StatusCodes.Status400BadRequest);
+        var window = runner.Job.DefaultWindow(end);
+        if (since is not null)
+        {
+            if (!AsOf.TryParse(since, out var start))
+                return Results.Json(new ErrorBody($"'{since}' is not a date: use ?since=yyyy-MM-dd.", "since"), statusCode: StatusCodes.Status400BadRequest);
+            if (start > end)
+                return Results.Json(new ErrorBody($"since {new AsOf(start).Text} is after until {new AsOf(end).Text}.", "since"), statusCode: StatusCodes.Status400BadRequest);
+            if (end.DayNumber - start.DayNumber >= 366)
+                return Results.Json(new ErrorBody($"the period {new AsOf(start).Text} to {new AsOf(end).Text} is longer than 366 days.", "since"), statusCode: StatusCodes.Status400BadRequest);
+            window = new PeriodWindow(start, end);
+        }
+        var summary = await runner.TryRunAsync(window, "POST /api/jobs/painpoints", ct);
+        if (summary is null)
+            return Results.Json(new ErrorBody("A pain-point run is in progress; try again when it has finished.", "since"), statusCode: StatusCodes.Status409Conflict);
+        var body = JobSummaries.ToJson(summary);
+        body["documents"] = System.Text.Json.Nodes.JsonNode.Parse(JourneyJson.Serialize(summary.Documents.ToList()));
+        return Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8);
+    }
+
+    private static async Task<IResult> GetLatestPainPointsAsync(IPainPointStore painPoints, CancellationToken ct)
+    {
+        var documents = await painPoints.LatestAsync(ct);
+        if (documents.Count == 0)
+            return Results.Json(new ErrorBody("There are no pain points yet: the summarizer has not run (POST /api/jobs/painpoints, or the painpoints command).", "period"), statusCode: StatusCodes.Status404NotFound);
+        return Results.Text(JourneyJson.Serialize(documents.ToList()), "application/json", Encoding.UTF8);
     }
 
     private static async Task<IResult> GetLatestMetricsAsync(string? kind, IMetricsStore metrics, CancellationToken ct)

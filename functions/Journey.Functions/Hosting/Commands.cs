@@ -3,6 +3,7 @@ using Journey.Application.Metrics;
 using Journey.Adapters.Stream.Embedded;
 using Journey.Domain.Ports;
 using Journey.Domain.Metrics;
+using Journey.Domain.PainPoints;
 using Journey.Domain.Serialization;
 using Journey.Functions.Import;
 using Journey.Functions.Jobs;
@@ -45,6 +46,7 @@ public static class Commands
             "import" => await ImportAsync(host, commandLine, cancel.Token),
             "metrics" => await MetricsAsync(host, commandLine, cancel.Token),
             "daily" => await DailyAsync(host, commandLine, cancel.Token),
+            "painpoints" => await PainPointsAsync(host, commandLine, cancel.Token),
             _ => throw new CommandLineException($"unknown command '{commandLine.Command}'"),
         };
     }
@@ -175,6 +177,70 @@ public static class Commands
         catch (StoreUnavailableException ex)
         {
             await Console.Error.WriteLineAsync($"journey daily: the store is unavailable: {ex.Message}");
+            return Failure;
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// <c>painpoints [--since yyyy-MM-dd] [--until yyyy-MM-dd] [--assignments file.csv]</c>: applies what
+    /// the local stream still holds, runs the summarizer for the period (default: the
+    /// <c>Summarizer:PeriodDays</c> days up to today, UTC) and prints its pain points as JSON on stdout;
+    /// a summary goes to stderr.
+    /// </summary>
+    private static async Task<int> PainPointsAsync(IHost host, CommandLine commandLine, CancellationToken ct)
+    {
+        PainPointArguments arguments;
+        try
+        {
+            arguments = PainPointArguments.Parse(commandLine.CommandArguments);
+        }
+        catch (JobArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"journey painpoints: {ex.Message}");
+            return BadInput;
+        }
+        var runner = host.Services.GetRequiredService<PainPointRunner>();
+        var today = DateOnly.FromDateTime(host.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        var until = arguments.Until ?? today;
+        var window = arguments.Since is { } since ? new PeriodWindow(since, until) : runner.Job.DefaultWindow(until);
+        if (window.Since > window.Until)
+        {
+            await Console.Error.WriteLineAsync($"journey painpoints: --since {window.SinceText} is after the end of the period ({window.UntilText}); give --until too");
+            return BadInput;
+        }
+
+        await host.StartAsync(ct);
+        try
+        {
+            if (host.Services.GetService<EmbeddedStreamDispatcher>() is { } dispatcher)
+            {
+                await Console.Error.WriteLineAsync("Applying the events still in the local stream...");
+                await dispatcher.WaitUntilDrainedAsync(ct);
+            }
+            await Console.Error.WriteLineAsync($"Pain points from {window.SinceText} to {window.UntilText} (UTC, both days included)...");
+            var summary = await runner.TryRunAsync(window, "painpoints command", ct);
+            if (summary is null)
+            {
+                await Console.Error.WriteLineAsync("journey painpoints: a run is already in progress in this process.");
+                return Failure;
+            }
+            if (arguments.AssignmentsFile is { } file) await AssignmentsCsv.WriteAsync(file, summary.Assignments, ct);
+            Console.WriteLine(JsonSerializer.Serialize(summary.Documents, IndentedJson));
+            await Console.Error.WriteLineAsync(JobSummaries.ToText(summary) + (arguments.AssignmentsFile is { } f ? $"; assignments written to {f}" : ""));
+            return Success;
+        }
+        catch (StoreUnavailableException ex)
+        {
+            await Console.Error.WriteLineAsync($"journey painpoints: the store is unavailable: {ex.Message}");
+            return Failure;
+        }
+        catch (IOException ex) when (arguments.AssignmentsFile is not null)
+        {
+            await Console.Error.WriteLineAsync($"journey painpoints: could not write {arguments.AssignmentsFile}: {ex.Message}");
             return Failure;
         }
         finally

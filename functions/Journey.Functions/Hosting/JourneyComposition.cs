@@ -1,5 +1,6 @@
 using Azure.Core;
 using Journey.Application.Metrics;
+using Journey.Application.PainPoints;
 using Journey.Application.Processing;
 using Journey.Adapters.Identity;
 using Journey.Adapters.Store.Cosmos;
@@ -8,6 +9,7 @@ using Journey.Adapters.Stream.EventHubs;
 using Journey.Adapters.Stream.Embedded;
 using Journey.Adapters.Summaries;
 using Journey.Domain.Metrics;
+using Journey.Domain.PainPoints;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
 using Journey.Domain.Stages;
@@ -67,6 +69,7 @@ public static class JourneyComposition
         services.AddSingleton<CustomerLookup>();
         services.AddSingleton<CollectorService>();
         AddDailyJob(services, configuration);
+        AddPainPoints(services, configuration);
         return services;
     }
 
@@ -86,6 +89,26 @@ public static class JourneyComposition
                 sp.GetRequiredService<DailyJobRunner>(), sp.GetRequiredService<IMetricsStore>(), sp.GetService<EmbeddedStreamDispatcher>(),
                 sp.GetRequiredService<DailyJobScheduleOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LocalDailySchedule>>()));
         }
+    }
+
+    /// <summary>
+    /// The pain-point summarizer: local sentence embeddings always (no network, no key); Azure OpenAI
+    /// embeddings and names when <c>OpenAI__Endpoint</c> is set (<see cref="AddOpenAI"/>).
+    /// </summary>
+    private static void AddPainPoints(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddJourneyOptions<SummarizerOptions>(SummarizerOptions.SectionName, o => o.Validate());
+        services.AddSingleton<MiniLmEmbedder>();
+        services.AddSingleton(sp => new SummarizerEngines(sp.GetRequiredService<MiniLmEmbedder>(), sp.GetService<OpenAIEmbedder>(), sp.GetService<OpenAIClusterNamer>()));
+        services.AddSingleton<PainPointJob>();
+        services.AddSingleton<PainPointRunner>();
+
+        var appliesStream = configuration.GetValue(ProcessorEnabledKey, defaultValue: true);
+        if (appliesStream && !EventHubsOptions.IsConfigured(configuration) && !CosmosStoreOptions.IsConfiguredIn(configuration))
+            services.AddHostedService(sp => new LocalPainPointSchedule(
+                sp.GetRequiredService<PainPointRunner>(), sp.GetRequiredService<IPainPointStore>(), sp.GetService<EmbeddedStreamDispatcher>(),
+                sp.GetRequiredService<SummarizerOptions>(), sp.GetRequiredService<DailyJobScheduleOptions>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<LocalPainPointSchedule>>()));
     }
 
     private static void AddSqliteStore(IServiceCollection services, IConfiguration configuration)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Journey.Domain.Metrics;
+using Journey.Domain.PainPoints;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
 using Journey.Functions.Collector;
@@ -29,16 +30,47 @@ public static class InvocationEndpoints
     }
 
     /// <summary>
-    /// The pain-point timer. With <c>Summarizer:Enabled</c> false (the default) it returns at once.
-    /// The summarizer itself (review and feedback text → pain points) is not part of this build: when
-    /// enabled, the invocation says so in its logs and writes nothing.
+    /// The pain-point timer (after the daily job): the summarizer for the <c>Summarizer:PeriodDays</c>
+    /// days up to the day before the scheduled time. With <c>Summarizer:Enabled</c> false it returns at
+    /// once. A store failure answers 500 so the timer's retry policy runs it again.
     /// </summary>
-    private static IResult PainPointsAsync(IConfiguration configuration, ILoggerFactory loggers)
+    private static async Task<IResult> PainPointsAsync(HttpRequest request, PainPointRunner runner, SummarizerOptions options, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
-        if (!configuration.GetValue("Summarizer:Enabled", false))
+        if (!options.Enabled)
             return Results.Json(InvocationResult.WithLogs("The pain-point summarizer is disabled (Summarizer:Enabled=false): nothing to do."));
-        loggers.CreateLogger(PainPoints).SummarizerNotInBuild();
-        return Results.Json(InvocationResult.WithLogs("The pain-point summarizer is not part of this build: no pain points were written."));
+        var logger = loggers.CreateLogger(PainPoints);
+        var (scheduled, unreadable) = await ScheduledTimeAsync(request, clock, logger, PainPoints, ct);
+        if (unreadable is not null) return unreadable;
+
+        var window = runner.Job.DefaultWindow(DateOnly.FromDateTime(scheduled.UtcDateTime).AddDays(-1));
+        try
+        {
+            var summary = await runner.TryRunAsync(window, $"{PainPoints} timer", ct);
+            var message = summary is null
+                ? $"Pain points for {window.Period} not started: a run is already in progress."
+                : JobSummaries.ToText(summary);
+            return Results.Json(InvocationResult.WithLogs(message));
+        }
+        catch (Exception ex) when (ex is StoreUnavailableException or TimeoutException)
+        {
+            logger.PainPointsInvocationStoreFailed(ex, window.Period);
+            return Results.Json(new InvocationResult(new Dictionary<string, object?>(), [$"transient failure, retry: {ex.Message}"], null), statusCode: StatusCodes.Status500InternalServerError);
+        }
+    }
+
+    /// <summary>The timer's scheduled time (<c>sys.UtcNow</c>), else now; or the 400 answer when the payload cannot be read (logged).</summary>
+    private static async Task<(DateTimeOffset Scheduled, IResult? Unreadable)> ScheduledTimeAsync(HttpRequest request, TimeProvider clock, ILogger logger, string function, CancellationToken ct)
+    {
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            return (HostInvocation.Parse(body.RootElement).ScheduledTime() ?? clock.GetUtcNow(), null);
+        }
+        catch (Exception ex) when (ex is JsonException or InvocationFormatException)
+        {
+            logger.InvocationPayloadUnreadable(ex, function);
+            return (default, Results.Json(new ErrorBody($"The invocation payload could not be read: {ex.Message}", "Data"), statusCode: StatusCodes.Status400BadRequest));
+        }
     }
 
     /// <summary>
@@ -50,17 +82,8 @@ public static class InvocationEndpoints
     private static async Task<IResult> DailyMetricsAsync(HttpRequest request, DailyJobRunner runner, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(DailyMetrics);
-        DateTimeOffset scheduled;
-        try
-        {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
-            scheduled = HostInvocation.Parse(body.RootElement).ScheduledTime() ?? clock.GetUtcNow();
-        }
-        catch (Exception ex) when (ex is JsonException or InvocationFormatException)
-        {
-            logger.InvocationPayloadUnreadable(ex, DailyMetrics);
-            return Results.Json(new ErrorBody($"The invocation payload could not be read: {ex.Message}", "Data"), statusCode: StatusCodes.Status400BadRequest);
-        }
+        var (scheduled, unreadable) = await ScheduledTimeAsync(request, clock, logger, DailyMetrics, ct);
+        if (unreadable is not null) return unreadable;
 
         var asOf = DateOnly.FromDateTime(scheduled.UtcDateTime).AddDays(-1);
         try

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Journey.Application.PainPoints;
 using Journey.Domain.Metrics;
 
 namespace Journey.Functions.Jobs;
@@ -25,5 +26,26 @@ public static class JobSummaries
         ["clvFitSeconds"] = Math.Round(s.ClvFitSeconds, 3),
         ["clvScoreSeconds"] = Math.Round(s.ClvScoreSeconds, 3),
         ["totalSeconds"] = Math.Round(s.TotalSeconds, 3),
+    };
+
+    public static string ToText(PainPointRunSummary s) => string.Create(CultureInfo.InvariantCulture,
+        $"Pain points {s.Window.SinceText} to {s.Window.UntilText}: {s.Items:N0} feedback texts, {s.Negatives:N0} negative " +
+        $"(previous period {s.PreviousNegatives:N0}); {s.Embedded:N0} embedded now, {s.Reused:N0} from earlier runs; " +
+        $"{s.Documents.Count(d => !d.IsOther)} pain points{(s.Documents.FirstOrDefault(d => d.IsOther) is { } o ? $", {o.Texts:N0} texts in other" : "")}; " +
+        $"method {s.Method}; {s.Seconds:N1} s.");
+
+    public static JsonObject ToJson(PainPointRunSummary s) => new()
+    {
+        ["period"] = s.Window.Period,
+        ["since"] = s.Window.SinceText,
+        ["until"] = s.Window.UntilText,
+        ["method"] = s.Method,
+        ["texts"] = s.Items,
+        ["negativeTexts"] = s.Negatives,
+        ["previousNegativeTexts"] = s.PreviousNegatives,
+        ["embedded"] = s.Embedded,
+        ["reused"] = s.Reused,
+        ["painPoints"] = s.Documents.Count(d => !d.IsOther),
+        ["seconds"] = Math.Round(s.Seconds, 3),
     };
 }

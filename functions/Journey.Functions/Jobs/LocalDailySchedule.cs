@@ -32,16 +32,21 @@ public sealed class LocalDailySchedule(
 
             while (!stoppingToken.IsCancellationRequested)
             {
-                var now = clock.GetUtcNow();
-                var next = new DateTimeOffset(DateOnly.FromDateTime(now.UtcDateTime).ToDateTime(TimeOnly.FromTimeSpan(options.UtcTimeOfDay)), TimeSpan.Zero);
-                if (next <= now) next = next.AddDays(1);
-                await Task.Delay(next - now, clock, stoppingToken);
+                await Task.Delay(UntilNext(clock.GetUtcNow(), options.UtcTimeOfDay), clock, stoppingToken);
                 await RunAsync(DailyJob.DefaultAsOf(clock), "local schedule", stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>How long from <paramref name="now"/> until the next <paramref name="utcTimeOfDay"/> (tomorrow's when today's has passed).</summary>
+    public static TimeSpan UntilNext(DateTimeOffset now, TimeSpan utcTimeOfDay)
+    {
+        var next = new DateTimeOffset(DateOnly.FromDateTime(now.UtcDateTime).ToDateTime(TimeOnly.FromTimeSpan(utcTimeOfDay)), TimeSpan.Zero);
+        if (next <= now) next = next.AddDays(1);
+        return next - now;
     }
 
     private async Task RunAsync(DateOnly asOf, string trigger, CancellationToken ct)
