@@ -189,7 +189,10 @@ public static class JourneyComposition
         services.AddSingleton<TokenCredential>(sp => sp.GetRequiredService<AzureIdentityOptions>().CreateCredential());
     }
 
-    /// <summary>The Azure OpenAI client for the summarizer, registered only when <c>OpenAI__Endpoint</c> is set.</summary>
+    /// <summary>
+    /// The Azure OpenAI client for the summarizer and the <see cref="OpenAIRunFactory"/> whose runs embed and name
+    /// with it, registered only when <c>OpenAI__Endpoint</c> is set.
+    /// </summary>
     private static void AddOpenAI(IServiceCollection services, IConfiguration configuration)
     {
         services.AddJourneyOptions<OpenAIOptions>(OpenAIOptions.SectionName, o => o.Validate());
@@ -197,8 +200,11 @@ public static class JourneyComposition
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<OpenAIOptions>();
-            return OpenAIClientFactory.Create(options, options.UsesApiKey ? null : sp.GetRequiredService<TokenCredential>());
+            return OpenAIClientFactory.Create(
+                options, options.UsesApiKey ? null : sp.GetRequiredService<TokenCredential>(),
+                timeProvider: sp.GetRequiredService<TimeProvider>(), loggerFactory: sp.GetRequiredService<ILoggerFactory>());
         });
+        services.AddSingleton<OpenAIRunFactory>();
     }
 
     private static string LocalDataDirectory(IConfiguration configuration)

@@ -132,6 +132,33 @@ public static class SettingNames
     /// <summary>Client id of the user-assigned managed identity used for Azure OpenAI; absent locally (DefaultAzureCredential).</summary>
     public const string OpenAIClientId = "OpenAI__ClientId";
 
+    /// <summary>Tokens one summarizer run may spend on Azure OpenAI, chat and embeddings together (default 1000000).</summary>
+    public const string OpenAIMaxTokensPerRun = "OpenAI__MaxTokensPerRun";
+
+    /// <summary>What one summarizer run may spend on Azure OpenAI, in the prices' currency (default 1.00).</summary>
+    public const string OpenAIMaxCostPerRun = "OpenAI__MaxCostPerRun";
+
+    /// <summary>Price of 1,000 chat input tokens (default 0.0004, gpt-4.1-mini in US dollars).</summary>
+    public const string OpenAIChatInputPricePer1KTokens = "OpenAI__ChatInputPricePer1KTokens";
+
+    /// <summary>Price of 1,000 chat output tokens (default 0.0016, gpt-4.1-mini in US dollars).</summary>
+    public const string OpenAIChatOutputPricePer1KTokens = "OpenAI__ChatOutputPricePer1KTokens";
+
+    /// <summary>Price of 1,000 embeddings tokens (default 0.00002, text-embedding-3-small in US dollars).</summary>
+    public const string OpenAIEmbeddingPricePer1KTokens = "OpenAI__EmbeddingPricePer1KTokens";
+
+    /// <summary>Most texts in one embeddings request (default 64).</summary>
+    public const string OpenAIEmbeddingBatchSize = "OpenAI__EmbeddingBatchSize";
+
+    /// <summary>Most characters in one embeddings request (default 32000).</summary>
+    public const string OpenAIEmbeddingMaxCharsPerRequest = "OpenAI__EmbeddingMaxCharsPerRequest";
+
+    /// <summary>Retries of a throttled or failed Azure OpenAI call (default 3).</summary>
+    public const string OpenAIMaxRetries = "OpenAI__MaxRetries";
+
+    /// <summary>Longest wait before a retry; a longer retry-after fails the call (default 00:01:00).</summary>
+    public const string OpenAIMaxRetryDelay = "OpenAI__MaxRetryDelay";
+
     // Local mode (embedded stream and SQLite store) and the journey rules.
 
     /// <summary>The local data folder (stream and SQLite store); <c>--data</c> on the command line; default <c>./.journey</c>.</summary>
@@ -224,6 +251,15 @@ public static class SettingNames
         OpenAIEmbeddingDeployment,
         OpenAIApiKey,
         OpenAIClientId,
+        OpenAIMaxTokensPerRun,
+        OpenAIMaxCostPerRun,
+        OpenAIChatInputPricePer1KTokens,
+        OpenAIChatOutputPricePer1KTokens,
+        OpenAIEmbeddingPricePer1KTokens,
+        OpenAIEmbeddingBatchSize,
+        OpenAIEmbeddingMaxCharsPerRequest,
+        OpenAIMaxRetries,
+        OpenAIMaxRetryDelay,
         StorageDataDirectory,
         ProcessorEnabled,
         StreamPartitions,
