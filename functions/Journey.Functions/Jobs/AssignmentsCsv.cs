@@ -10,11 +10,10 @@ public static class AssignmentsCsv
     public static async Task WriteAsync(string path, IReadOnlyList<TextAssignment> assignments, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(assignments);
-        await using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+        await using var csv = CsvWriter.ToFile(path, options: null, FileOptions.None);
         foreach (var header in new[] { "id", "time", "kind", "rating", "score", "stage", "product", "category", "cluster", "label", "title", "text" })
             csv.WriteField(header);
-        await csv.NextRecordAsync();
+        csv.EndRecord();
         foreach (var a in assignments)
         {
             ct.ThrowIfCancellationRequested();
@@ -22,16 +21,16 @@ public static class AssignmentsCsv
             csv.WriteField(item.Id);
             csv.WriteField(item.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             csv.WriteField(item.Kind);
-            csv.WriteField(item.Rating?.ToString(CultureInfo.InvariantCulture));
-            csv.WriteField(item.Score?.ToString(CultureInfo.InvariantCulture));
-            csv.WriteField(item.Stage);
-            csv.WriteField(item.ProductId);
-            csv.WriteField(item.Category);
-            csv.WriteField(a.Cluster);
+            csv.WriteField(item.Rating?.ToString(CultureInfo.InvariantCulture) ?? "");
+            csv.WriteField(item.Score?.ToString(CultureInfo.InvariantCulture) ?? "");
+            csv.WriteField(item.Stage ?? "");
+            csv.WriteField(item.ProductId ?? "");
+            csv.WriteField(item.Category ?? "");
+            csv.WriteField(a.Cluster.ToString(CultureInfo.InvariantCulture));
             csv.WriteField(a.Label);
-            csv.WriteField(item.Title);
+            csv.WriteField(item.Title ?? "");
             csv.WriteField(item.Text);
-            await csv.NextRecordAsync();
+            csv.EndRecord();
         }
     }
 }
