@@ -43,10 +43,10 @@ public sealed class NegativeSignalTests
         Assert.True(Options.IsNegative(Item(kind, rating: 5)));
 
     [Theory]
-    [InlineData(6, 10, true)] // an NPS detractor
-    [InlineData(7, 10, false)]
-    [InlineData(3, 5, true)]
-    [InlineData(4, 5, false)]
+    [InlineData(6, 10.0, true)] // an NPS detractor
+    [InlineData(7, 10.0, false)]
+    [InlineData(3, 5.0, true)]
+    [InlineData(4, 5.0, false)]
     [InlineData(2, null, true)] // read on 1-5
     [InlineData(6, null, true)] // above 5: read on 0-10
     [InlineData(8, null, false)]
