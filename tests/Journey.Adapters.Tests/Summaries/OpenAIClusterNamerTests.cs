@@ -252,6 +252,31 @@ public sealed class OpenAIClusterNamerTests : OpenAITestContext
     }
 
     [Fact]
+    public async Task NoTextOrAnswer_ReachesTheLog_WhateverHappens()
+    {
+        const string Planted = "planted-4929-1234";
+        var sketches = Enumerable.Range(0, 4).Select(i => new ClusterSketch(i, $"cluster {i}", [$"phrase {Planted}"], [$"quote {Planted}"], 5, 1.5)).ToArray();
+        AnswerPerCluster(
+            $$"""{"label":"{{Planted}}","summary":"Fine.","suggestedFix":"Fine."}""",
+            $$"""{"label":"{{new string('x', 70)}} {{Planted}}","summary":"Too long.","suggestedFix":""}""",
+            $"not JSON {Planted}",
+            Valid);
+        var calls = 0;
+        Server.Intercept = _ => Interlocked.Increment(ref calls) == 1 ? TestAnswer.TooManyRequests("retry-after-ms", "5") : null;
+        var options = Options();
+
+        await Namer(options).NameAsync(sketches, CancellationToken.None);
+        Server.Intercept = _ => TestAnswer.TooManyRequests("retry-after-ms", "5");
+        await Assert.ThrowsAsync<TextEmbedderUnavailableException>(() => Embedder(options).EmbedAsync([$"text {Planted}"], CancellationToken.None));
+        await Namer(options).NameAsync(sketches, CancellationToken.None);
+
+        Assert.Contains(Server.Requests, r => r.Body.Contains(Planted, StringComparison.Ordinal));
+        Assert.NotEmpty(LogLines(721));
+        Assert.NotEmpty(LogLines(724));
+        Assert.All(Logs.Lines, l => Assert.DoesNotContain(Planted, l.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void QuotesAndPhrases_AreCappedInTheRequest()
     {
         var sketch = new ClusterSketch(0, "label", [.. Enumerable.Range(0, 30).Select(i => $"phrase {i}")], [.. Enumerable.Range(0, 8).Select(i => new string('q', 1_000) + i)], 3, null);
