@@ -252,7 +252,8 @@ public sealed class ListLoggerProvider : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
+        /// <summary>The line, and the exception's text when there is one.</summary>
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue((logLevel, eventId, formatter(state, exception)));
+            lines.Enqueue((logLevel, eventId, exception is null ? formatter(state, exception) : $"{formatter(state, exception)}\n{exception}"));
     }
 }
