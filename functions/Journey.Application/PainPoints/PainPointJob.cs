@@ -6,8 +6,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Journey.Application.PainPoints;
 
-/// <summary>What embeds and names the texts: the local model always, Azure OpenAI when it is configured.</summary>
-public sealed record SummarizerEngines(ITextEmbedder Local, ITextEmbedder? Remote = null, IClusterNamer? Namer = null);
+/// <summary>
+/// What embeds and names the texts: the local model always; Azure OpenAI when it is configured, through
+/// <paramref name="StartRemoteRun"/>, called once per run (a run's token and cost caps cover its calls).
+/// </summary>
+public sealed record SummarizerEngines(ITextEmbedder Local, Func<SummarizerRemote>? StartRemoteRun = null);
+
+/// <summary>One run's remote embedder (null: embed locally) and namer (null: keep the local labels).</summary>
+public sealed record SummarizerRemote(ITextEmbedder? Embedder, IClusterNamer? Namer);
 
 /// <summary>One text of the period and the pain point it went to (-1: other).</summary>
 public sealed record TextAssignment(FeedbackItem Item, int Cluster, string Label);
@@ -59,14 +65,15 @@ public sealed class PainPointJob(
         var previous = all.Where(i => i.Time < window.Start && options.IsNegative(i)).ToList();
         var itemsInWindow = all.Count(i => i.Time >= window.Start);
 
-        logger.PainPointsStarted(window.Period, itemsInWindow, current.Count, previous.Count, (engines.Remote ?? engines.Local).Model);
-        var (vectors, method, embedded, reused) = await EmbedAsync(all, [.. current, .. previous], cancellationToken);
+        var remote = engines.StartRemoteRun?.Invoke() ?? new SummarizerRemote(null, null);
+        logger.PainPointsStarted(window.Period, itemsInWindow, current.Count, previous.Count, (remote.Embedder ?? engines.Local).Model);
+        var (vectors, method, embedded, reused) = await EmbedAsync(remote.Embedder, all, [.. current, .. previous], cancellationToken);
         var analysis = PainPointAnalysis.Run(
             current.Select(i => new EmbeddedFeedback(i, vectors[i.Id])).ToList(),
             previous.Select(i => new EmbeddedFeedback(i, vectors[i.Id])).ToList(),
             options);
 
-        var names = await NameAsync(analysis, cancellationToken);
+        var names = await NameAsync(remote.Namer, analysis, cancellationToken);
         if (names.Any(n => n is not null)) method += "+openai-names";
         var customerOf = await CustomersAsync(current, cancellationToken);
         var documents = analysis.Documents(window, names, customerOf, method, clock.GetUtcNow(), options);
@@ -87,18 +94,18 @@ public sealed class PainPointJob(
     /// to the local model, whose vectors are not stored so as not to replace the remote ones.
     /// </summary>
     private async Task<(Dictionary<string, float[]> Vectors, string Method, int Embedded, int Reused)> EmbedAsync(
-        List<FeedbackItem> all, List<FeedbackItem> wanted, CancellationToken ct)
+        ITextEmbedder? remote, List<FeedbackItem> all, List<FeedbackItem> wanted, CancellationToken ct)
     {
-        if (engines.Remote is not null)
+        if (remote is not null)
         {
             try
             {
-                var remote = await EmbedWithAsync(engines.Remote, all, wanted, store: true, ct);
-                return (remote.Vectors, "openai", remote.Embedded, remote.Reused);
+                var made = await EmbedWithAsync(remote, all, wanted, store: true, ct);
+                return (made.Vectors, "openai", made.Embedded, made.Reused);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (TextEmbedderUnavailableException ex)
             {
-                logger.EmbedderFallback(ex, engines.Remote.Model, engines.Local.Model);
+                logger.EmbedderFallback(ex, remote.Model, engines.Local.Model);
                 var local = await EmbedWithAsync(engines.Local, all, wanted, store: false, ct);
                 return (local.Vectors, MethodOf(engines.Local), local.Embedded, local.Reused);
             }
@@ -150,12 +157,12 @@ public sealed class PainPointJob(
         return (vectors, missing.Count, reused);
     }
 
-    private async Task<IReadOnlyList<ClusterName?>> NameAsync(PainPointAnalysis analysis, CancellationToken ct)
+    private async Task<IReadOnlyList<ClusterName?>> NameAsync(IClusterNamer? namer, PainPointAnalysis analysis, CancellationToken ct)
     {
-        if (engines.Namer is null || analysis.Clusters.Count == 0) return [];
+        if (namer is null || analysis.Clusters.Count == 0) return [];
         try
         {
-            return await engines.Namer.NameAsync(analysis.Sketches(), ct);
+            return await namer.NameAsync(analysis.Sketches(), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -99,7 +99,16 @@ public static class JourneyComposition
     {
         services.AddJourneyOptions<SummarizerOptions>(SummarizerOptions.SectionName, o => o.Validate());
         services.AddSingleton<MiniLmEmbedder>();
-        services.AddSingleton(sp => new SummarizerEngines(sp.GetRequiredService<MiniLmEmbedder>(), sp.GetService<OpenAIEmbedder>(), sp.GetService<OpenAIClusterNamer>()));
+        services.AddSingleton(sp =>
+        {
+            var openAI = sp.GetService<OpenAIRunFactory>();
+            Func<SummarizerRemote>? startRemoteRun = openAI is null ? null : () =>
+            {
+                var run = openAI.StartRun();
+                return new SummarizerRemote(run.Embedder, run.Namer);
+            };
+            return new SummarizerEngines(sp.GetRequiredService<MiniLmEmbedder>(), startRemoteRun);
+        });
         services.AddSingleton<PainPointJob>();
         services.AddSingleton<PainPointRunner>();
 
