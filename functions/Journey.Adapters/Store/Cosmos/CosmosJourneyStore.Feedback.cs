@@ -140,7 +140,7 @@ public sealed partial class CosmosJourneyStore : IFeedbackStore, IPainPointStore
         node.Remove("embedding");
         if (item.Embedding is { } embedding)
             node["embedding"] = new JsonObject { ["model"] = embedding.Model, ["vector"] = Convert.ToBase64String(ToBytes(embedding.Vector)) };
-        return JsonSerializer.SerializeToUtf8Bytes(node, JourneyJson.Options);
+        return System.Text.Encoding.UTF8.GetBytes(node.ToJsonString(JourneyJson.Options));
     }
 
     /// <summary>An item as stored (see <see cref="SerializeFeedback"/>).</summary>

@@ -46,3 +46,15 @@ public sealed class CosmosPredictionStoreTests(CosmosTestServer server) : Predic
         return (store, store);
     }
 }
+
+[Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosFeedbackStoreTests(CosmosTestServer server) : FeedbackStoreContract
+{
+    protected override async Task<IFeedbackStore> CreateStoreAsync() => await server.GetSharedStoreAsync();
+}
+
+[Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosPainPointStoreTests(CosmosTestServer server) : PainPointStoreContract
+{
+    protected override async Task<IPainPointStore> CreateStoreAsync() => await server.GetSharedStoreAsync();
+}
