@@ -14,7 +14,8 @@ namespace Journey.Application.Processing;
 /// <summary>
 /// Applies a batch of stream records to the customer documents: reads each record (unreadable
 /// ones go to the dead letters), keeps bots out, stitches identities, groups the events by
-/// customer and writes each customer once per batch through the <see cref="CustomerWriter"/>.
+/// customer and writes each customer once per batch through the <see cref="CustomerWriter"/>; the
+/// feedback texts of the events a write adds are stored first (<see cref="FeedbackCapture"/>).
 /// </summary>
 /// <remarks>
 /// Failures are classified once, here. Events go to the dead letters only when they can never be
