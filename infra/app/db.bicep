@@ -72,6 +72,19 @@ var containers = [
     ]
   }
   {
+    name: 'feedback'
+    partitionKeyPath: '/period'
+    includedPaths: [
+      '/*'
+    ]
+    excludedPaths: [
+      '/text/?'
+      '/title/?'
+      '/embedding/*'
+      '/"_etag"/?'
+    ]
+  }
+  {
     name: 'deadletter'
     partitionKeyPath: '/day'
     includedPaths: [

@@ -1,4 +1,5 @@
 using Journey.Application.Processing;
+using Journey.Domain.Feedback;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
 using Journey.Domain.Stages;
@@ -9,13 +10,15 @@ namespace Journey.Testing;
 /// <summary>Processors wired as the composition root wires them (one cache, one CustomerUpdate), over the stores a test brings.</summary>
 public static class Processors
 {
-    public static JourneyProcessor Create(ICustomerStore customers, ITransitionStore transitions, IDeadLetterStore deadLetters, JourneyRulesOptions options, TimeProvider clock)
+    public static JourneyProcessor Create(ICustomerStore customers, ITransitionStore transitions, IDeadLetterStore deadLetters, JourneyRulesOptions options, TimeProvider clock,
+        IFeedbackStore? feedback = null, FeedbackOptions? feedbackOptions = null)
     {
         var update = new CustomerUpdate(new JourneyFold(options), options);
         var cache = new CachedCustomerStore(customers);
         var writer = new CustomerWriter(cache, transitions, update, clock, NullLogger<CustomerWriter>.Instance);
         var identity = new IdentityStitcher(cache, transitions, update, writer, clock, NullLogger<IdentityStitcher>.Instance);
-        return new JourneyProcessor(identity, writer, update, deadLetters, options, clock, NullLogger<JourneyProcessor>.Instance);
+        var capture = feedback is null ? null : new FeedbackCapture(new FeedbackExtractor(feedbackOptions ?? new FeedbackOptions()), feedback, NullLogger<FeedbackCapture>.Instance);
+        return new JourneyProcessor(identity, writer, update, deadLetters, options, clock, NullLogger<JourneyProcessor>.Instance, capture);
     }
 
     /// <summary>

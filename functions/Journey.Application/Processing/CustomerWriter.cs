@@ -46,9 +46,16 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
     /// stored version's transitions, they are compared with the container rather than with the document's
     /// record of them.
     /// </param>
+    /// <param name="ct">Cancels the write.</param>
+    /// <param name="beforeWrite">
+    /// Runs after the refold (the document's projection includes the changes) and before anything is
+    /// written: the processor stores the feedback of the events added there. It may run again for the same
+    /// changes (a conflict retry, a batch delivered again), so it must be idempotent; when it throws, nothing
+    /// of the customer is written.
+    /// </param>
     /// <exception cref="ConcurrencyConflictException"><paramref name="stored"/> is no longer the current version; nothing was written.</exception>
     /// <exception cref="EventsNotApplicableException">The journey cannot be folded from these events.</exception>
-    public async Task<CustomerWrite> WriteAsync(CustomerDocument doc, Versioned<CustomerDocument>? stored, bool someKnown, CancellationToken ct)
+    public async Task<CustomerWrite> WriteAsync(CustomerDocument doc, Versioned<CustomerDocument>? stored, bool someKnown, CancellationToken ct, Func<CustomerDocument, CancellationToken, Task>? beforeWrite = null)
     {
         ArgumentNullException.ThrowIfNull(doc);
         var known = stored is null || _inLine.TryGetValue(stored.Document, out _);
@@ -63,6 +70,7 @@ public sealed class CustomerWriter(CachedCustomerStore customers, ITransitionSto
         {
             throw new EventsNotApplicableException($"the journey of customer {doc.Id} cannot be folded: {ex.GetType().Name}: {ex.Message}", ex);
         }
+        if (beforeWrite is not null) await beforeWrite(doc, ct);
         var summaries = implied.Select(t => t.Summary()).ToList();
         var changes = reconcile
             ? TransitionChanges.Between(doc.Id, await transitions.ListAsync(doc.Id, ct), implied)

@@ -14,7 +14,8 @@ namespace Journey.Application.Processing;
 /// <summary>
 /// Applies a batch of stream records to the customer documents: reads each record (unreadable
 /// ones go to the dead letters), keeps bots out, stitches identities, groups the events by
-/// customer and writes each customer once per batch through the <see cref="CustomerWriter"/>.
+/// customer and writes each customer once per batch through the <see cref="CustomerWriter"/>; the
+/// feedback texts of the events a write adds are stored first (<see cref="FeedbackCapture"/>).
 /// </summary>
 /// <remarks>
 /// Failures are classified once, here. Events go to the dead letters only when they can never be
@@ -31,7 +32,8 @@ public sealed class JourneyProcessor(
     IDeadLetterStore deadLetters,
     JourneyRulesOptions options,
     TimeProvider clock,
-    ILogger<JourneyProcessor> logger) : IJourneyProcessor
+    ILogger<JourneyProcessor> logger,
+    FeedbackCapture? feedback = null) : IJourneyProcessor
 {
     private const int MaxConflictRetries = 20;
     private const int MaxConcurrentCustomers = 16;
@@ -102,15 +104,18 @@ public sealed class JourneyProcessor(
     private async Task ApplyAsync(string profileKey, List<PositionedEvent> events, Counts counts, CancellationToken ct)
     {
         var (id, stored) = await identity.FindAsync(profileKey, ct);
+        // Feedback is captured for the events each attempt adds (see FeedbackCapture): most groups carry none.
+        var addedEvents = feedback is not null && feedback.MayCarryFeedback(events.Select(e => e.Event)) ? new List<PositionedEvent>(events.Count) : null;
         for (var attempt = 0; ; attempt++)
         {
             // A retry resolves and reads afresh: the document may have been merged away or changed.
             if (attempt > 0) (id, stored) = await identity.FindAsync(id, ct);
             var doc = stored?.Document ?? CustomerUpdate.NewProfile(id);
             int added;
+            addedEvents?.Clear();
             try
             {
-                added = update.AddEvents(doc, events);
+                added = update.AddEvents(doc, events, addedEvents);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -127,7 +132,7 @@ public sealed class JourneyProcessor(
 
             try
             {
-                var write = await writer.WriteAsync(doc, stored, someKnown: added < events.Count, ct);
+                var write = await writer.WriteAsync(doc, stored, someKnown: added < events.Count, ct, BeforeWrite(addedEvents));
                 Counts.Add(ref counts.Applied, added);
                 Counts.Add(ref counts.Duplicates, events.Count - added);
                 Counts.Add(ref counts.CustomerWrites, 1);
@@ -142,6 +147,17 @@ public sealed class JourneyProcessor(
                 logger.CustomerConflictRetry(id, attempt + 1);
             }
         }
+    }
+
+    /// <summary>
+    /// Stores the feedback of the events added, after the refold (the stage at each event's time includes it) and
+    /// before the document is written: a redelivery that finds the events applied would not capture them again.
+    /// </summary>
+    private Func<CustomerDocument, CancellationToken, Task>? BeforeWrite(List<PositionedEvent>? addedEvents)
+    {
+        if (feedback is null || addedEvents is null || addedEvents.Count == 0) return null;
+        var captured = addedEvents.Select(e => e.Event).ToList();
+        return (doc, ct) => feedback.CaptureAsync(doc, captured, ct);
     }
 
     private static IEnumerable<(string Source, string Target, bool AllowUserMerge)> IdentityLinks(List<PositionedEvent> events)

@@ -43,4 +43,7 @@ internal static partial class ProcessorLog
 
     [LoggerMessage(120, LogLevel.Debug, "Customer {CustomerId} was written by another writer meanwhile; its transitions are compared again (round {Round})")]
     public static partial void TransitionsChangedMeanwhile(this ILogger logger, string customerId, int round);
+
+    [LoggerMessage(130, LogLevel.Warning, "The feedback store refused item {ItemId} of customer {CustomerId}; the text is not kept")]
+    public static partial void FeedbackRejected(this ILogger logger, Exception exception, string itemId, string customerId);
 }

@@ -63,7 +63,10 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
     /// person under two ids, applied as two groups in either order.) Returns how many were added;
     /// when none was, the document is left unchanged.
     /// </summary>
-    public int AddEvents(CustomerDocument doc, IReadOnlyList<PositionedEvent> events)
+    public int AddEvents(CustomerDocument doc, IReadOnlyList<PositionedEvent> events) => AddEvents(doc, events, added: null);
+
+    /// <summary>As <see cref="AddEvents(CustomerDocument, IReadOnlyList{PositionedEvent})"/>; each event added is also put in <paramref name="added"/>.</summary>
+    public int AddEvents(CustomerDocument doc, IReadOnlyList<PositionedEvent> events, ICollection<PositionedEvent>? added)
     {
         var journey = doc.Journey;
         _memos.TryGetValue(journey, out var memo);
@@ -71,7 +74,7 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
             ? memoized // every id is in exactly one of the two lists, so a set of the same size is that union
             : KnownIds(journey);
         if (memo is not null) memo.KnownIds = known; // grows with the events added below
-        var added = 0;
+        var count = 0;
         var maxPositions = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var pe in events)
         {
@@ -86,15 +89,16 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
             AdoptIdentity(doc, pe.Event);
             AdoptAcquisition(doc, pe.Event);
             AdoptTraits(doc, pe.Event);
-            added++;
+            added?.Add(pe);
+            count++;
         }
         // A group of events all applied already leaves the document as it was.
-        if (added == 0) return 0;
+        if (count == 0) return 0;
         foreach (var (partition, seq) in maxPositions)
         {
             if (seq > journey.Positions.GetValueOrDefault(partition, -1)) journey.Positions[partition] = seq;
         }
-        return added;
+        return count;
     }
 
     /// <summary>Moves everything of <paramref name="source"/> (a profile being merged away) into <paramref name="target"/>. Idempotent.</summary>

@@ -8,6 +8,7 @@ using Journey.Adapters.Store.Sqlite;
 using Journey.Adapters.Stream.EventHubs;
 using Journey.Adapters.Stream.Embedded;
 using Journey.Adapters.Summaries;
+using Journey.Domain.Feedback;
 using Journey.Domain.Metrics;
 using Journey.Domain.PainPoints;
 using Journey.Domain.Ports;
@@ -65,6 +66,9 @@ public static class JourneyComposition
         services.AddSingleton(sp => new CachedCustomerStore(sp.GetRequiredService<ICustomerStore>()));
         services.AddSingleton<CustomerWriter>();
         services.AddSingleton<IdentityStitcher>();
+        services.AddJourneyOptions<FeedbackOptions>(FeedbackOptions.SectionName, o => o.Validate());
+        services.AddSingleton<FeedbackExtractor>();
+        services.AddSingleton<FeedbackCapture>();
         services.AddSingleton<IJourneyProcessor, JourneyProcessor>();
         services.AddSingleton<CustomerLookup>();
         services.AddSingleton<CollectorService>();
@@ -147,7 +151,7 @@ public static class JourneyComposition
     }
 
     private static void AddStorePorts<TStore>(IServiceCollection services)
-        where TStore : class, ICustomerStore, ITransitionStore, IDeadLetterStore, IMetricsStore, IPredictionStore, IStoreHealth
+        where TStore : class, ICustomerStore, ITransitionStore, IDeadLetterStore, IMetricsStore, IPredictionStore, IFeedbackStore, IPainPointStore, IStoreHealth
     {
         services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ITransitionStore>(sp => sp.GetRequiredService<TStore>());
@@ -155,6 +159,8 @@ public static class JourneyComposition
         services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IMetricsStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IPredictionStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IPainPointStore>(sp => sp.GetRequiredService<TStore>());
     }
 
     private static void AddEmbeddedStream(IServiceCollection services, IConfiguration configuration)

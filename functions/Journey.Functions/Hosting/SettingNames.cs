@@ -206,6 +206,12 @@ public static class SettingNames
     /// <summary>A repeat buyer whose P(alive) is below this has lapsed (default 0.2).</summary>
     public const string DailyJobLapsedBelowProbabilityAlive = "DailyJob__LapsedBelowProbabilityAlive";
 
+    /// <summary>Free-text properties captured as feedback on any event, comma-separated (default none; reviews, feedback, surveys and cancel, refund and return reasons are always captured).</summary>
+    public const string FeedbackTextProperties = "Feedback__TextProperties";
+
+    /// <summary>Longest feedback text kept, in characters after redaction (default 5000); longer ones are cut at a word.</summary>
+    public const string FeedbackMaxTextLength = "Feedback__MaxTextLength";
+
     /// <summary>Local mode: run the daily job in the background of the app (default true; Azure uses the DailyMetrics timer).</summary>
     public const string DailyJobRunInBackground = "DailyJob__RunInBackground";
 
@@ -275,6 +281,8 @@ public static class SettingNames
         DailyJobLapsedAfter,
         DailyJobAtRiskBelowProbabilityAlive,
         DailyJobLapsedBelowProbabilityAlive,
+        FeedbackTextProperties,
+        FeedbackMaxTextLength,
         DailyJobRunInBackground,
         DailyJobUtcTimeOfDay,
     ];

@@ -35,3 +35,19 @@ public sealed class InMemoryPredictionStoreTests : PredictionStoreContract
         return Task.FromResult<(ICustomerStore, IPredictionStore)>((store, new InMemoryPredictionStore(store)));
     }
 }
+
+public sealed class InMemoryFeedbackStoreTests : FeedbackStoreContract
+{
+    protected override Task<IFeedbackStore> CreateStoreAsync() => Task.FromResult<IFeedbackStore>(new InMemoryFeedbackStore());
+}
+
+public sealed class InMemoryPainPointStoreTests : PainPointStoreContract
+{
+    protected override Task<IPainPointStore> CreateStoreAsync() => Task.FromResult<IPainPointStore>(new InMemoryPainPointStore());
+
+    [Fact]
+    public async Task Latest_is_empty_before_the_summarizer_ever_ran()
+    {
+        Assert.Empty(await Store.LatestAsync(Ct));
+    }
+}

@@ -99,6 +99,8 @@ public sealed partial class CompiledInfraTests
         [SettingNames.DailyJobLapsedAfter] = "the code default",
         [SettingNames.DailyJobAtRiskBelowProbabilityAlive] = "the code default",
         [SettingNames.DailyJobLapsedBelowProbabilityAlive] = "the code default",
+        [SettingNames.FeedbackTextProperties] = "the code default",
+        [SettingNames.FeedbackMaxTextLength] = "the code default",
         [SettingNames.DailyJobRunInBackground] = "local mode's schedule; Azure runs the DailyMetrics timer",
         [SettingNames.DailyJobUtcTimeOfDay] = "local mode's schedule; Azure runs the DailyMetrics timer",
     };

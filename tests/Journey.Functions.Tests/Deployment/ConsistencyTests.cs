@@ -267,6 +267,7 @@ public sealed partial class ConsistencyTests
                 ["transitions"] = "/customerId",
                 ["metrics"] = "/kind",
                 ["painpoints"] = "/period",
+                ["feedback"] = "/period",
                 ["deadletter"] = "/day",
             },
             bicep);

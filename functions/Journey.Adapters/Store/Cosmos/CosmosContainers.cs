@@ -90,6 +90,17 @@ public static class CosmosContainers
         IncludedPaths: ["/*"],
         ExcludedPaths: [ETagPath]);
 
+    /// <summary>
+    /// <c>feedback</c>, partitioned by <c>/period</c> (the UTC month of the text): one item per redacted
+    /// text, read a period at a time by the summarizer. The texts and the embedding (a base64 string) are
+    /// never filtered on and are left out of the index.
+    /// </summary>
+    public static CosmosContainerDefinition Feedback { get; } = new(
+        "feedback",
+        "/period",
+        IncludedPaths: ["/*"],
+        ExcludedPaths: ["/text/?", "/title/?", "/embedding/*", ETagPath]);
+
     /// <summary><c>deadletter</c>, partitioned by <c>/day</c>: the raw payload is kept, not indexed.</summary>
     public static CosmosContainerDefinition DeadLetter { get; } = new(
         "deadletter",
@@ -99,5 +110,5 @@ public static class CosmosContainers
 
     /// <summary>Every container, in creation order.</summary>
     public static ReadOnlyCollection<CosmosContainerDefinition> All { get; } =
-        new([Customers, Transitions, Metrics, PainPoints, DeadLetter]);
+        new([Customers, Transitions, Metrics, PainPoints, Feedback, DeadLetter]);
 }

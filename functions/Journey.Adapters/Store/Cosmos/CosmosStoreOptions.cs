@@ -34,6 +34,8 @@ public sealed class CosmosStoreOptions
 
     public string PainPointsContainer { get; set; } = CosmosContainers.PainPoints.Name;
 
+    public string FeedbackContainer { get; set; } = CosmosContainers.Feedback.Name;
+
     public string DeadLetterContainer { get; set; } = CosmosContainers.DeadLetter.Name;
 
     /// <summary>A key-based connection string; set this OR <see cref="AccountEndpoint"/>.</summary>
@@ -109,6 +111,7 @@ public sealed class CosmosStoreOptions
         (CosmosContainers.Transitions, TransitionsContainer),
         (CosmosContainers.Metrics, MetricsContainer),
         (CosmosContainers.PainPoints, PainPointsContainer),
+        (CosmosContainers.Feedback, FeedbackContainer),
         (CosmosContainers.DeadLetter, DeadLetterContainer),
     ];
 

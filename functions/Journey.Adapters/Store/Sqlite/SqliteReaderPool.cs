@@ -65,6 +65,7 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     private SqliteCommand? _getMetrics;
     private SqliteCommand? _listMetrics;
     private SqliteCommand? _latestMetricsDate;
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection => connection;
 
@@ -94,6 +95,17 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     public SqliteCommand LatestMetricsDate => _latestMetricsDate ??=
         SqliteConnections.Prepare(connection, "SELECT max(date) FROM metrics");
 
+    /// <summary>A query prepared on this connection on first use and kept (for the reads of the store's other files: feedback, pain points); its parameters are set by position.</summary>
+    public SqliteCommand Statement(string sql, params string[] parameterNames)
+    {
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            command = SqliteConnections.Prepare(connection, sql, parameterNames);
+            _statements[sql] = command;
+        }
+        return command;
+    }
+
     public SqliteCommand Ping => _ping ??=
         SqliteConnections.Prepare(connection, "SELECT max(version) FROM schema_version");
 
@@ -118,6 +130,7 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
         _getMetrics?.Dispose();
         _listMetrics?.Dispose();
         _latestMetricsDate?.Dispose();
+        foreach (var command in _statements.Values) command.Dispose();
         connection.Dispose();
     }
 }

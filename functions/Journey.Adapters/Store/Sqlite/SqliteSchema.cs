@@ -189,6 +189,70 @@ internal static class SqliteSchema
         FROM customers LEFT JOIN customer_predictions USING (id)
         WHERE json_extract(doc, '$.mergedInto') IS NULL;
         """,
+        // 4: the feedback container (redacted texts; the embedding apart from the document, as float32
+        // little-endian bytes) and its BI view; the pain points' generation time in a column, so the
+        // latest period is one indexed read; a view of the pain points
+        """
+        CREATE TABLE feedback(
+            id TEXT PRIMARY KEY,
+            period TEXT NOT NULL,
+            time TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            doc TEXT NOT NULL,
+            embedding_model TEXT,
+            embedding BLOB);
+        CREATE INDEX ix_feedback_time ON feedback(time, id);
+        CREATE INDEX ix_feedback_customer_id ON feedback(customer_id);
+
+        ALTER TABLE painpoints ADD COLUMN generated_at TEXT;
+        CREATE INDEX ix_painpoints_generated_at ON painpoints(generated_at, period);
+
+        CREATE VIEW feedback_v AS
+        SELECT
+            id,
+            period,
+            strftime('%Y-%m-%dT%H:%M:%fZ', time) AS time,
+            substr(time, 1, 10) AS day,
+            customer_id,
+            kind,
+            json_extract(doc, '$.stage') AS stage,
+            json_extract(doc, '$.productId') AS product_id,
+            json_extract(doc, '$.category') AS category,
+            json_extract(doc, '$.channel') AS channel,
+            json_extract(doc, '$.rating') AS rating,
+            json_extract(doc, '$.score') AS score,
+            json_extract(doc, '$.scoreScale') AS score_scale,
+            json_extract(doc, '$.title') AS title,
+            json_extract(doc, '$.text') AS text,
+            json_extract(doc, '$.textHash') AS text_hash,
+            json_extract(doc, '$.messageId') AS message_id,
+            json_extract(doc, '$.field') AS field,
+            embedding_model,
+            length(embedding) / 4 AS embedding_dimensions
+        FROM feedback;
+
+        CREATE VIEW painpoints_v AS
+        SELECT
+            id,
+            period,
+            json_extract(doc, '$.since') AS since,
+            json_extract(doc, '$.until') AS until,
+            json_extract(doc, '$.rank') AS rank,
+            coalesce(json_extract(doc, '$.isOther'), 0) AS is_other,
+            json_extract(doc, '$.label') AS label,
+            json_extract(doc, '$.summary') AS summary,
+            json_extract(doc, '$.suggestedFix') AS suggested_fix,
+            json_extract(doc, '$.texts') AS texts,
+            json_extract(doc, '$.customers') AS customers,
+            json_extract(doc, '$.share') AS share,
+            json_extract(doc, '$.averageRating') AS average_rating,
+            json_extract(doc, '$.revenueAtRisk') AS revenue_at_risk,
+            json_extract(doc, '$.trend') AS trend,
+            json_extract(doc, '$.method') AS method,
+            strftime('%Y-%m-%dT%H:%M:%fZ', generated_at) AS generated_at
+        FROM painpoints;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Count;

@@ -44,6 +44,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _patchPredictions;
     private readonly SqliteCommand _deletePredictions;
     private readonly SqliteCommand _upsertMetrics;
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
 
     private SqliteWriter(SqliteConnection connection, string databasePath, int maxPerCommit, ILogger logger)
     {
@@ -240,6 +241,38 @@ internal sealed class SqliteWriter : IDisposable
         }
     }
 
+    /// <summary>A statement prepared on the writer connection on first use and kept (for the writes of the store's other files: feedback, pain points); its parameters are set by position.</summary>
+    public SqliteCommand Statement(string sql, params string[] parameterNames)
+    {
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            command = SqliteConnections.Prepare(_connection, sql, parameterNames);
+            _statements[sql] = command;
+        }
+        return command;
+    }
+
+    /// <summary>Runs <paramref name="body"/> under a savepoint: all its statements or none, the rest of the group's transaction intact.</summary>
+    public T InSavepoint<T>(Func<T> body)
+    {
+        _savepoint.ExecuteNonQuery();
+        try
+        {
+            var result = body();
+            _release.ExecuteNonQuery();
+            return result;
+        }
+        catch
+        {
+            if (!_connection.IsAutocommit())
+            {
+                _rollbackToSavepoint.ExecuteNonQuery();
+                _release.ExecuteNonQuery();
+            }
+            throw;
+        }
+    }
+
     public string? ReadPragma(string name)
     {
         if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
@@ -396,6 +429,7 @@ internal sealed class SqliteWriter : IDisposable
         {
             command.Dispose();
         }
+        foreach (var command in _statements.Values) command.Dispose();
         _connection.Dispose();
     }
 

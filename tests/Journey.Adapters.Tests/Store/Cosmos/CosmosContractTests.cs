@@ -46,3 +46,28 @@ public sealed class CosmosPredictionStoreTests(CosmosTestServer server) : Predic
         return (store, store);
     }
 }
+
+[Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosFeedbackStoreTests(CosmosTestServer server) : FeedbackStoreContract
+{
+    protected override async Task<IFeedbackStore> CreateStoreAsync() => await server.GetSharedStoreAsync();
+
+    [Fact]
+    public async Task An_item_whose_id_Cosmos_DB_cannot_hold_is_rejected_and_nothing_of_the_call_is_stored()
+    {
+        var customer = StoreTestData.NewId();
+        var good = Item(customer, StoreTestData.NewId("m"));
+        var bad = Item(customer, "m/" + StoreTestData.NewId("m"));
+
+        await Assert.ThrowsAsync<DocumentRejectedException>(() => Store.AddAsync([good, bad], CancellationToken.None));
+
+        await foreach (var item in Store.ListAsync(good.Time.AddDays(-1), good.Time.AddDays(1), CancellationToken.None))
+            Assert.NotEqual(customer, item.CustomerId);
+    }
+}
+
+[Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosPainPointStoreTests(CosmosTestServer server) : PainPointStoreContract
+{
+    protected override async Task<IPainPointStore> CreateStoreAsync() => await server.GetSharedStoreAsync();
+}

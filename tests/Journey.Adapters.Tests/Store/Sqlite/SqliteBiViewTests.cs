@@ -152,6 +152,8 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
             [("transitions_v", "doc")] = JourneyJson.Serialize(StoreTestData.Transition("c-1", Stage.None, Stage.Awareness, T0)),
             [("deadletter_v", "doc")] = JourneyJson.Serialize(StoreTestData.DeadLetter("0", 1, "2026-03-02")),
             [("metrics_v", "doc")] = JourneyJson.Serialize(MetricsStoreContract.Document("retention", "2026-03-02")),
+            [("feedback_v", "doc")] = JourneyJson.Serialize(FeedbackStoreContract.Item("c-1", "m-1")),
+            [("painpoints_v", "doc")] = JourneyJson.Serialize(PainPointStoreContract.Document("2026-03-01..2026-03-30", 1)),
         };
         var views = Query("SELECT name, sql FROM sqlite_schema WHERE type = 'view'").ToDictionary(r => (string)r["name"]!, r => (string)r["sql"]!);
 
@@ -168,6 +170,33 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
                     Assert.True(element.TryGetProperty(segment, out element), $"{view} reads $.{path}, which the serialized document does not have");
             }
         }
+    }
+
+    [Fact]
+    public async Task Feedback_and_painpoints_views_have_the_BI_columns()
+    {
+        await using (var store = _database.Open())
+        {
+            var item = FeedbackStoreContract.Item("c-1", "m-9", embedding: new Journey.Domain.Feedback.FeedbackEmbedding("minilm", [0.5f, -0.25f, 0.125f]));
+            await store.AddAsync([item], Ct);
+            await store.ReplacePeriodAsync("2026-03-01..2026-03-30", [PainPointStoreContract.Document("2026-03-01..2026-03-30", 1, T0)], Ct);
+        }
+
+        Assert.Equal(
+        [
+            "id", "period", "time", "day", "customer_id", "kind", "stage", "product_id", "category", "channel", "rating", "score", "score_scale",
+            "title", "text", "text_hash", "message_id", "field", "embedding_model", "embedding_dimensions",
+        ], Columns("feedback_v"));
+        var row = Assert.Single(Query("SELECT * FROM feedback_v"));
+        Assert.Equal(("m-9:review_body", "2026-03", "2026-03-02T09:30:15.123Z", "2026-03-02", "c-1", "review"), ((string)row["id"]!, (string)row["period"]!, (string)row["time"]!, (string)row["day"]!, (string)row["customer_id"]!, (string)row["kind"]!));
+        Assert.Equal(("Conversion", "sku-1", "Dresses", "paid_search", 2L), ((string)row["stage"]!, (string)row["product_id"]!, (string)row["category"]!, (string)row["channel"]!, (long)row["rating"]!));
+        Assert.Equal(("minilm", 3L), ((string)row["embedding_model"]!, (long)row["embedding_dimensions"]!));
+        Assert.StartsWith("The zipper broke", (string)row["text"]!, StringComparison.Ordinal);
+
+        var painPoint = Assert.Single(Query("SELECT * FROM painpoints_v"));
+        Assert.Equal(("2026-03-01", "2026-03-30", 1L, 0L, "sizing runs small", 42L, "growing", "2026-03-02T09:30:15.123Z"),
+            ((string)painPoint["since"]!, (string)painPoint["until"]!, (long)painPoint["rank"]!, (long)painPoint["is_other"]!, (string)painPoint["label"]!, (long)painPoint["texts"]!, (string)painPoint["trend"]!, (string)painPoint["generated_at"]!));
+        Assert.Equal(4321.5, (double)painPoint["revenue_at_risk"]!);
     }
 
     [Fact]

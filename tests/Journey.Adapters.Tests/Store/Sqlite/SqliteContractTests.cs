@@ -92,3 +92,35 @@ public sealed class SqlitePredictionStoreTests : PredictionStoreContract
         return Task.CompletedTask;
     }
 }
+
+public sealed class SqliteFeedbackStoreTests : FeedbackStoreContract
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<IFeedbackStore> CreateStoreAsync() => Task.FromResult<IFeedbackStore>(_database.Open());
+
+    protected override Task DisposeStoreAsync()
+    {
+        _database.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class SqlitePainPointStoreTests : PainPointStoreContract
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<IPainPointStore> CreateStoreAsync() => Task.FromResult<IPainPointStore>(_database.Open());
+
+    protected override Task DisposeStoreAsync()
+    {
+        _database.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Latest_is_empty_before_the_summarizer_ever_ran()
+    {
+        Assert.Empty(await Store.LatestAsync(Ct));
+    }
+}

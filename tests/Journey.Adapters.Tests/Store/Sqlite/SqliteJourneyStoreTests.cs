@@ -83,8 +83,8 @@ public sealed class SqliteJourneyStoreTests : IDisposable
             new HashSet<string>
             {
                 "table customers", "table customer_predictions", "table transitions", "table deadletter", "table metrics", "table painpoints", "table schema_version",
-                "index ix_transitions_customer_id", "index ix_deadletter_day",
-                "view customers_v", "view transitions_v", "view deadletter_v", "view metrics_v",
+                "table feedback", "index ix_transitions_customer_id", "index ix_deadletter_day", "index ix_feedback_time", "index ix_painpoints_generated_at",
+                "view customers_v", "view transitions_v", "view deadletter_v", "view metrics_v", "view feedback_v", "view painpoints_v",
             },
             objects);
         var customerColumns = Rows(connection, "SELECT name, type, \"notnull\", pk FROM pragma_table_info('customers') ORDER BY cid")
@@ -100,7 +100,7 @@ public sealed class SqliteJourneyStoreTests : IDisposable
         await second.InitializeAsync(Ct);
 
         using var connection = _database.Connect();
-        Assert.Equal("3", Scalar(connection, "SELECT count(*) FROM schema_version"));
+        Assert.Equal(SqliteSchema.LatestVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), Scalar(connection, "SELECT count(*) FROM schema_version"));
     }
 
     [Fact]
