@@ -1,21 +1,176 @@
+using System.Buffers;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Journey.Domain.Feedback;
 
 /// <summary>
-/// Replaces personal data in a customer's text with typed placeholders (<c>[email]</c>, …) before the
-/// text is stored or leaves the process.
+/// Replaces personal data in a customer's text with typed placeholders before the text is stored or
+/// leaves the process: <c>[email]</c>, <c>[phone]</c>, <c>[card]</c> (Luhn-checked), <c>[iban]</c>
+/// (mod-97-checked), <c>[url]</c> (only links that carry a query, a fragment token, credentials or a
+/// random-looking path segment) and the customer's own name (<c>[name]</c>) and email from traits.
 /// </summary>
+/// <remarks>
+/// One scan of the text with one compiled pattern finds the candidates, which <see cref="PiiRules"/>
+/// then checks (a 16-digit number that fails the Luhn check is not a card; a date, a year range, a
+/// price or a list of sizes is not a phone number); the customer's terms are found with ordinal
+/// case-insensitive searches. A text without a digit, an <c>@</c>, a link or a term is returned as it
+/// is, without allocating. The placeholders contain nothing any rule matches, so redacting a
+/// redacted text changes nothing.
+/// </remarks>
 public static partial class PiiRedactor
 {
+    public const string Email = "[email]";
+    public const string Phone = "[phone]";
+    public const string Card = "[card]";
+    public const string Iban = "[iban]";
+    public const string Url = "[url]";
+    public const string Name = "[name]";
+
+    /// <summary>Terms (from traits) shorter than this are not redacted: one letter is an initial, not a name.</summary>
+    public const int MinTermLength = 2;
+
+    private static readonly SearchValues<char> Triggers = SearchValues.Create("0123456789@");
+
     /// <summary>The text with personal data replaced; <paramref name="personalTerms"/> are the customer's own name and email from traits.</summary>
+    /// <param name="text">The customer's text.</param>
+    /// <param name="personalTerms">
+    /// The customer's name, first name, last name and email (null or short entries are ignored). Each is
+    /// matched as a whole word, case-insensitively; the words of a multi-word name are also matched
+    /// alone, but only when written with a capital letter (so the name "May Rose" does not eat "may").
+    /// </param>
     public static string Redact(string text, IReadOnlyCollection<string> personalTerms)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(personalTerms);
-        return Email().Replace(text, "[email]");
+        var spans = Find(text, personalTerms);
+        return spans.Count == 0 ? text : Apply(text, spans);
     }
 
-    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
-    private static partial Regex Email();
+    /// <summary>The text without personal data, with no customer terms.</summary>
+    public static string Redact(string text) => Redact(text, []);
+
+    /// <summary>
+    /// What <see cref="Redact(string, IReadOnlyCollection{string})"/> replaces, in text order and not
+    /// overlapping: where, how long, and with which placeholder.
+    /// </summary>
+    public static IReadOnlyList<PiiSpan> Find(string text, IReadOnlyCollection<string> personalTerms)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(personalTerms);
+
+        List<PiiSpan>? spans = null;
+        if (MayHavePatterns(text))
+        {
+            foreach (var match in Candidates().EnumerateMatches(text))
+            {
+                var (start, length) = PiiRules.Balance(text.AsSpan(match.Index, match.Length));
+                if (PiiRules.Classify(text.AsSpan(match.Index + start, length)) is { } hit)
+                    (spans ??= []).Add(new PiiSpan(match.Index + start + hit.Start, hit.Length, hit.Placeholder));
+            }
+        }
+
+        var termSpans = FindTerms(text, personalTerms);
+        if (termSpans is null) return (IReadOnlyList<PiiSpan>?)spans ?? [];
+        if (spans is null) return Resolve(termSpans);
+        spans.AddRange(termSpans);
+        return Resolve(spans);
+    }
+
+    private static bool MayHavePatterns(string text) =>
+        text.AsSpan().ContainsAny(Triggers)
+        || text.Contains("://", StringComparison.Ordinal)
+        || text.Contains("www.", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The spans sorted by start (the longest first at one start), overlaps dropped.</summary>
+    private static List<PiiSpan> Resolve(List<PiiSpan> spans)
+    {
+        spans.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+        var kept = new List<PiiSpan>(spans.Count);
+        var end = 0;
+        foreach (var span in spans)
+        {
+            if (span.Start < end) continue;
+            kept.Add(span);
+            end = span.Start + span.Length;
+        }
+        return kept;
+    }
+
+    private static string Apply(string text, IReadOnlyList<PiiSpan> spans)
+    {
+        var builder = new StringBuilder(text.Length);
+        var at = 0;
+        foreach (var span in spans)
+        {
+            builder.Append(text, at, span.Start - at).Append(span.Placeholder);
+            at = span.Start + span.Length;
+        }
+        return builder.Append(text, at, text.Length - at).ToString();
+    }
+
+    private static List<PiiSpan>? FindTerms(string text, IReadOnlyCollection<string> personalTerms)
+    {
+        if (personalTerms.Count == 0) return null;
+        List<PiiSpan>? spans = null;
+        foreach (var raw in personalTerms)
+        {
+            var term = raw?.Trim();
+            if (term is null || term.Length < MinTermLength || term.Contains('[', StringComparison.Ordinal)) continue;
+            var isEmail = term.Contains('@', StringComparison.Ordinal);
+            FindTerm(text, term, isEmail ? Email : Name, capitalOnly: false, ref spans);
+            if (isEmail) continue;
+
+            var words = term.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length < 2) continue;
+            foreach (var word in words)
+            {
+                if (word.Length >= MinTermLength) FindTerm(text, word, Name, capitalOnly: true, ref spans);
+            }
+        }
+        return spans;
+    }
+
+    private static void FindTerm(string text, string term, string placeholder, bool capitalOnly, ref List<PiiSpan>? spans)
+    {
+        var from = 0;
+        while (from <= text.Length - term.Length)
+        {
+            var at = text.IndexOf(term, from, StringComparison.OrdinalIgnoreCase);
+            if (at < 0) return;
+            var end = at + term.Length;
+            from = at + 1;
+            if (at > 0 && IsSpacedWordChar(term[0]) && (IsWordChar(text[at - 1]) || (placeholder == Email && text[at - 1] is '.' or '-' or '+' or '%'))) continue;
+            if (end < text.Length && IsSpacedWordChar(term[^1]) && (IsWordChar(text[end]) || (placeholder == Email && (text[end] is '@' or '-' || (text[end] == '.' && end + 1 < text.Length && IsWordChar(text[end + 1])))))) continue;
+            if (at > 0 && text[at - 1] == '[' && end < text.Length && text[end] == ']') continue;
+            if (capitalOnly && !char.IsUpper(text[at])) continue;
+            (spans ??= []).Add(new PiiSpan(at, term.Length, placeholder));
+            from = end;
+        }
+    }
+
+    /// <summary>Whether a term ending in <paramref name="c"/> needs a word boundary there: not in scripts written without spaces (CJK, Thai: other letters).</summary>
+    private static bool IsSpacedWordChar(char c) => char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.OtherLetter;
+
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_' || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.NonSpacingMark;
+
+    /// <summary>
+    /// The candidates, leftmost first: an email; a link (http, https or www.); an IBAN-shaped word
+    /// (two letters, two digits, 11-31 letters or digits, in groups of four or not); a run of digits
+    /// with the separators of phone and card numbers (space, dot, dash, slash, parentheses, a leading +).
+    /// Each alternative starts only where a word starts, and the number is taken whole (atomic), so a
+    /// long number is never cut into a shorter one that would pass.
+    /// </summary>
+    [GeneratedRegex(
+        """
+        (?<![\w.%+\-])[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.\p{L}{2,}
+        |(?<![\w.])(?i:https?://|www\.)[^\s<>"'\[\]{}|\\^`]*[^\s<>"'\[\]{}|\\^`.,;:!?)*]
+        |(?<![\p{L}\p{N}_])[A-Za-z]{2}[0-9]{2}(?:\x20?[A-Za-z0-9]{4}){2,7}(?:\x20?[A-Za-z0-9]{1,3})?(?![\p{L}\p{N}_])
+        |(?<![\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{N}_$€£¥\#.,:+\-/'])(?>\+?\(?[0-9]+\)?(?:(?:[\x20\u00A0]?[.\-/][\x20\u00A0]?|[\x20\u00A0]|(?<=\)))\(?[0-9]+\)?)*)(?![\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{N}_%'"$€£¥]|[.,][0-9])
+        """,
+        RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
+    private static partial Regex Candidates();
 }
+
+/// <summary>A stretch of a text that <see cref="PiiRedactor"/> replaces with <see cref="Placeholder"/>.</summary>
+public readonly record struct PiiSpan(int Start, int Length, string Placeholder);
