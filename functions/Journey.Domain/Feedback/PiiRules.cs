@@ -102,7 +102,7 @@ internal static class PiiRules
         if (digits < MinPhoneDigits) return null;
 
         var international = s[0] == '+';
-        if (digits is >= MinCardDigits and <= MaxCardDigits && !international && !hasParen && onlySpaceOrDash && PassesLuhn(s))
+        if (digits is >= MinCardDigits and <= MaxCardDigits && s[0] != '0' && !international && !hasParen && onlySpaceOrDash && PassesLuhn(s))
             return Whole(s, PiiRedactor.Card);
         if (digits > MinCardDigits && groups > 1 && !international && CardInside(s, starts[..groups], lengths[..groups]) is { } card)
             return card;
@@ -116,18 +116,21 @@ internal static class PiiRules
         if (starts.Length == 1) return digits >= MinUngroupedPhoneDigits;
         if (hasParen) return true;
         var g = new Groups(s, starts, lengths);
-        return !(g.IsDate || g.IsYearList || g.IsDecimal || g.IsThousands || g.AllSmall(digits) || starts.Length > MaxPhoneGroups);
+        return !(g.IsDate || g.IsYearList || g.IsDecimal || g.IsThousands || g.AllSmall(digits) || g.HasFraction || starts.Length > MaxPhoneGroups);
     }
 
     /// <summary>
-    /// A card number run together with the numbers around it ("4111 1111 1111 1111 2019"): the longest
-    /// run of whole groups, joined by single spaces or dashes, with 13-19 digits that passes the Luhn check.
+    /// A card number run together with the numbers around it ("4111 1111 1111 1111 2019"): a run of
+    /// whole groups joined by single spaces or dashes, not starting with 0 (no card number does, and
+    /// leading zeros do not change the Luhn sum), with 13-19 digits that passes the Luhn check; 16
+    /// digits (most cards) is preferred, then 15 (American Express), then the longest, then the first.
     /// </summary>
     private static (int, int, string)? CardInside(ReadOnlySpan<char> s, ReadOnlySpan<int> starts, ReadOnlySpan<int> lengths)
     {
-        (int Start, int Length, int Digits)? best = null;
+        (int Start, int Length, int Score)? best = null;
         for (var i = 0; i < starts.Length; i++)
         {
+            if (s[starts[i]] == '0') continue;
             var digits = 0;
             for (var j = i; j < starts.Length; j++)
             {
@@ -138,9 +141,10 @@ internal static class PiiRules
                 }
                 digits += lengths[j];
                 if (digits > MaxCardDigits) break;
-                if (digits < MinCardDigits || (best is { } b && b.Digits >= digits)) continue;
+                var score = digits switch { 16 => 100, 15 => 99, _ => digits };
+                if (digits < MinCardDigits || (best is { } b && b.Score >= score)) continue;
                 var end = starts[j] + lengths[j];
-                if (PassesLuhn(s[starts[i]..end])) best = (starts[i], end - starts[i], digits);
+                if (PassesLuhn(s[starts[i]..end])) best = (starts[i], end - starts[i], score);
             }
         }
         return best is { } found ? (found.Start, found.Length, PiiRedactor.Card) : null;
@@ -223,6 +227,17 @@ internal static class PiiRules
                 for (var i = 1; i < Count; i++)
                     if (lengths[i] != 3) return false;
                 return sep == '.' || lengths[0] <= 2 || Group(Count - 1).SequenceEqual("000");
+            }
+        }
+
+        /// <summary>39/28/35 140, 4/5 10/10: a slash between two groups of one or two digits (measurements, ratings, dates), which no phone number has.</summary>
+        public bool HasFraction
+        {
+            get
+            {
+                for (var i = 1; i < Count; i++)
+                    if (Separator(i) == '/' && lengths[i - 1] <= 2 && lengths[i] <= 2) return true;
+                return false;
             }
         }
 
