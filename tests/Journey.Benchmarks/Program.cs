@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "daily" => await DailyJobBenchmark.RunAsync(args[1..]),
     "azure" => await AzureInvocationBenchmark.RunAsync(args[1..]),
     "producer" => await ProducerBenchmark.RunAsync(args[1..]),
+    "redact" => await RedactBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -22,5 +23,6 @@ static int Usage()
     Console.Error.WriteLine("       Journey.Benchmarks daily --data <folder> [--as-of 2026-06-30] [--scan-only]   (on a copy: the job writes)");
     Console.Error.WriteLine("       Journey.Benchmarks azure --file <taobao csv> [--batch 100] [--partitions 4] [--limit <events>]");
     Console.Error.WriteLine("       Journey.Benchmarks producer [--requests 200000] [--concurrency 32]   (the Event Hubs producer against a client that completes at once)");
+    Console.Error.WriteLine("       Journey.Benchmarks redact [--iterations 200000]   (the PII redactor: µs per 500-character review)");
     return 2;
 }

@@ -11,12 +11,14 @@ namespace Journey.Domain.Feedback;
 /// random-looking path segment) and the customer's own name (<c>[name]</c>) and email from traits.
 /// </summary>
 /// <remarks>
-/// One scan of the text with one compiled pattern finds the candidates, which <see cref="PiiRules"/>
-/// then checks (a 16-digit number that fails the Luhn check is not a card; a date, a year range, a
-/// price or a list of sizes is not a phone number); the customer's terms are found with ordinal
-/// case-insensitive searches. A text without a digit, an <c>@</c>, a link or a term is returned as it
-/// is, without allocating. The placeholders contain nothing any rule matches, so redacting a
-/// redacted text changes nothing.
+/// Source-generated patterns find the candidates in one scan each, and only when the text has what
+/// they need (a digit for numbers and IBANs, an <c>@</c> for emails, <c>://</c> or <c>www.</c> for
+/// links, so most reviews are scanned for digits only); <see cref="PiiRules"/> then checks them (a
+/// 16-digit number that fails the Luhn check is not a card; a date, a year range, a price or a list
+/// of sizes is not a phone number). The customer's terms are found with ordinal case-insensitive
+/// searches. Overlapping finds resolve to the earliest, then the longest. A text with nothing to
+/// replace is returned as it is, without allocating. The placeholders contain nothing any rule
+/// matches, so redacting a redacted text changes nothing.
 /// </remarks>
 public static partial class PiiRedactor
 {
@@ -30,7 +32,8 @@ public static partial class PiiRedactor
     /// <summary>Terms (from traits) shorter than this are not redacted: one letter is an initial, not a name.</summary>
     public const int MinTermLength = 2;
 
-    private static readonly SearchValues<char> Triggers = SearchValues.Create("0123456789@");
+    private static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
+    private static readonly SearchValues<char> Whitespace = SearchValues.Create(" \t\r\n\u00A0");
 
     /// <summary>The text with personal data replaced; <paramref name="personalTerms"/> are the customer's own name and email from traits.</summary>
     /// <param name="text">The customer's text.</param>
@@ -60,27 +63,52 @@ public static partial class PiiRedactor
         ArgumentNullException.ThrowIfNull(personalTerms);
 
         List<PiiSpan>? spans = null;
-        if (MayHavePatterns(text))
+        var span = text.AsSpan();
+        if (span.ContainsAny(Digits))
         {
-            foreach (var match in Candidates().EnumerateMatches(text))
+            // An IBAN-shaped word that fails the check keeps its digits: they are an account-like code, not a phone number.
+            List<(int Start, int End)>? notIbans = null;
+            foreach (var match in Ibans().EnumerateMatches(span))
             {
-                var (start, length) = PiiRules.Balance(text.AsSpan(match.Index, match.Length));
-                if (PiiRules.Classify(text.AsSpan(match.Index + start, length)) is { } hit)
+                if (PiiRules.IsIban(span.Slice(match.Index, match.Length)))
+                    (spans ??= []).Add(new PiiSpan(match.Index, match.Length, Iban));
+                else
+                    (notIbans ??= []).Add((match.Index, match.Index + match.Length));
+            }
+            foreach (var match in Numbers().EnumerateMatches(span))
+            {
+                if (Inside(notIbans, match.Index)) continue;
+                var (start, length) = PiiRules.Balance(span.Slice(match.Index, match.Length));
+                if (PiiRules.ClassifyNumber(span.Slice(match.Index + start, length)) is { } hit)
                     (spans ??= []).Add(new PiiSpan(match.Index + start + hit.Start, hit.Length, hit.Placeholder));
+            }
+        }
+        if (span.Contains('@'))
+        {
+            foreach (var match in Emails().EnumerateMatches(span))
+                (spans ??= []).Add(new PiiSpan(match.Index, match.Length, Email));
+        }
+        if (span.IndexOf("://") >= 0 || span.IndexOf("www.", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            foreach (var match in Urls().EnumerateMatches(span))
+            {
+                if (PiiRules.IsPrivateUrl(span.Slice(match.Index, match.Length)))
+                    (spans ??= []).Add(new PiiSpan(match.Index, match.Length, Url));
             }
         }
 
         var termSpans = FindTerms(text, personalTerms);
-        if (termSpans is null) return (IReadOnlyList<PiiSpan>?)spans ?? [];
-        if (spans is null) return Resolve(termSpans);
-        spans.AddRange(termSpans);
-        return Resolve(spans);
+        if (termSpans is not null) (spans ??= []).AddRange(termSpans);
+        return spans is null ? [] : Resolve(spans);
     }
 
-    private static bool MayHavePatterns(string text) =>
-        text.AsSpan().ContainsAny(Triggers)
-        || text.Contains("://", StringComparison.Ordinal)
-        || text.Contains("www.", StringComparison.OrdinalIgnoreCase);
+    private static bool Inside(List<(int Start, int End)>? ranges, int index)
+    {
+        if (ranges is null) return false;
+        foreach (var (start, end) in ranges)
+            if (index >= start && index < end) return true;
+        return false;
+    }
 
     /// <summary>The spans sorted by start (the longest first at one start), overlaps dropped.</summary>
     private static List<PiiSpan> Resolve(List<PiiSpan> spans)
@@ -115,31 +143,35 @@ public static partial class PiiRedactor
         List<PiiSpan>? spans = null;
         foreach (var raw in personalTerms)
         {
-            var term = raw?.Trim();
-            if (term is null || term.Length < MinTermLength || term.Contains('[', StringComparison.Ordinal)) continue;
-            var isEmail = term.Contains('@', StringComparison.Ordinal);
+            var term = (raw ?? "").AsSpan().Trim();
+            if (term.Length < MinTermLength || term.Contains('[')) continue;
+            var isEmail = term.Contains('@');
             FindTerm(text, term, isEmail ? Email : Name, capitalOnly: false, ref spans);
-            if (isEmail) continue;
+            if (isEmail || term.IndexOfAny(Whitespace) < 0) continue;
 
-            var words = term.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (words.Length < 2) continue;
-            foreach (var word in words)
+            foreach (var range in term.SplitAny(Whitespace))
             {
+                var word = term[range];
                 if (word.Length >= MinTermLength) FindTerm(text, word, Name, capitalOnly: true, ref spans);
             }
         }
         return spans;
     }
 
-    private static void FindTerm(string text, string term, string placeholder, bool capitalOnly, ref List<PiiSpan>? spans)
+    private static void FindTerm(string text, ReadOnlySpan<char> term, string placeholder, bool capitalOnly, ref List<PiiSpan>? spans)
     {
+        // The first letter in either case is found with a vectorised search; the rest is compared in place.
+        var upper = char.ToUpperInvariant(term[0]);
+        var lower = char.ToLowerInvariant(term[0]);
         var from = 0;
         while (from <= text.Length - term.Length)
         {
-            var at = text.IndexOf(term, from, StringComparison.OrdinalIgnoreCase);
-            if (at < 0) return;
+            var found = text.AsSpan(from, text.Length - from - term.Length + 1).IndexOfAny(upper, lower);
+            if (found < 0) return;
+            var at = from + found;
             var end = at + term.Length;
             from = at + 1;
+            if (!text.AsSpan(at, term.Length).Equals(term, StringComparison.OrdinalIgnoreCase)) continue;
             if (at > 0 && IsSpacedWordChar(term[0]) && (IsWordChar(text[at - 1]) || (placeholder == Email && text[at - 1] is '.' or '-' or '+' or '%'))) continue;
             if (end < text.Length && IsSpacedWordChar(term[^1]) && (IsWordChar(text[end]) || (placeholder == Email && (text[end] is '@' or '-' || (text[end] == '.' && end + 1 < text.Length && IsWordChar(text[end + 1])))))) continue;
             if (at > 0 && text[at - 1] == '[' && end < text.Length && text[end] == ']') continue;
@@ -154,22 +186,34 @@ public static partial class PiiRedactor
 
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_' || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.NonSpacingMark;
 
+    // The candidates, each looked for only when the text has what it needs (a digit, an @, a link),
+    // each starting only where a word starts. Overlaps (a number inside a link) are resolved by
+    // Resolve: the earliest start, then the longest, wins.
+
+    [GeneratedRegex(@"(?<![\w.%+\-])[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.\p{L}{2,}", RegexOptions.CultureInvariant)]
+    private static partial Regex Emails();
+
+    /// <summary>http, https or www. up to a space or a character links do not hold, not ending in punctuation.</summary>
+    [GeneratedRegex("""(?<![\w.])(?i:https?://|www\.)[^\s<>"'\[\]{}|\\^`]*[^\s<>"'\[\]{}|\\^`.,;:!?)*]""", RegexOptions.CultureInvariant)]
+    private static partial Regex Urls();
+
+    /// <summary>Two letters, two digits and 11-31 letters or digits, in groups of four or not.</summary>
+    [GeneratedRegex(@"(?<![\p{L}\p{N}_])[A-Za-z]{2}[0-9]{2}(?:\x20?[A-Za-z0-9]{4}){2,7}(?:\x20?[A-Za-z0-9]{1,3})?(?![\p{L}\p{N}_])", RegexOptions.CultureInvariant)]
+    private static partial Regex Ibans();
+
     /// <summary>
-    /// The candidates, leftmost first: an email; a link (http, https or www.); an IBAN-shaped word
-    /// (two letters, two digits, 11-31 letters or digits, in groups of four or not); a run of digits
-    /// with the separators of phone and card numbers (space, dot, dash, slash, parentheses, a leading +).
-    /// Each alternative starts only where a word starts, and the number is taken whole (atomic), so a
-    /// long number is never cut into a shorter one that would pass.
+    /// Digits with the separators of phone and card numbers (space, dot, dash, slash, parentheses, a
+    /// leading +), taken whole (atomic: a long number is never cut into a shorter one that would pass),
+    /// not touching a letter of a cased script, a currency sign, a % or a decimal part.
     /// </summary>
     [GeneratedRegex(
         """
-        (?<![\w.%+\-])[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.\p{L}{2,}
-        |(?<![\w.])(?i:https?://|www\.)[^\s<>"'\[\]{}|\\^`]*[^\s<>"'\[\]{}|\\^`.,;:!?)*]
-        |(?<![\p{L}\p{N}_])[A-Za-z]{2}[0-9]{2}(?:\x20?[A-Za-z0-9]{4}){2,7}(?:\x20?[A-Za-z0-9]{1,3})?(?![\p{L}\p{N}_])
-        |(?<![\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{N}_$€£¥\#.,:+\-/'])(?>\+?\(?[0-9]+\)?(?:(?:[\x20\u00A0]?[.\-/][\x20\u00A0]?|[\x20\u00A0]|(?<=\)))\(?[0-9]+\)?)*)(?![\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{N}_%'"$€£¥]|[.,][0-9])
+        (?<![\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{N}_$€£¥\#.,:+\-/'])
+        (?>\+?\(?[0-9]+\)?(?:(?:[\x20\u00A0]?[.\-/][\x20\u00A0]?|[\x20\u00A0]|(?<=\)))\(?[0-9]+\)?)*)
+        (?![\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{N}_%'"$€£¥]|[.,][0-9])
         """,
         RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace)]
-    private static partial Regex Candidates();
+    private static partial Regex Numbers();
 }
 
 /// <summary>A stretch of a text that <see cref="PiiRedactor"/> replaces with <see cref="Placeholder"/>.</summary>

@@ -53,29 +53,16 @@ internal static class PiiRules
         return (start, length);
     }
 
-    /// <summary>
-    /// What of a candidate is personal data: the stretch (relative to the candidate; the whole of it
-    /// except when a card number is found inside a longer run of numbers) and its placeholder; null
-    /// when nothing is.
-    /// </summary>
-    public static (int Start, int Length, string Placeholder)? Classify(ReadOnlySpan<char> s)
-    {
-        if (s.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || s.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            return Whole(s, IsPrivateUrl(s) ? PiiRedactor.Url : null);
-        if (s.Contains('@')) return Whole(s, PiiRedactor.Email);
-        if (s.StartsWith("www.", StringComparison.OrdinalIgnoreCase))
-            return Whole(s, IsPrivateUrl(s) ? PiiRedactor.Url : null);
-        if (char.IsAsciiLetter(s[0]))
-            return Whole(s, IsIban(s) ? PiiRedactor.Iban : null);
-        return ClassifyNumber(s);
-    }
-
-    private static (int, int, string)? Whole(ReadOnlySpan<char> s, string? placeholder) =>
-        placeholder is null ? null : (0, s.Length, placeholder);
+    private static (int, int, string) Whole(ReadOnlySpan<char> s, string placeholder) => (0, s.Length, placeholder);
 
     // ---- numbers ------------------------------------------------------------------------------
 
-    private static (int, int, string)? ClassifyNumber(ReadOnlySpan<char> s)
+    /// <summary>
+    /// What of a run of digits is personal data: the stretch (relative to the run; the whole of it
+    /// except when a card number is found inside a longer run of numbers) and its placeholder; null
+    /// when nothing is.
+    /// </summary>
+    public static (int Start, int Length, string Placeholder)? ClassifyNumber(ReadOnlySpan<char> s)
     {
         Span<int> starts = stackalloc int[MaxGroups];
         Span<int> lengths = stackalloc int[MaxGroups];
