@@ -110,17 +110,24 @@ public static partial class PiiRedactor
         return false;
     }
 
-    /// <summary>The spans sorted by start (the longest first at one start), overlaps dropped.</summary>
+    /// <summary>
+    /// The spans sorted by start (the longest first at one start); a span that overlaps the one before
+    /// it is merged into it (that one's placeholder, reaching to the end of both), so no character of
+    /// either survives.
+    /// </summary>
     private static List<PiiSpan> Resolve(List<PiiSpan> spans)
     {
         spans.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
         var kept = new List<PiiSpan>(spans.Count);
-        var end = 0;
         foreach (var span in spans)
         {
-            if (span.Start < end) continue;
+            if (kept.Count > 0 && kept[^1] is var last && span.Start < last.Start + last.Length)
+            {
+                var end = Math.Max(last.Start + last.Length, span.Start + span.Length);
+                kept[^1] = last with { Length = end - last.Start };
+                continue;
+            }
             kept.Add(span);
-            end = span.Start + span.Length;
         }
         return kept;
     }

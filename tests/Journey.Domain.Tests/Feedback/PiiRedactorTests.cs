@@ -235,6 +235,15 @@ public sealed class PiiRedactorTests
     }
 
     [Fact]
+    public void OverlappingFinds_AreMergedSoNothingOfEitherSurvives()
+    {
+        // The name "Doe 555" (a trait with digits) overlaps the phone number that starts inside it.
+        Assert.Equal("call [name] now", R("call Doe 555 123 4567 now", "Doe 555"));
+        // The email found by the pattern holds the name term: one placeholder, the email's.
+        Assert.Equal("[email]", R("jane.doe@example.com", "Jane Doe"));
+    }
+
+    [Fact]
     public void PlaceholdersAlone_AreNeverMatched()
     {
         const string text = "[email] [phone] [card] [iban] [url] [name]";
