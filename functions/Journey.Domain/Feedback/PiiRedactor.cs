@@ -13,9 +13,12 @@ namespace Journey.Domain.Feedback;
 /// <remarks>
 /// Source-generated patterns find the candidates in one scan each, and only when the text has what
 /// they need (a digit for numbers and IBANs, an <c>@</c> for emails, <c>://</c> or <c>www.</c> for
-/// links, so most reviews are scanned for digits only); <see cref="PiiRules"/> then checks them (a
-/// 16-digit number that fails the Luhn check is not a card; a date, a year range, a price or a list
-/// of sizes is not a phone number). The customer's terms are found with ordinal case-insensitive
+/// links, so most reviews are scanned for digits only); <see cref="PiiRules"/> then checks them. A
+/// number of 13-19 digits that fails the Luhn check is not a card: with up to 15 digits in a phone
+/// number's shape it is a phone number, with 16-19 it stays (an order, tracking or gift card number
+/// says nothing about a person by itself). A date, a year range, a price, a thousands-grouped amount,
+/// a fraction or a list of sizes is not a phone number; a run of 7-8 digits without separators is an
+/// order or item number, from 9 digits on a phone number. The customer's terms are found with ordinal case-insensitive
 /// searches. Overlapping finds resolve to the earliest, then the longest. A text with nothing to
 /// replace is returned as it is, without allocating. The placeholders contain nothing any rule
 /// matches, so redacting a redacted text changes nothing.
@@ -49,9 +52,6 @@ public static partial class PiiRedactor
         var spans = Find(text, personalTerms);
         return spans.Count == 0 ? text : Apply(text, spans);
     }
-
-    /// <summary>The text without personal data, with no customer terms.</summary>
-    public static string Redact(string text) => Redact(text, []);
 
     /// <summary>
     /// What <see cref="Redact(string, IReadOnlyCollection{string})"/> replaces, in text order and not
