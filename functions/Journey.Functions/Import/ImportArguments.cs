@@ -13,6 +13,9 @@ public enum ImportFormat
 
     /// <summary>Orders: CSV with a header, one order line per row (or the CDNOW logs, one order per row).</summary>
     OrdersCsv,
+
+    /// <summary>Reviews: CSV with a header, one product review (text, title, rating) per row.</summary>
+    ReviewsCsv,
 }
 
 /// <summary>
@@ -24,17 +27,12 @@ public sealed record ImportArguments
     public const int DefaultBatchSize = 1000;
     public const int MaxBatchSize = 10_000;
 
-    /// <summary>The presets this version reads: clickstream CSV layouts (taobao, rees46) and orders layouts (cdnow, online-retail).</summary>
-    public static readonly IReadOnlyList<string> SupportedPresets = ["taobao", "rees46", "cdnow", "online-retail"];
+    /// <summary>The presets this version reads: clickstream CSV layouts (taobao, rees46), orders layouts (cdnow, online-retail) and a reviews layout (clothing-reviews).</summary>
+    public static readonly IReadOnlyList<string> SupportedPresets = ["taobao", "rees46", "cdnow", "online-retail", "clothing-reviews"];
 
-    /// <summary>Presets that are part of the product but not of this version yet.</summary>
-    public static readonly IReadOnlyList<string> ReservedPresets = ["clothing-reviews"];
+    public static readonly IReadOnlyList<string> SupportedFormats = ["clickstream-csv", "segment-jsonl", "orders-csv", "reviews-csv"];
 
-    public static readonly IReadOnlyList<string> SupportedFormats = ["clickstream-csv", "segment-jsonl", "orders-csv"];
-
-    public static readonly IReadOnlyList<string> ReservedFormats = ["reviews-csv"];
-
-    private const string Usage = "usage: import <file> --preset taobao|rees46|cdnow|online-retail | --format clickstream-csv|segment-jsonl|orders-csv [--map key=column,...] [--batch N] [--data folder]";
+    private const string Usage = "usage: import <file> --preset taobao|rees46|cdnow|online-retail|clothing-reviews | --format clickstream-csv|segment-jsonl|orders-csv|reviews-csv [--map key=column,...] [--batch N] [--data folder]";
 
     /// <summary>The file to read; a name ending in .gz is decompressed while reading.</summary>
     public required string FilePath { get; init; }
@@ -61,6 +59,7 @@ public sealed record ImportArguments
         ImportFormat.ClickstreamCsv => "clickstream-csv",
         ImportFormat.SegmentJsonl => "segment-jsonl",
         ImportFormat.OrdersCsv => "orders-csv",
+        ImportFormat.ReviewsCsv => "reviews-csv",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
@@ -117,18 +116,22 @@ public sealed record ImportArguments
 
         var (resolvedFormat, resolvedPreset) = ResolveFormat(preset?.Trim().ToLowerInvariant(), format?.Trim().ToLowerInvariant());
         if (mapSpecs.Count > 0 && resolvedFormat == ImportFormat.SegmentJsonl)
-            throw new ImportArgumentException($"--map applies to --format clickstream-csv and orders-csv only, not to {FormatName(resolvedFormat)}.");
-        if (mapSpecs.Count > 0 && resolvedFormat == ImportFormat.OrdersCsv && resolvedPreset is not null)
-            throw new ImportArgumentException($"preset {resolvedPreset} has fixed columns: --map applies to --format orders-csv without a preset.");
-        var map = resolvedFormat == ImportFormat.OrdersCsv
-            ? ParseMap(mapSpecs, OrdersLayout.Keys, "customer=buyer,order=order_no,time=date,revenue=amount")
-            : ParseMap(mapSpecs, ClickstreamLayout.Keys, "user=customer_id,event=action,time=ts");
+            throw new ImportArgumentException($"--map applies to --format clickstream-csv, orders-csv and reviews-csv only, not to {FormatName(resolvedFormat)}.");
+        if (mapSpecs.Count > 0 && resolvedFormat is ImportFormat.OrdersCsv or ImportFormat.ReviewsCsv && resolvedPreset is not null)
+            throw new ImportArgumentException($"preset {resolvedPreset} has fixed columns: --map applies to --format {FormatName(resolvedFormat)} without a preset.");
+        var map = resolvedFormat switch
+        {
+            ImportFormat.OrdersCsv => ParseMap(mapSpecs, OrdersLayout.Keys, "customer=buyer,order=order_no,time=date,revenue=amount"),
+            ImportFormat.ReviewsCsv => ParseMap(mapSpecs, ReviewsLayout.Keys, ReviewsLayout.MapExample),
+            _ => ParseMap(mapSpecs, ClickstreamLayout.Keys, "user=customer_id,event=action,time=ts"),
+        };
         if (resolvedPreset is null)
         {
             var (required, example) = resolvedFormat switch
             {
                 ImportFormat.ClickstreamCsv => (ClickstreamLayout.RequiredKeys, "user=customer_id,event=action,time=ts"),
                 ImportFormat.OrdersCsv => (OrdersLayout.RequiredKeys, "customer=buyer,order=order_no,time=date,revenue=amount"),
+                ImportFormat.ReviewsCsv => (ReviewsLayout.RequiredKeys, ReviewsLayout.MapExample),
                 _ => ((IReadOnlyList<string>)[], ""),
             };
             var missing = required.Where(k => !map.ContainsKey(k)).ToList();
@@ -166,24 +169,26 @@ public sealed record ImportArguments
         ImportFormat? fromFormat = null;
         if (format is not null)
         {
-            if (ReservedFormats.Contains(format))
-                throw new ImportArgumentException($"format {format} is not supported by this version yet (supported: {string.Join(", ", SupportedFormats)}).");
             fromFormat = format switch
             {
                 "clickstream-csv" => ImportFormat.ClickstreamCsv,
                 "segment-jsonl" => ImportFormat.SegmentJsonl,
                 "orders-csv" => ImportFormat.OrdersCsv,
+                "reviews-csv" => ImportFormat.ReviewsCsv,
                 _ => throw new ImportArgumentException($"unknown format \"{format}\" (valid: {string.Join(", ", SupportedFormats)})."),
             };
         }
 
         if (preset is null)
             return (fromFormat!.Value, null);
-        if (ReservedPresets.Contains(preset))
-            throw new ImportArgumentException($"preset {preset} is not supported by this version yet (supported: {string.Join(", ", SupportedPresets)}).");
         if (!SupportedPresets.Contains(preset))
             throw new ImportArgumentException($"unknown preset \"{preset}\" (valid: {string.Join(", ", SupportedPresets)}).");
-        var presetFormat = preset is "cdnow" or "online-retail" ? ImportFormat.OrdersCsv : ImportFormat.ClickstreamCsv;
+        var presetFormat = preset switch
+        {
+            "cdnow" or "online-retail" => ImportFormat.OrdersCsv,
+            ReviewsLayout.ClothingReviews => ImportFormat.ReviewsCsv,
+            _ => ImportFormat.ClickstreamCsv,
+        };
         if (fromFormat is not null && fromFormat != presetFormat)
             throw new ImportArgumentException($"preset {preset} reads {FormatName(presetFormat)}, not {FormatName(fromFormat.Value)}: give one of --preset and --format.");
         return (presetFormat, preset);

@@ -85,6 +85,7 @@ public sealed class ImportCommand
         ImportFormat.SegmentJsonl => new SegmentJsonlReader(args.SourceName, clock),
         ImportFormat.OrdersCsv when args.Preset == CdnowReader.SourceName => new CdnowReader(clock, Path.GetFileName(args.FilePath), note => output.WriteLine(note)),
         ImportFormat.OrdersCsv => new OrdersCsvReader(OrdersLayout.For(args), clock, Path.GetFileName(args.FilePath)),
+        ImportFormat.ReviewsCsv => new ReviewsCsvReader(ReviewsLayout.For(args), clock, Path.GetFileName(args.FilePath)),
         _ => throw new ImportArgumentException($"format {args.Format} cannot be imported."),
     };
 

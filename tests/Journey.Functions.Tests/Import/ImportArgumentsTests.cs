@@ -74,24 +74,62 @@ public sealed class ImportArgumentsTests : IDisposable
 
     [Fact]
     public void Parse_UnknownPreset_ListsTheValidOnes() =>
-        Assert.Equal("unknown preset \"x\" (valid: taobao, rees46, cdnow, online-retail).", Error(csv, "--preset", "x"));
-
-    [Fact]
-    public void Parse_ReservedPreset_IsNotSupportedYet() =>
-        Assert.Equal("preset clothing-reviews is not supported by this version yet (supported: taobao, rees46, cdnow, online-retail).", Error(csv, "--preset", "clothing-reviews"));
+        Assert.Equal("unknown preset \"x\" (valid: taobao, rees46, cdnow, online-retail, clothing-reviews).", Error(csv, "--preset", "x"));
 
     [Fact]
     public void Parse_UnknownFormat() =>
-        Assert.Equal("unknown format \"xml\" (valid: clickstream-csv, segment-jsonl, orders-csv).", Error(csv, "--format", "xml"));
+        Assert.Equal("unknown format \"xml\" (valid: clickstream-csv, segment-jsonl, orders-csv, reviews-csv).", Error(csv, "--format", "xml"));
 
     [Fact]
-    public void Parse_ReservedFormat_IsNotSupportedYet() =>
-        Assert.Equal("format reviews-csv is not supported by this version yet (supported: clickstream-csv, segment-jsonl, orders-csv).", Error(csv, "--format", "reviews-csv"));
+    public void Parse_ClothingReviewsPreset_ReadsReviewsCsv()
+    {
+        var args = ImportArguments.Parse([csv, "--preset", "Clothing-Reviews"]);
+
+        Assert.Equal(ImportFormat.ReviewsCsv, args.Format);
+        Assert.Equal("clothing-reviews", args.SourceName);
+        Assert.Empty(args.Map);
+        Assert.Equal(ImportFormat.ReviewsCsv, ImportArguments.Parse([csv, "--preset", "clothing-reviews", "--format", "reviews-csv"]).Format);
+    }
+
+    [Fact]
+    public void Parse_ReviewsCsvWithMap()
+    {
+        var args = ImportArguments.Parse([csv, "--format", "reviews-csv", "--map", "customer=user,text=Body,rating=stars,time=at", "--map", "title=headline,product=sku,category=cat,review=id"]);
+
+        Assert.Equal((ImportFormat.ReviewsCsv, null, "reviews-csv"), (args.Format, args.Preset, args.SourceName));
+        Assert.Equal(
+            new Dictionary<string, string> { ["customer"] = "user", ["text"] = "Body", ["rating"] = "stars", ["time"] = "at", ["title"] = "headline", ["product"] = "sku", ["category"] = "cat", ["review"] = "id" },
+            args.Map);
+    }
+
+    [Fact]
+    public void Parse_ReviewsCsvWithoutTheRequiredColumns() =>
+        Assert.Equal(
+            "--format reviews-csv needs --map with the columns of customer, text, rating, time (missing: rating, time), e.g. --map customer=user_id,text=body,rating=stars,time=created_at.",
+            Error(csv, "--format", "reviews-csv", "--map", "customer=c,text=t"));
+
+    [Fact]
+    public void Parse_ReviewsCsvUnknownMapKey() =>
+        Assert.Equal(
+            "unknown --map key 'user' (valid: customer, text, rating, time, title, product, category, review).",
+            Error(csv, "--format", "reviews-csv", "--map", "user=c"));
+
+    [Fact]
+    public void Parse_ReviewsPresetWithMap() =>
+        Assert.Equal(
+            "preset clothing-reviews has fixed columns: --map applies to --format reviews-csv without a preset.",
+            Error(csv, "--preset", "clothing-reviews", "--map", "text=body"));
+
+    [Fact]
+    public void Parse_ReviewsPresetWithAnotherFormat() =>
+        Assert.Equal(
+            "preset clothing-reviews reads reviews-csv, not orders-csv: give one of --preset and --format.",
+            Error(csv, "--preset", "clothing-reviews", "--format", "orders-csv"));
 
     [Fact]
     public void Parse_NeitherPresetNorFormat() =>
         Assert.Equal(
-            "import needs --preset or --format to know how to read the file: presets taobao, rees46, cdnow, online-retail; formats clickstream-csv, segment-jsonl, orders-csv.",
+            "import needs --preset or --format to know how to read the file: presets taobao, rees46, cdnow, online-retail, clothing-reviews; formats clickstream-csv, segment-jsonl, orders-csv, reviews-csv.",
             Error(csv));
 
     [Theory]
@@ -199,7 +237,7 @@ public sealed class ImportArgumentsTests : IDisposable
 
     [Fact]
     public void Parse_MapWithSegmentJsonl() =>
-        Assert.Equal("--map applies to --format clickstream-csv and orders-csv only, not to segment-jsonl.", Error(csv, "--format", "segment-jsonl", "--map", "user=u"));
+        Assert.Equal("--map applies to --format clickstream-csv, orders-csv and reviews-csv only, not to segment-jsonl.", Error(csv, "--format", "segment-jsonl", "--map", "user=u"));
 
     [Theory]
     [InlineData("0")]

@@ -149,10 +149,10 @@ public sealed class PainPointEndToEndTests
                 }));
             }
         }
-        items.Add($$"""{"type":"track","userId":"pp-happy","event":"Product Reviewed","timestamp":"{{At(today, 3, 0)}}","properties":{"product_id":"sku-0","rating":5,"review_body":"Love it, fits perfectly"}}""");
+        items.Add($$$"""{"type":"track","userId":"pp-happy","event":"Product Reviewed","timestamp":"{{{At(today, 3, 0)}}}","properties":{"product_id":"sku-0","rating":5,"review_body":"Love it, fits perfectly"}}""");
         string[] reasons = ["Found it cheaper elsewhere", "Delivery date too late, ordered elsewhere", "Changed my mind"];
         for (var i = 0; i < reasons.Length; i++)
-            items.Add($$"""{"type":"track","userId":"pp-cancel-{{i}}","event":"Order Cancelled","timestamp":"{{At(today, 2, i)}}","properties":{"order_id":"pp-o{{i}}","reason":"{{reasons[i]}}"}}""");
+            items.Add($$$"""{"type":"track","userId":"pp-cancel-{{{i}}}","event":"Order Cancelled","timestamp":"{{{At(today, 2, i)}}}","properties":{"order_id":"pp-o{{{i}}}","reason":"{{{reasons[i]}}}"}}""");
         return "{\"batch\":[" + string.Join(',', items) + "]}";
     }
 
