@@ -229,7 +229,7 @@ public static class Commands
                 return Failure;
             }
             if (arguments.AssignmentsFile is { } file) await AssignmentsCsv.WriteAsync(file, summary.Assignments, ct);
-            Console.WriteLine(JsonSerializer.Serialize(summary.Documents, IndentedJson));
+            Console.WriteLine(JsonSerializer.Serialize(summary.Documents.ToList(), IndentedJson));
             await Console.Error.WriteLineAsync(JobSummaries.ToText(summary) + (arguments.AssignmentsFile is { } f ? $"; assignments written to {f}" : ""));
             return Success;
         }
