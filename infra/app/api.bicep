@@ -95,7 +95,7 @@ var appSettings = {
   Collector__AllowedOrigins: collectorAllowedOrigins
   Collector__AnonymizeIp: 'true'
   Collector__DoNotTrack: 'Drop'
-  Summarizer__Enabled: empty(openAIEndpoint) ? 'false' : 'true'
+  Summarizer__Enabled: 'true'
   OpenAI__Endpoint: openAIEndpoint
   OpenAI__Deployment: openAIDeployment
   OpenAI__EmbeddingDeployment: openAIEmbeddingDeployment

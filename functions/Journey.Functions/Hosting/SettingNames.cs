@@ -114,8 +114,34 @@ public static class SettingNames
 
     // Summarizer and Azure OpenAI.
 
-    /// <summary>Turns the pain-point summarizer on; when false the PainPoints timer returns at once.</summary>
+    /// <summary>Turns the pain-point summarizer's timer and local schedule on (default true: the local method needs no network and no key; the command and the API run whatever this says).</summary>
     public const string SummarizerEnabled = "Summarizer__Enabled";
+
+    /// <summary>Days in a pain-point period, ending with the last complete day (default 30).</summary>
+    public const string SummarizerPeriodDays = "Summarizer__PeriodDays";
+
+    /// <summary>Reviews rated at or below this are negative signals (default 3).</summary>
+    public const string SummarizerMaxNegativeRating = "Summarizer__MaxNegativeRating";
+
+    /// <summary>Survey and feedback scores in this low share of their scale are negative (default 0.6: 1-3 of 5, 0-6 of 10).</summary>
+    public const string SummarizerMaxNegativeScoreShare = "Summarizer__MaxNegativeScoreShare";
+
+    /// <summary>Unscored feedback and free-text answers count as negative signals (default true).</summary>
+    public const string SummarizerIncludeUnscored = "Summarizer__IncludeUnscored";
+
+    /// <summary>Bounds of the number of pain points the clustering chooses (defaults 2 and 12).</summary>
+    public const string SummarizerMinClusters = "Summarizer__MinClusters";
+
+    public const string SummarizerMaxClusters = "Summarizer__MaxClusters";
+
+    /// <summary>Fewer texts than this make no pain point; they go to "other" (default 5).</summary>
+    public const string SummarizerMinClusterSize = "Summarizer__MinClusterSize";
+
+    /// <summary>Local mode: run the summarizer in the background of the app (default true; Azure uses the PainPoints timer).</summary>
+    public const string SummarizerRunInBackground = "Summarizer__RunInBackground";
+
+    /// <summary>Local mode: the UTC time of day of the background run (default 00:40:00, after the daily job).</summary>
+    public const string SummarizerUtcTimeOfDay = "Summarizer__UtcTimeOfDay";
 
     /// <summary>Azure OpenAI v1 endpoint, <c>https://{resource}.openai.azure.com/openai/v1/</c>.</summary>
     public const string OpenAIEndpoint = "OpenAI__Endpoint";
@@ -252,6 +278,15 @@ public static class SettingNames
         CollectorPublicUrl,
         AdminApiKey,
         SummarizerEnabled,
+        SummarizerPeriodDays,
+        SummarizerMaxNegativeRating,
+        SummarizerMaxNegativeScoreShare,
+        SummarizerIncludeUnscored,
+        SummarizerMinClusters,
+        SummarizerMaxClusters,
+        SummarizerMinClusterSize,
+        SummarizerRunInBackground,
+        SummarizerUtcTimeOfDay,
         OpenAIEndpoint,
         OpenAIDeployment,
         OpenAIEmbeddingDeployment,
