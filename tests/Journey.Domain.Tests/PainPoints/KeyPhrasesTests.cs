@@ -44,6 +44,22 @@ public sealed class KeyPhrasesTests
     }
 
     [Fact]
+    public void AWordThatRanks_GivesWayToItsCommonBigram_ButNotToARareOne()
+    {
+        string[] texts =
+        [
+            "small buttons", "small pockets", "it runs small", "runs small again", "small collar", "small zipper",
+            "late parcel", "parcel was late", "late again", "late delivery",
+        ];
+        int[] assignments = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1];
+
+        var phrases = KeyPhrases.Extract(texts, assignments, 2, 1);
+
+        Assert.Equal("runs small", phrases[0][0]); // in 2 of the 6 texts with "small": at least 30%
+        Assert.Equal("late", phrases[1][0]); // "late parcel" and "late delivery" once each: neither stands for "late"
+    }
+
+    [Fact]
     public void StopWordsAndPlaceholders_AreNoPhrases()
     {
         var phrases = KeyPhrases.Extract(Texts, Assignments, 2, 10).SelectMany(p => p).ToList();
