@@ -24,7 +24,7 @@ static int Usage()
     Console.Error.WriteLine("       Journey.Benchmarks daily --data <folder> [--as-of 2026-06-30] [--scan-only]   (on a copy: the job writes)");
     Console.Error.WriteLine("       Journey.Benchmarks azure --file <taobao csv> [--batch 100] [--partitions 4] [--limit <events>]");
     Console.Error.WriteLine("       Journey.Benchmarks producer [--requests 200000] [--concurrency 32]   (the Event Hubs producer against a client that completes at once)");
-    Console.Error.WriteLine("       Journey.Benchmarks painpoints-quality [--data <reviews folder>] [--speed-texts 20000]   (TF-IDF vs MiniLM on labelled reviews: ARI, NMI; embedding and clustering speed)");
+    Console.Error.WriteLine("       Journey.Benchmarks painpoints-quality [--data <reviews folder>] [--speed-texts 20000] [--batch 32] [--speed-only]   (TF-IDF vs MiniLM on labelled reviews: ARI, NMI; embedding and clustering speed)");
     Console.Error.WriteLine("       Journey.Benchmarks redact [--iterations 200000]   (the PII redactor: µs per 500-character review)");
     return 2;
 }

@@ -91,6 +91,8 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         if (_encoder is not null) return _encoder;
         _sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (_threads > 0) _sessionOptions.IntraOpNumThreads = _threads;
+        // Idle ONNX Runtime threads sleep rather than spin: the job shares two cores with the processor.
+        _sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         _encoder = new SentenceEncoder(_sessionOptions);
         return _encoder;
     }

@@ -7,7 +7,8 @@ namespace Journey.Domain.PainPoints;
 /// class and f(t) counts t over all classes ("other", -1, is a class here, so words common to
 /// every text weigh little, but it gets no phrases). Terms are <see cref="TextTokens.Terms"/>
 /// (stop words out); a term must come from at least two texts of a cluster of four or more; a
-/// bigram that ranks pushes out its own words ("runs small" rather than "runs", "small").
+/// bigram that ranks pushes out its own words ("runs small" rather than "runs", "small"), and a
+/// word that ranks gives way to its common bigram; two phrases that share a word are not both kept.
 /// </summary>
 public static class KeyPhrases
 {
@@ -52,13 +53,12 @@ public static class KeyPhrases
         {
             var minDocuments = sizes[c] >= 4 ? 2 : 1;
             var length = Math.Max(1, words[c]);
-            var ranked = termCounts[c]
+            var scored = termCounts[c]
                 .Where(pair => documentCounts[c][pair.Key] >= minDocuments)
-                .Select(pair => (Term: pair.Key, Score: (double)pair.Value / length * Math.Log(1 + average / total[pair.Key])))
+                .Select(pair => (Term: pair.Key, Count: pair.Value, Score: (double)pair.Value / length * Math.Log(1 + average / total[pair.Key])))
                 .OrderByDescending(t => t.Score).ThenBy(t => t.Term, StringComparer.Ordinal)
-                .Take(Math.Max(0, top) * 4)
                 .ToList();
-            result.Add(Choose(ranked.Select(t => t.Term).ToList(), top));
+            result.Add(Choose(scored, top));
         }
 
         return result;
@@ -83,26 +83,46 @@ public static class KeyPhrases
         return chosen.Count == 0 ? "other" : string.Join(" · ", chosen);
     }
 
-    /// <summary>The best <paramref name="top"/> of the ranked terms, a ranked bigram taking the place of its own words.</summary>
-    private static List<string> Choose(List<string> ranked, int top)
+    /// <summary>
+    /// The best <paramref name="top"/> of the ranked terms. A ranked bigram takes the place of its own
+    /// words, and a ranked word gives way to its most frequent bigram in the cluster when that bigram
+    /// is in at least <see cref="BigramShare"/> of the word's uses ("small" → "runs small").
+    /// </summary>
+    private static List<string> Choose(List<(string Term, int Count, double Score)> scored, int top)
     {
-        var bigrams = ranked.Where(t => t.Contains(' ', StringComparison.Ordinal)).ToList();
+        var bigramsByWord = new Dictionary<string, (string Term, int Count)>(StringComparer.Ordinal);
+        foreach (var (term, count, _) in scored)
+        {
+            if (!term.Contains(' ', StringComparison.Ordinal)) continue;
+            foreach (var word in term.Split(' '))
+                if (!bigramsByWord.TryGetValue(word, out var best) || count > best.Count) bigramsByWord[word] = (term, count);
+        }
+
         var chosen = new List<string>();
-        foreach (var term in ranked)
+        foreach (var (term, count, _) in scored.Take(Math.Max(0, top) * 4))
         {
             if (chosen.Count >= top) break;
-            if (term.Contains(' ', StringComparison.Ordinal))
+            var phrase = term;
+            if (!term.Contains(' ', StringComparison.Ordinal) && bigramsByWord.TryGetValue(term, out var bigram) && bigram.Count >= BigramShare * count)
+                phrase = bigram.Term;
+            if (chosen.Contains(phrase, StringComparer.Ordinal)) continue;
+            if (phrase.Contains(' ', StringComparison.Ordinal))
             {
-                var parts = term.Split(' ');
+                var parts = phrase.Split(' ');
+                if (chosen.Any(c => c.Contains(' ', StringComparison.Ordinal) && c.Split(' ').Intersect(parts, StringComparer.Ordinal).Any())) continue;
                 chosen.RemoveAll(c => parts.Contains(c, StringComparer.Ordinal));
-                chosen.Add(term);
             }
-            else if (!bigrams.Take(Math.Max(top, 1) * 2).Any(b => b.Split(' ').Contains(term, StringComparer.Ordinal)))
+            else if (chosen.Any(c => c.Split(' ').Contains(phrase, StringComparer.Ordinal)))
             {
-                chosen.Add(term);
+                continue;
             }
+
+            chosen.Add(phrase);
         }
 
         return chosen;
     }
+
+    /// <summary>The share of a word's uses its bigram needs to stand for it.</summary>
+    private const double BigramShare = 0.3;
 }

@@ -57,7 +57,9 @@ public static class TextTokens
     /// <summary>
     /// The terms of <paramref name="text"/>: its content words and, when <paramref name="bigrams"/> is set,
     /// "a b" for each two adjacent words of the text that are both content words (a stop word between
-    /// them breaks the pair: "runs small" from "it runs small", none from "size of the").
+    /// them breaks the pair: "runs small" from "it runs small", none from "size of the"). A negation
+    /// (<see cref="Negations"/>) is no term alone, it is in every complaint, but it starts a bigram:
+    /// "not worth", "no refund", "never arrived".
     /// </summary>
     public static IReadOnlyList<string> Terms(string text, bool bigrams = true)
     {
@@ -66,6 +68,12 @@ public static class TextTokens
         string? previous = null;
         foreach (var word in words)
         {
+            if (IsNegation(word))
+            {
+                previous = word;
+                continue;
+            }
+
             if (IsStopWord(word))
             {
                 previous = null;
@@ -83,11 +91,17 @@ public static class TextTokens
     /// <summary>Whether <paramref name="word"/> (lower-cased) is an English stop word.</summary>
     public static bool IsStopWord(string word) => StopWords.Contains(word);
 
+    /// <summary>Whether <paramref name="word"/> (lower-cased) is one of the <see cref="Negations"/>.</summary>
+    public static bool IsNegation(string word) => Negations.Contains(word);
+
+    /// <summary>The negations that make bigrams but no term alone.</summary>
+    public static IReadOnlySet<string> Negations { get; } = new HashSet<string>(["not", "no", "never", "nothing"], StringComparer.Ordinal);
+
     /// <summary>
     /// Function words and the most generic verbs of English, lower-cased, with the apostrophe forms
     /// the tokenizer keeps (<c>didn't</c>) and the halves it leaves when a text has a typographic
-    /// apostrophe split oddly (<c>didn</c>, <c>t</c> is dropped as one letter). Negations stay out of
-    /// it on purpose: "not worth", "no refund" carry the complaint.
+    /// apostrophe split oddly (<c>didn</c>, <c>t</c> is dropped as one letter). Negations are
+    /// not in it: see <see cref="Negations"/>.
     /// </summary>
     public static IReadOnlySet<string> StopWords { get; } = new HashSet<string>(
         """
