@@ -31,6 +31,7 @@ public static class Commands
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
         builder.Configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
         builder.Configuration["DailyJob:RunInBackground"] = "false"; // the daily command runs the job itself
+        builder.Configuration["Summarizer:RunInBackground"] = "false"; // and the painpoints command the summarizer
         builder.Services.AddJourney(builder.Configuration);
         using var host = builder.Build();
         JourneyOptions.ValidateNow(host.Services); // every setting checked before any work, as the web host does at start
