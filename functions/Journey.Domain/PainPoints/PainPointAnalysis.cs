@@ -60,7 +60,8 @@ public sealed class PainPointAnalysis
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(options);
 
-        var vectors = current.Select(c => c.Vector).ToList();
+        var centering = options.CenterByCategory ? CategoryCentering.Fit(current, options.MinClusterSize) : null;
+        var vectors = current.Select(c => centering?.Apply(c) ?? c.Vector).ToList();
         var result = TextClustering.Cluster(vectors, new ClusteringOptions
         {
             MinClusters = options.MinClusters,
@@ -93,7 +94,7 @@ public sealed class PainPointAnalysis
             clusters.Add(new PainPointCluster(index, members, centroid, phrases[old], KeyPhrases.Label(phrases[old]), quotes, Admission(members.Select(m => Cosine(vectors[m], centroid)))));
         }
         var assignments = result.Assignments.Select(a => a >= 0 && renumber.TryGetValue(a, out var n) ? n : -1).ToArray();
-        var previousAssignments = previous.Select(p => Nearest(p.Vector, clusters)).ToArray();
+        var previousAssignments = previous.Select(p => Nearest(centering?.Apply(p) ?? p.Vector, clusters)).ToArray();
         return new PainPointAnalysis(current, previous, clusters, assignments, previousAssignments);
     }
 
@@ -265,6 +266,62 @@ public sealed class PainPointAnalysis
             nb += b[i] * b[i];
         }
         return na == 0 || nb == 0 ? 0 : dot / MathF.Sqrt(na * nb);
+    }
+}
+
+/// <summary>
+/// Takes out of each text's vector what its product category has in common, so that texts cluster by
+/// what went wrong rather than by the kind of product they are about ("runs small" for dresses and for
+/// tops is one complaint): v' = normalize(v − mean of its category + mean of all). Categories with
+/// fewer texts than the minimum cluster size, and texts without a category, are left as they are.
+/// </summary>
+internal sealed class CategoryCentering
+{
+    private readonly Dictionary<string, float[]> _shift;
+
+    private CategoryCentering(Dictionary<string, float[]> shift) => _shift = shift;
+
+    public static CategoryCentering? Fit(IReadOnlyList<EmbeddedFeedback> texts, int minTexts)
+    {
+        var groups = texts.Where(t => !string.IsNullOrEmpty(t.Item.Category)).GroupBy(t => t.Item.Category!, StringComparer.Ordinal).Where(g => g.Count() >= minTexts).ToList();
+        if (groups.Count < 2 || texts.Count == 0) return null;
+        var all = Mean(texts.Select(t => t.Vector));
+        var shift = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            var mean = Mean(group.Select(t => t.Vector));
+            shift[group.Key] = all.Select((g, i) => g - mean[i]).ToArray();
+        }
+        return new CategoryCentering(shift);
+    }
+
+    public float[] Apply(EmbeddedFeedback text)
+    {
+        if (text.Item.Category is not { } category || !_shift.TryGetValue(category, out var shift)) return text.Vector;
+        var v = new float[text.Vector.Length];
+        double norm = 0;
+        for (var i = 0; i < v.Length; i++)
+        {
+            v[i] = text.Vector[i] + shift[i];
+            norm += v[i] * v[i];
+        }
+        if (norm == 0) return text.Vector;
+        var scale = (float)(1 / Math.Sqrt(norm));
+        for (var i = 0; i < v.Length; i++) v[i] *= scale;
+        return v;
+    }
+
+    private static float[] Mean(IEnumerable<float[]> vectors)
+    {
+        float[]? sum = null;
+        var n = 0;
+        foreach (var v in vectors)
+        {
+            sum ??= new float[v.Length];
+            for (var i = 0; i < v.Length; i++) sum[i] += v[i];
+            n++;
+        }
+        return sum is null ? [] : sum.Select(x => x / n).ToArray();
     }
 }
 

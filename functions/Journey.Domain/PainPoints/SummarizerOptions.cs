@@ -26,13 +26,23 @@ public sealed class SummarizerOptions
     /// <summary>Feedback messages and configured free-text properties without a score or rating count as negative signals (they are usually complaints).</summary>
     public bool IncludeUnscored { get; set; } = true;
 
-    /// <summary>Bounds of the number of pain points the clustering chooses.</summary>
-    public int MinClusters { get; set; } = 2;
+    /// <summary>
+    /// Bounds of the number of pain points the clustering chooses (by the silhouette, which on review
+    /// texts tends to prefer two broad groups such as "fit" and "quality": four at least keeps the
+    /// complaints apart; fewer texts than four clusters of the minimum size give fewer).
+    /// </summary>
+    public int MinClusters { get; set; } = 4;
 
     public int MaxClusters { get; set; } = 12;
 
     /// <summary>Fewer texts than this do not make a pain point (they go to "other").</summary>
     public int MinClusterSize { get; set; } = 5;
+
+    /// <summary>
+    /// Cluster by what went wrong rather than by product category: each text's vector loses what its
+    /// category's texts have in common (see <see cref="CategoryCentering"/>).
+    /// </summary>
+    public bool CenterByCategory { get; set; } = true;
 
     /// <summary>Key phrases kept per pain point.</summary>
     public int KeyPhrases { get; set; } = 5;

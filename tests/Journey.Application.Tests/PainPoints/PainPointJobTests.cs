@@ -29,7 +29,7 @@ public sealed class PainPointJobTests
     private readonly InMemoryJourneyStore _customers = new();
 
     private PainPointJob Job(SummarizerEngines engines, SummarizerOptions? options = null) =>
-        new(_feedback, _painPoints, new CustomerLookup(_customers), engines, options ?? new SummarizerOptions(), new FakeTimeProvider(Now), NullLogger<PainPointJob>.Instance);
+        new(_feedback, _painPoints, new CustomerLookup(_customers), engines, options ?? new SummarizerOptions { MinClusters = 2 }, new FakeTimeProvider(Now), NullLogger<PainPointJob>.Instance);
 
     private static FeedbackItem Item(string id, string customer, string text, DateTimeOffset time, double rating, string kind = FeedbackKinds.Review) => new()
     {

@@ -63,7 +63,7 @@ public sealed class PainPointAnalysisTests
     {
         var current = Period([30, 20, 10], Day, "c");
         var previous = Period([10, 20, 0], Day.AddDays(-30), "p");
-        var options = new SummarizerOptions { MinClusterSize = 5 };
+        var options = new SummarizerOptions { MinClusters = 2, MinClusterSize = 5 };
         var analysis = PainPointAnalysis.Run(current, previous, options);
 
         Assert.Equal(3, analysis.Clusters.Count);
@@ -100,7 +100,7 @@ public sealed class PainPointAnalysisTests
     public void NamesFromANamer_ReplaceTheLocalLabel_OnlyWhereGiven()
     {
         var current = Period([12, 12], Day, "c");
-        var options = new SummarizerOptions();
+        var options = new SummarizerOptions { MinClusters = 2 };
         var analysis = PainPointAnalysis.Run(current, [], options);
         var sketches = analysis.Sketches();
         Assert.Equal(2, sketches.Count);
