@@ -64,7 +64,7 @@ public sealed class PainPointAnalysis
         var vectors = current.Select(c => centering?.Apply(c) ?? c.Vector).ToList();
         var result = TextClustering.Cluster(vectors, new ClusteringOptions
         {
-            MinClusters = options.MinClusters,
+            MinClusters = options.MinClustersFor(current.Count),
             MaxClusters = options.MaxClusters,
             MinClusterSize = options.MinClusterSize,
         });

@@ -27,11 +27,12 @@ public sealed class SummarizerOptions
     public bool IncludeUnscored { get; set; } = true;
 
     /// <summary>
-    /// Bounds of the number of pain points the clustering chooses (by the silhouette, which on review
-    /// texts tends to prefer two broad groups such as "fit" and "quality": four at least keeps the
-    /// complaints apart; fewer texts than four clusters of the minimum size give fewer).
+    /// Bounds of the number of pain points the clustering chooses by the silhouette. On review texts the
+    /// silhouette is flat and often prefers a few broad groups ("fit", "quality"), so the lower bound is
+    /// six; it applies in full from 600 negative texts on, below that it is one per 100 texts (at
+    /// least two), so that a small period is not split into many small pain points.
     /// </summary>
-    public int MinClusters { get; set; } = 4;
+    public int MinClusters { get; set; } = 6;
 
     public int MaxClusters { get; set; } = 12;
 
@@ -57,6 +58,9 @@ public sealed class SummarizerOptions
     public bool RunInBackground { get; set; } = true;
 
     public TimeSpan UtcTimeOfDay { get; set; } = TimeSpan.FromMinutes(40);
+
+    /// <summary>The lower bound of the number of clusters for <paramref name="texts"/> negative texts (see <see cref="MinClusters"/>).</summary>
+    public int MinClustersFor(int texts) => Math.Max(1, Math.Min(MinClusters, Math.Max(2, texts / 100)));
 
     /// <summary>Whether an item is a negative signal the pain points are built from.</summary>
     public bool IsNegative(FeedbackItem item)

@@ -129,7 +129,7 @@ public static class SettingNames
     /// <summary>Unscored feedback and free-text answers count as negative signals (default true).</summary>
     public const string SummarizerIncludeUnscored = "Summarizer__IncludeUnscored";
 
-    /// <summary>Bounds of the number of pain points the clustering chooses (defaults 4 and 12).</summary>
+    /// <summary>Bounds of the number of pain points the clustering chooses (defaults 6 and 12; the lower bound in full from 600 negative texts, else one per 100 texts, at least 2).</summary>
     public const string SummarizerMinClusters = "Summarizer__MinClusters";
 
     public const string SummarizerMaxClusters = "Summarizer__MaxClusters";

@@ -92,4 +92,13 @@ public sealed class NegativeSignalTests
         Assert.Equal(new DateOnly(2026, 11, 4), previous.Until);
         Assert.Equal(window.Start, previous.End);
     }
+
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(150, 2)]
+    [InlineData(394, 3)]
+    [InlineData(600, 6)]
+    [InlineData(20_000, 6)]
+    public void TheLowerBoundOfClusters_GrowsWithTheTexts_UpToTheSetting(int texts, int expected) =>
+        Assert.Equal(expected, Options.MinClustersFor(texts));
 }
