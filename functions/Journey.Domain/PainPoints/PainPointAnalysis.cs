@@ -31,6 +31,7 @@ public sealed class PainPointAnalysis
     private const int QuoteCount = 3;
     private const int MaxQuoteLength = 400;
     private const int TopValues = 5;
+    private const int SparePhrases = 5;
 
     private PainPointAnalysis(IReadOnlyList<EmbeddedFeedback> current, IReadOnlyList<EmbeddedFeedback> previous, IReadOnlyList<PainPointCluster> clusters, int[] assignments, int[] previousAssignments)
     {
@@ -70,7 +71,7 @@ public sealed class PainPointAnalysis
         });
         var texts = current.Select(c => EmbeddedFeedback.TextOf(c.Item)).ToList();
         var quotesOf = current.Select(c => c.Item.Text).ToList();
-        var phrases = KeyPhrases.Extract(texts, result.Assignments, result.K, options.KeyPhrases);
+        var phrases = Distinctive(KeyPhrases.Extract(texts, result.Assignments, result.K, options.KeyPhrases + SparePhrases), options.KeyPhrases);
 
         var drafts = new List<(int Old, int[] Members)>();
         for (var k = 0; k < result.K; k++)
@@ -96,6 +97,23 @@ public sealed class PainPointAnalysis
         var assignments = result.Assignments.Select(a => a >= 0 && renumber.TryGetValue(a, out var n) ? n : -1).ToArray();
         var previousAssignments = previous.Select(p => Nearest(centering?.Apply(p) ?? p.Vector, clusters)).ToArray();
         return new PainPointAnalysis(current, previous, clusters, assignments, previousAssignments);
+    }
+
+    /// <summary>
+    /// Each cluster's phrases without those that rank among the phrases of a third or more of the
+    /// clusters (at least three): words every pain point shares, such as the shop's main product
+    /// ("dress"), name none of them.
+    /// </summary>
+    private static List<IReadOnlyList<string>> Distinctive(IReadOnlyList<IReadOnlyList<string>> phrases, int top)
+    {
+        var shared = phrases.SelectMany(p => p.Distinct(StringComparer.Ordinal)).GroupBy(p => p, StringComparer.Ordinal)
+            .Where(g => phrases.Count >= 3 && g.Count() >= Math.Max(3, (phrases.Count + 2) / 3))
+            .Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        return phrases.Select(p =>
+        {
+            var kept = p.Where(x => !shared.Contains(x)).Take(top).ToList();
+            return (IReadOnlyList<string>)(kept.Count > 0 ? kept : p.Take(top).ToList());
+        }).ToList();
     }
 
     /// <summary>What a namer is told about each cluster (quotes are redacted texts).</summary>
