@@ -28,11 +28,11 @@ run() { # label -> one line
     "${app[@]}" painpoints --data "$work/data" --assignments "$work/assignments.csv" >"$work/painpoints.json" 2>"$work/summary.txt"
   read -r seconds kb <"$work/time"
   local texts
-  texts=$(($(grep -c '' "$work/assignments.csv") - 1))
+  texts=$(python3 -c 'import csv, sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], encoding="utf-8"))))' "$work/assignments.csv")
   printf '%-11s %6d texts   %7.1f s   %7.0f texts/s   peak memory %5.0f MiB   %s\n' "$label" "$texts" "$seconds" \
     "$(echo "$texts / $seconds" | bc -l)" "$(echo "$kb / 1024" | bc -l)" "$(grep -o '[0-9,]* embedded now, [0-9,]* from earlier runs' "$work/summary.txt")"
 }
 echo "pain points on $(nproc) cores, $(dotnet --version) SDK"
 run "first run"
 run "second run"
-echo "pain points: $(grep -c '"label"' "$work/painpoints.json") documents; labels: $(grep -o '"label": "[^"]*"' "$work/painpoints.json" | cut -d'"' -f4 | paste -sd '|' -)"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1], encoding="utf-8")); print(f"{len(d)} documents:", " | ".join(f"{x[\"label\"]} ({x[\"texts\"]})" for x in d))' "$work/painpoints.json"
