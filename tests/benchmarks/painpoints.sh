@@ -35,4 +35,8 @@ run() { # label -> one line
 echo "pain points on $(nproc) cores, $(dotnet --version) SDK"
 run "first run"
 run "second run"
-python3 -c 'import json, sys; d = json.load(open(sys.argv[1], encoding="utf-8")); print(f"{len(d)} documents:", " | ".join(f"{x[\"label\"]} ({x[\"texts\"]})" for x in d))' "$work/painpoints.json"
+python3 - "$work/painpoints.json" <<'PY'
+import json, sys
+documents = json.load(open(sys.argv[1], encoding="utf-8"))
+print(f"{len(documents)} documents:", " | ".join(f"{d['label']} ({d['texts']})" for d in documents))
+PY
