@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Journey.Domain.Actions;
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
 using Journey.Domain.Feedback;
@@ -30,6 +31,8 @@ namespace Journey.Domain.Serialization;
 [JsonSerializable(typeof(ClvMetrics))]
 [JsonSerializable(typeof(BestCustomersMetrics))]
 [JsonSerializable(typeof(FeedbackItem))]
+[JsonSerializable(typeof(ActionDocument))]
+[JsonSerializable(typeof(List<ActionDocument>))]
 [JsonSerializable(typeof(PainPointDocument))]
 [JsonSerializable(typeof(List<PainPointDocument>))]
 internal sealed partial class JourneyJsonContext : JsonSerializerContext;
