@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text.Json;
+using Journey.Domain.Customers;
+using Journey.Domain.Events;
+
+namespace Journey.Domain.Actions;
+
+/// <summary>Settings of the action rules (configuration section <c>Actions:Rules</c>).</summary>
+public sealed class ActionRulesOptions
+{
+    public const string SectionName = "Actions:Rules";
+
+    /// <summary>The rules switched off (action types).</summary>
+    public IReadOnlyList<string> Disabled { get; set; } = [];
+
+    /// <summary>The share of customers each rule keeps as its control group (0-1; default 0.1 for every rule).</summary>
+    public double HoldoutShare { get; set; } = 0.1;
+
+    /// <summary>Per-rule control-group shares that differ from <see cref="HoldoutShare"/>.</summary>
+    public Dictionary<string, double> HoldoutShares { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long after the first order the review request is due.</summary>
+    public TimeSpan ReviewRequestDelay { get; set; } = TimeSpan.FromDays(7);
+
+    public bool IsEnabled(string actionType) => !Disabled.Contains(actionType, StringComparer.Ordinal);
+
+    public double HoldoutShareOf(string actionType) => HoldoutShares.TryGetValue(actionType, out var share) ? share : HoldoutShare;
+
+    /// <summary>Checks the options; returns the problems found, each naming the setting.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        foreach (var type in Disabled.Where(t => !ActionTypes.All.Contains(t, StringComparer.Ordinal)))
+            problems.Add($"{SectionName}:Disabled names '{type}', which is not an action type ({string.Join(", ", ActionTypes.All)}).");
+        if (HoldoutShare is < 0 or > 1) problems.Add($"{SectionName}:HoldoutShare must be between 0 and 1 (was {HoldoutShare}).");
+        foreach (var (type, share) in HoldoutShares)
+        {
+            if (!ActionTypes.All.Contains(type, StringComparer.Ordinal)) problems.Add($"{SectionName}:HoldoutShares names '{type}', which is not an action type.");
+            else if (share is < 0 or > 1) problems.Add($"{SectionName}:HoldoutShares:{type} must be between 0 and 1 (was {share}).");
+        }
+        if (ReviewRequestDelay < TimeSpan.Zero) problems.Add($"{SectionName}:ReviewRequestDelay must not be negative (was {ReviewRequestDelay}).");
+        return problems;
+    }
+}
+
+/// <summary>
+/// The real-time action rules, evaluated by the processor on the events a write adds: a cancelled or
+/// refunded order asks why, a first order gets a welcome and, later, a review request, and every stage
+/// change is announced. Pure: the same document and events give the same actions, with the same ids,
+/// so a replayed batch or stream creates nothing new (the outbox adds an id only once).
+/// </summary>
+public sealed class ActionRules(ActionRulesOptions options)
+{
+    /// <summary>The actions the <paramref name="added"/> events call for, given the customer as written with them and the stage changes they made.</summary>
+    public IReadOnlyList<ActionDocument> Evaluate(CustomerDocument customer, IEnumerable<JourneyEvent> added, IEnumerable<StageChange> stageChanges, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        ArgumentNullException.ThrowIfNull(added);
+        ArgumentNullException.ThrowIfNull(stageChanges);
+        var snapshot = Snapshot(customer);
+        var actions = new List<ActionDocument>();
+        foreach (var e in added.Where(e => e.Type == MessageType.Track).OrderBy(e => e.Timestamp).ThenBy(e => e.MessageId, StringComparer.Ordinal))
+        {
+            switch (e.Event)
+            {
+                case EventNames.OrderCancelled:
+                    Add(actions, ActionTypes.OrderCancelled, snapshot, OrderTrigger(e), now, now);
+                    break;
+                case EventNames.OrderRefunded:
+                    Add(actions, ActionTypes.OrderRefunded, snapshot, OrderTrigger(e), now, now);
+                    break;
+            }
+        }
+
+        // The first order, once: keyed by the order that is first in the customer's history.
+        if (customer.Orders.History.Count > 0)
+        {
+            var first = customer.Orders.History[0];
+            var firstEvent = added.FirstOrDefault(e => e.Event == EventNames.OrderCompleted && OrderIdOf(e) == first.OrderId);
+            if (firstEvent is not null)
+            {
+                var trigger = new ActionTrigger { Key = first.OrderId, At = first.At, MessageId = firstEvent.MessageId, OrderId = first.OrderId, Revenue = first.Revenue, Items = Items(firstEvent) };
+                Add(actions, ActionTypes.FirstOrder, snapshot, trigger, now, now);
+                Add(actions, ActionTypes.ReviewRequest, snapshot, trigger, now, Later(first.At, options.ReviewRequestDelay, now));
+            }
+        }
+
+        foreach (var change in stageChanges)
+        {
+            var trigger = new ActionTrigger { Key = $"{change.From?.ToString() ?? "None"}>{change.To}", At = change.At, MessageId = change.MessageId, FromStage = change.From?.ToString(), ToStage = change.To.ToString() };
+            Add(actions, ActionTypes.StageChanged, snapshot, trigger, now, now);
+        }
+        return actions;
+    }
+
+    private void Add(List<ActionDocument> actions, string type, ActionCustomer customer, ActionTrigger trigger, DateTimeOffset now, DateTimeOffset due)
+    {
+        if (!options.IsEnabled(type)) return;
+        var id = ActionDocument.IdFor(type, customer.Id, trigger.Key);
+        if (actions.Exists(a => a.Id == id)) return;
+        var holdout = Holdout.IsHeldOut(type, customer.Id, options.HoldoutShareOf(type));
+        actions.Add(new ActionDocument
+        {
+            Id = id,
+            ActionType = type,
+            CustomerId = customer.Id,
+            Trigger = trigger,
+            Customer = customer,
+            CreatedAt = now,
+            DueAt = due,
+            Holdout = holdout,
+            Status = holdout ? ActionStatuses.Holdout : ActionStatuses.Pending,
+            NextAttemptAt = holdout ? null : due,
+        });
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset at, TimeSpan delay, DateTimeOffset now) => at + delay > now ? at + delay : now;
+
+    /// <summary>What the destinations are told about the customer.</summary>
+    public static ActionCustomer Snapshot(CustomerDocument customer)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        var traits = customer.Traits is { ValueKind: JsonValueKind.Object } t ? t : default;
+        return new ActionCustomer
+        {
+            Id = customer.Id,
+            UserId = customer.UserId,
+            AnonymousIds = [.. customer.AnonymousIds],
+            Email = Text(traits, "email"),
+            FirstName = Text(traits, "firstName") ?? Text(traits, "first_name") ?? Text(traits, "name")?.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(),
+            Stage = customer.Stage.ToString(),
+            Channel = customer.Acquisition?.Channel,
+            PredictedClv = customer.Predictions?.PredictedClv,
+            ProbabilityAlive = customer.Predictions?.ProbabilityAlive,
+            EmailOpens = customer.Email.Opened,
+            EmailClicks = customer.Email.Clicked,
+            RespondsTo = customer.Email.Clicked > 0 && customer.Acquisition?.Channel != "email" ? [customer.Acquisition?.Channel ?? "direct", "email"] : [customer.Acquisition?.Channel ?? "direct"],
+            EmailOptOut = IsTrue(traits, "unsubscribed") || IsTrue(traits, "email_opt_out") || IsTrue(traits, "emailOptOut"),
+        };
+    }
+
+    private static ActionTrigger OrderTrigger(JourneyEvent e)
+    {
+        var props = e.Properties is { ValueKind: JsonValueKind.Object } p ? p : default;
+        var orderId = OrderIdOf(e);
+        return new ActionTrigger
+        {
+            Key = orderId ?? e.MessageId,
+            At = e.Timestamp,
+            MessageId = e.MessageId,
+            OrderId = orderId,
+            Revenue = Number(props, "revenue") ?? Number(props, "total"),
+            Reason = Text(props, "reason") ?? Text(props, "cancel_reason") ?? Text(props, "refund_reason"),
+            Items = Items(e),
+        };
+    }
+
+    private static string? OrderIdOf(JourneyEvent e) =>
+        e.Properties is { ValueKind: JsonValueKind.Object } p ? Text(p, "order_id") ?? Text(p, "orderId") : null;
+
+    private static List<ActionItem>? Items(JourneyEvent e)
+    {
+        if (e.Properties is not { ValueKind: JsonValueKind.Object } p || !p.TryGetProperty("products", out var products) || products.ValueKind != JsonValueKind.Array) return null;
+        return [.. products.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Object).Select(x => new ActionItem(
+            Text(x, "product_id") ?? Text(x, "sku"), Text(x, "name"), Number(x, "price"), (long?)Number(x, "quantity")))];
+    }
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v)
+            ? v.ValueKind switch
+            {
+                JsonValueKind.String when !string.IsNullOrWhiteSpace(v.GetString()) => v.GetString(),
+                JsonValueKind.Number => v.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    private static decimal? Number(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v)
+            ? v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) ? d
+            : v.ValueKind == JsonValueKind.String && decimal.TryParse(v.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var s) ? s : null
+            : null;
+
+    private static bool IsTrue(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v)
+        && (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.String && bool.TryParse(v.GetString(), out var b) && b));
+}
+
+/// <summary>A stage the customer entered with the events a write added.</summary>
+public sealed record StageChange(Stage? From, Stage To, DateTimeOffset At, string? MessageId);
