@@ -20,8 +20,16 @@ namespace Journey.Application.Processing;
 /// an id it cannot hold, say a message id with a '/') is skipped and logged, by id: a text is secondary
 /// to the journey, and its customer's events must not go to the dead letters for it.
 /// </remarks>
-public sealed class FeedbackCapture(FeedbackExtractor extractor, IFeedbackStore store, ILogger<FeedbackCapture> logger)
+public sealed class FeedbackCapture(FeedbackExtractor extractor, IFeedbackStore store, ILogger<FeedbackCapture> logger) : ICustomerChangeStep
 {
+    public bool Concerns(IReadOnlyList<JourneyEvent> events) => MayCarryFeedback(events);
+
+    public Task ApplyAsync(CustomerChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return CaptureAsync(change.Customer, change.Added, cancellationToken);
+    }
+
     /// <summary>True when some of <paramref name="events"/> may carry feedback: the processor asks only then.</summary>
     public bool MayCarryFeedback(IEnumerable<JourneyEvent> events)
     {

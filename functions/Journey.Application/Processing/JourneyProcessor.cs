@@ -15,7 +15,7 @@ namespace Journey.Application.Processing;
 /// Applies a batch of stream records to the customer documents: reads each record (unreadable
 /// ones go to the dead letters), keeps bots out, stitches identities, groups the events by
 /// customer and writes each customer once per batch through the <see cref="CustomerWriter"/>; the
-/// feedback texts of the events a write adds are stored first (<see cref="FeedbackCapture"/>).
+/// <see cref="ICustomerChangeStep"/>s (feedback capture, action rules) run on what a write adds first.
 /// </summary>
 /// <remarks>
 /// Failures are classified once, here. Events go to the dead letters only when they can never be
@@ -33,10 +33,11 @@ public sealed class JourneyProcessor(
     JourneyRulesOptions options,
     TimeProvider clock,
     ILogger<JourneyProcessor> logger,
-    FeedbackCapture? feedback = null) : IJourneyProcessor
+    IEnumerable<ICustomerChangeStep> steps) : IJourneyProcessor
 {
     private const int MaxConflictRetries = 20;
     private const int MaxConcurrentCustomers = 16;
+    private readonly ICustomerChangeStep[] _steps = [.. steps];
 
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<StreamRecord> batch, CancellationToken cancellationToken)
     {
@@ -104,13 +105,16 @@ public sealed class JourneyProcessor(
     private async Task ApplyAsync(string profileKey, List<PositionedEvent> events, Counts counts, CancellationToken ct)
     {
         var (id, stored) = await identity.FindAsync(profileKey, ct);
-        // Feedback is captured for the events each attempt adds (see FeedbackCapture): most groups carry none.
-        var addedEvents = feedback is not null && feedback.MayCarryFeedback(events.Select(e => e.Event)) ? new List<PositionedEvent>(events.Count) : null;
+        // The steps see the events each attempt adds (see ICustomerChangeStep), when one of them is concerned.
+        var plain = events.ConvertAll(e => e.Event);
+        var concerned = _steps.Where(s => s.Concerns(plain)).ToArray();
+        var addedEvents = concerned.Length > 0 ? new List<PositionedEvent>(events.Count) : null;
         for (var attempt = 0; ; attempt++)
         {
             // A retry resolves and reads afresh: the document may have been merged away or changed.
             if (attempt > 0) (id, stored) = await identity.FindAsync(id, ct);
             var doc = stored?.Document ?? CustomerUpdate.NewProfile(id);
+            var stagesBefore = addedEvents is null ? null : new Dictionary<Stage, DateTimeOffset>(doc.StageReachedAt);
             int added;
             addedEvents?.Clear();
             try
@@ -132,7 +136,7 @@ public sealed class JourneyProcessor(
 
             try
             {
-                var write = await writer.WriteAsync(doc, stored, someKnown: added < events.Count, ct, BeforeWrite(addedEvents));
+                var write = await writer.WriteAsync(doc, stored, someKnown: added < events.Count, ct, BeforeWrite(concerned, addedEvents, stagesBefore));
                 Counts.Add(ref counts.Applied, added);
                 Counts.Add(ref counts.Duplicates, events.Count - added);
                 Counts.Add(ref counts.CustomerWrites, 1);
@@ -150,14 +154,19 @@ public sealed class JourneyProcessor(
     }
 
     /// <summary>
-    /// Stores the feedback of the events added, after the refold (the stage at each event's time includes it) and
-    /// before the document is written: a redelivery that finds the events applied would not capture them again.
+    /// Runs the concerned steps on what the write adds, after the refold (the stage at each event's time
+    /// includes it) and before the document is written: a redelivery that finds the events applied would
+    /// not run them again.
     /// </summary>
-    private Func<CustomerDocument, CancellationToken, Task>? BeforeWrite(List<PositionedEvent>? addedEvents)
+    private static Func<CustomerDocument, CancellationToken, Task>? BeforeWrite(ICustomerChangeStep[] concerned, List<PositionedEvent>? addedEvents, Dictionary<Stage, DateTimeOffset>? stagesBefore)
     {
-        if (feedback is null || addedEvents is null || addedEvents.Count == 0) return null;
-        var captured = addedEvents.Select(e => e.Event).ToList();
-        return (doc, ct) => feedback.CaptureAsync(doc, captured, ct);
+        if (addedEvents is null || addedEvents.Count == 0 || stagesBefore is null) return null;
+        var added = addedEvents.ConvertAll(e => e.Event);
+        return async (doc, ct) =>
+        {
+            var change = new CustomerChange(doc, added, stagesBefore);
+            foreach (var step in concerned) await step.ApplyAsync(change, ct);
+        };
     }
 
     private static IEnumerable<(string Source, string Target, bool AllowUserMerge)> IdentityLinks(List<PositionedEvent> events)

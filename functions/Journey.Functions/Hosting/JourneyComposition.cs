@@ -68,7 +68,7 @@ public static class JourneyComposition
         services.AddSingleton<IdentityStitcher>();
         services.AddJourneyOptions<FeedbackOptions>(FeedbackOptions.SectionName, o => o.Validate());
         services.AddSingleton<FeedbackExtractor>();
-        services.AddSingleton<FeedbackCapture>();
+        services.AddSingleton<ICustomerChangeStep, FeedbackCapture>();
         services.AddSingleton<IJourneyProcessor, JourneyProcessor>();
         services.AddSingleton<CustomerLookup>();
         services.AddSingleton<CollectorService>();
