@@ -2,6 +2,7 @@ using Azure.Core;
 using Journey.Application.Metrics;
 using Journey.Application.PainPoints;
 using Journey.Application.Processing;
+using Journey.Adapters.Actions.Webhooks;
 using Journey.Adapters.Identity;
 using Journey.Adapters.Store.Cosmos;
 using Journey.Adapters.Store.Sqlite;
@@ -55,6 +56,7 @@ public static class JourneyComposition
         else AddEmbeddedStream(services, configuration);
 
         AddOpenAI(services, configuration);
+        AddWebhookDestinations(services, configuration);
 
         // The processor's pieces share one CustomerUpdate (it keeps each cached document's last fold)
         // and read through one cache of the documents they wrote last.
@@ -220,6 +222,22 @@ public static class JourneyComposition
                 timeProvider: sp.GetRequiredService<TimeProvider>(), loggerFactory: sp.GetRequiredService<ILoggerFactory>());
         });
         services.AddSingleton<OpenAIRunFactory>();
+    }
+
+    /// <summary>
+    /// One <see cref="IActionDestination"/> per configured webhook receiver (<c>Actions__WebhookUrl</c> and the list
+    /// <c>Actions__Webhooks</c>). Invalid settings register none: the options' validation stops the app at start.
+    /// </summary>
+    private static void AddWebhookDestinations(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddJourneyOptions<WebhookOptions>(WebhookOptions.SectionName, o => o.Validate());
+        var options = configuration.GetSection(WebhookOptions.SectionName).Get<WebhookOptions>() ?? new WebhookOptions();
+        if (options.Validate().Count > 0) return;
+        foreach (var endpoint in options.Endpoints())
+        {
+            services.AddSingleton<IActionDestination>(sp => new WebhookDestination(
+                endpoint, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookDestination>>()));
+        }
     }
 
     private static string LocalDataDirectory(IConfiguration configuration)

@@ -244,6 +244,17 @@ public static class SettingNames
     /// <summary>Local mode: the UTC time of day of the background run (default 00:10:00).</summary>
     public const string DailyJobUtcTimeOfDay = "DailyJob__UtcTimeOfDay";
 
+    // Actions: webhook destinations (Standard Webhooks).
+
+    /// <summary>The webhook receiver of every action (absolute http or https address); empty: no webhook.</summary>
+    public const string ActionsWebhookUrl = "Actions__WebhookUrl";
+
+    /// <summary>The signing secret of <see cref="ActionsWebhookUrl"/>: <c>whsec_</c> and the base64 of 24 to 64 random bytes.</summary>
+    public const string ActionsWebhookSecret = "Actions__WebhookSecret";
+
+    /// <summary>How long a webhook delivery may take before it is retried later (default 00:00:10).</summary>
+    public const string ActionsWebhookTimeout = "Actions__WebhookTimeout";
+
     /// <summary>Every setting above, in declaration order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -320,5 +331,8 @@ public static class SettingNames
         FeedbackMaxTextLength,
         DailyJobRunInBackground,
         DailyJobUtcTimeOfDay,
+        ActionsWebhookUrl,
+        ActionsWebhookSecret,
+        ActionsWebhookTimeout,
     ];
 }

@@ -112,6 +112,9 @@ public sealed partial class CompiledInfraTests
         [SettingNames.SummarizerUtcTimeOfDay] = "local mode's schedule; Azure runs the PainPoints timer",
         [SettingNames.DailyJobRunInBackground] = "local mode's schedule; Azure runs the DailyMetrics timer",
         [SettingNames.DailyJobUtcTimeOfDay] = "local mode's schedule; Azure runs the DailyMetrics timer",
+        [SettingNames.ActionsWebhookUrl] = "set by the shop",
+        [SettingNames.ActionsWebhookSecret] = "set by the shop",
+        [SettingNames.ActionsWebhookTimeout] = "the code default",
     };
 
     [Fact]
