@@ -84,12 +84,11 @@ public sealed class ActionDispatcher
         {
             action.Attempts++;
             var outcomes = await Task.WhenAll(owed.Select(d => DeliverAsync(d, action, cancellationToken))).ConfigureAwait(false);
-            var at = _clock.GetUtcNow();
             var errors = new List<string>();
             for (var i = 0; i < owed.Count; i++)
             {
                 var name = owed[i].Name;
-                var outcome = outcomes[i];
+                var (outcome, at) = outcomes[i];
                 if (!action.Deliveries.TryGetValue(name, out var delivery))
                 {
                     delivery = new DestinationDelivery();
@@ -154,8 +153,8 @@ public sealed class ActionDispatcher
     private static bool IsOwed(ActionDocument action, string destination) =>
         !action.Deliveries.TryGetValue(destination, out var delivery) || delivery.Status == ActionStatuses.Pending;
 
-    /// <summary>One delivery, bounded by the timeout; an exception or a timeout is a failure to retry.</summary>
-    private async Task<DeliveryOutcome> DeliverAsync(IActionDestination destination, ActionDocument action, CancellationToken cancellationToken)
+    /// <summary>One delivery and when it ended, bounded by the timeout; an exception or a timeout is a failure to retry.</summary>
+    private async Task<(DeliveryOutcome Outcome, DateTimeOffset At)> DeliverAsync(IActionDestination destination, ActionDocument action, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(_options.DeliveryTimeout, _clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -180,11 +179,11 @@ public sealed class ActionDispatcher
         {
             // A destination's failure, whatever it is, must not stop the other destinations: it is retried.
             _logger.DeliveryThrew(destination.Name, ex.GetType().Name, action.Id, action.ActionType, action.Attempts);
-            return DeliveryOutcome.Retry($"{ex.GetType().Name}: {ex.Message}");
+            return (DeliveryOutcome.Retry($"{ex.GetType().Name}: {ex.Message}"), _clock.GetUtcNow());
         }
         if (!outcome.Delivered && !outcome.Skipped)
             _logger.DeliveryFailed(destination.Name, action.Id, action.ActionType, action.Attempts, outcome.Permanent ? "given up" : "retried");
-        return outcome;
+        return (outcome, _clock.GetUtcNow());
     }
 
     private async Task<bool> TryReplaceAsync(ActionDocument action, string etag, CancellationToken cancellationToken)

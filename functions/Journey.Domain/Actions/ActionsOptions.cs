@@ -54,11 +54,11 @@ public sealed class ActionsOptions
         const ulong offset = 14695981039346656037UL;
         const ulong prime = 1099511628211UL;
         var hash = offset;
-        foreach (var c in actionId)
+        unchecked
         {
-            hash = (hash ^ c) * prime;
+            foreach (var c in actionId) hash = (hash ^ c) * prime;
+            hash = (hash ^ (uint)attempt) * prime;
         }
-        hash = (hash ^ (uint)attempt) * prime;
         hash ^= hash >> 33;
         return (hash >> 11) / (double)(1UL << 53);
     }
