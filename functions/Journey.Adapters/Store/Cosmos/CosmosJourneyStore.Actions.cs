@@ -140,7 +140,7 @@ public sealed partial class CosmosJourneyStore : IActionStore
         var ready = action.NextAttemptAt is { } next && next > action.DueAt ? next : action.DueAt;
         node[ReadyAtField] = Sortable(ready);
         node[CreatedAtField] = Sortable(action.CreatedAt);
-        return JsonSerializer.SerializeToUtf8Bytes(node, JourneyJson.Options);
+        return System.Text.Encoding.UTF8.GetBytes(node.ToJsonString(JourneyJson.Options));
     }
 
     private static ActionDocument ReadAction(JsonElement element) =>
