@@ -158,14 +158,13 @@ public sealed class ActionDispatcher
     {
         using var timeout = new CancellationTokenSource(_options.DeliveryTimeout, _clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        // Task.Run keeps a destination that blocks before its first await from holding up the others;
+        // WaitAsync bounds one that ignores its token too.
+        var delivery = Task.Run(() => destination.DeliverAsync(action, linked.Token), linked.Token);
         DeliveryOutcome outcome;
         try
         {
-            // WaitAsync bounds a destination that ignores its token too; Task.Run keeps one that blocks
-            // before its first await from holding up the others.
-            outcome = await Task.Run(() => destination.DeliverAsync(action, linked.Token), linked.Token)
-                .WaitAsync(_options.DeliveryTimeout, _clock, cancellationToken)
-                .ConfigureAwait(false);
+            outcome = await delivery.WaitAsync(_options.DeliveryTimeout, _clock, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -173,7 +172,10 @@ public sealed class ActionDispatcher
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
-            outcome = DeliveryOutcome.Retry($"timed out after {_options.DeliveryTimeout}");
+            // A delivery that finished as the timeout fired counts as it went.
+            outcome = delivery.IsCompletedSuccessfully
+                ? await delivery.ConfigureAwait(false)
+                : DeliveryOutcome.Retry($"timed out after {_options.DeliveryTimeout}");
         }
         catch (Exception ex)
         {
