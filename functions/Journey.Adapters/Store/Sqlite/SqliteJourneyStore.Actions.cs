@@ -29,16 +29,16 @@ public sealed partial class SqliteJourneyStore : IActionStore
         """;
 
     // status = 'pending' literally, so the partial index ix_actions_pending_due serves the read.
-    private const string DueActionsSql =
+    internal const string DueActionsSql =
         """
         SELECT doc, etag FROM actions
         WHERE status = 'pending' AND due_at <= $now AND (next_attempt_at IS NULL OR next_attempt_at <= $now)
         ORDER BY due_at, id LIMIT $limit
         """;
 
-    private const string CustomerActionsSql = "SELECT doc FROM actions WHERE customer_id = $customer_id ORDER BY created_at, id";
+    internal const string CustomerActionsSql = "SELECT doc FROM actions WHERE customer_id = $customer_id ORDER BY created_at, id";
 
-    private const string ListActionsSql =
+    internal const string ListActionsSql =
         """
         SELECT doc FROM actions
         WHERE ($action_type IS NULL OR action_type = $action_type) AND ($status IS NULL OR status = $status) AND ($since IS NULL OR created_at >= $since)

@@ -268,7 +268,7 @@ internal static class SqliteSchema
             etag TEXT NOT NULL,
             doc TEXT NOT NULL);
         CREATE INDEX ix_actions_pending_due ON actions(due_at, id) WHERE status = 'pending';
-        CREATE INDEX ix_actions_customer_id ON actions(customer_id, created_at);
+        CREATE INDEX ix_actions_customer_id ON actions(customer_id, created_at, id);
         CREATE INDEX ix_actions_created_at ON actions(created_at);
         CREATE INDEX ix_actions_type_created_at ON actions(action_type, created_at);
 
