@@ -85,6 +85,19 @@ var containers = [
     ]
   }
   {
+    name: 'actions'
+    partitionKeyPath: '/customerId'
+    includedPaths: [
+      '/*'
+    ]
+    excludedPaths: [
+      '/trigger/items/*'
+      '/customer/*'
+      '/deliveries/*'
+      '/"_etag"/?'
+    ]
+  }
+  {
     name: 'deadletter'
     partitionKeyPath: '/day'
     includedPaths: [

@@ -153,7 +153,7 @@ public static class JourneyComposition
     }
 
     private static void AddStorePorts<TStore>(IServiceCollection services)
-        where TStore : class, ICustomerStore, ITransitionStore, IDeadLetterStore, IMetricsStore, IPredictionStore, IFeedbackStore, IPainPointStore, IStoreHealth
+        where TStore : class, ICustomerStore, ITransitionStore, IDeadLetterStore, IMetricsStore, IPredictionStore, IFeedbackStore, IPainPointStore, IActionStore, IStoreHealth
     {
         services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ITransitionStore>(sp => sp.GetRequiredService<TStore>());
@@ -163,6 +163,7 @@ public static class JourneyComposition
         services.AddSingleton<IPredictionStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IPainPointStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IActionStore>(sp => sp.GetRequiredService<TStore>());
     }
 
     private static void AddEmbeddedStream(IServiceCollection services, IConfiguration configuration)

@@ -51,3 +51,8 @@ public sealed class InMemoryPainPointStoreTests : PainPointStoreContract
         Assert.Empty(await Store.LatestAsync(Ct));
     }
 }
+
+public sealed class InMemoryActionStoreTests : ActionStoreContract
+{
+    protected override Task<IActionStore> CreateStoreAsync() => Task.FromResult<IActionStore>(new InMemoryActionStore());
+}

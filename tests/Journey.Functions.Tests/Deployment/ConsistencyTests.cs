@@ -268,6 +268,7 @@ public sealed partial class ConsistencyTests
                 ["metrics"] = "/kind",
                 ["painpoints"] = "/period",
                 ["feedback"] = "/period",
+                ["actions"] = "/customerId",
                 ["deadletter"] = "/day",
             },
             bicep);

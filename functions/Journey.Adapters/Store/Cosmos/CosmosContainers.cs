@@ -101,6 +101,17 @@ public static class CosmosContainers
         IncludedPaths: ["/*"],
         ExcludedPaths: ["/text/?", "/title/?", "/embedding/*", ETagPath]);
 
+    /// <summary>
+    /// <c>actions</c>, partitioned by <c>/customerId</c>: the outbox of follow-ups, one item per action. The
+    /// dispatcher filters on the status and the sortable due times; the customer snapshot, the cart items
+    /// and the per-destination deliveries are never filtered on and are left out of the index.
+    /// </summary>
+    public static CosmosContainerDefinition Actions { get; } = new(
+        "actions",
+        "/customerId",
+        IncludedPaths: ["/*"],
+        ExcludedPaths: ["/trigger/items/*", "/customer/*", "/deliveries/*", ETagPath]);
+
     /// <summary><c>deadletter</c>, partitioned by <c>/day</c>: the raw payload is kept, not indexed.</summary>
     public static CosmosContainerDefinition DeadLetter { get; } = new(
         "deadletter",
@@ -110,5 +121,5 @@ public static class CosmosContainers
 
     /// <summary>Every container, in creation order.</summary>
     public static ReadOnlyCollection<CosmosContainerDefinition> All { get; } =
-        new([Customers, Transitions, Metrics, PainPoints, Feedback, DeadLetter]);
+        new([Customers, Transitions, Metrics, PainPoints, Feedback, Actions, DeadLetter]);
 }

@@ -36,6 +36,8 @@ public sealed class CosmosStoreOptions
 
     public string FeedbackContainer { get; set; } = CosmosContainers.Feedback.Name;
 
+    public string ActionsContainer { get; set; } = CosmosContainers.Actions.Name;
+
     public string DeadLetterContainer { get; set; } = CosmosContainers.DeadLetter.Name;
 
     /// <summary>A key-based connection string; set this OR <see cref="AccountEndpoint"/>.</summary>
@@ -112,6 +114,7 @@ public sealed class CosmosStoreOptions
         (CosmosContainers.Metrics, MetricsContainer),
         (CosmosContainers.PainPoints, PainPointsContainer),
         (CosmosContainers.Feedback, FeedbackContainer),
+        (CosmosContainers.Actions, ActionsContainer),
         (CosmosContainers.DeadLetter, DeadLetterContainer),
     ];
 

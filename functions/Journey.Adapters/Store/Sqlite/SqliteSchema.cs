@@ -253,6 +253,50 @@ internal static class SqliteSchema
             strftime('%Y-%m-%dT%H:%M:%fZ', generated_at) AS generated_at
         FROM painpoints;
         """,
+        // 5: the actions container (the outbox of follow-ups): the fields the dispatcher and the reads
+        // filter on in columns (times as sortable UTC text), the document as JSON; a partial index of
+        // the pending actions by due time serves the dispatcher; a view for BI (no email address)
+        """
+        CREATE TABLE actions(
+            id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            action_type TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            next_attempt_at TEXT,
+            etag TEXT NOT NULL,
+            doc TEXT NOT NULL);
+        CREATE INDEX ix_actions_pending_due ON actions(due_at, id) WHERE status = 'pending';
+        CREATE INDEX ix_actions_customer_id ON actions(customer_id, created_at, id);
+        CREATE INDEX ix_actions_created_at ON actions(created_at);
+        CREATE INDEX ix_actions_type_created_at ON actions(action_type, created_at);
+
+        CREATE VIEW actions_v AS
+        SELECT
+            id,
+            customer_id,
+            action_type,
+            status,
+            coalesce(json_extract(doc, '$.holdout'), 0) AS holdout,
+            json_extract(doc, '$.attempts') AS attempts,
+            strftime('%Y-%m-%dT%H:%M:%fZ', created_at) AS created_at,
+            substr(created_at, 1, 10) AS day,
+            strftime('%Y-%m-%dT%H:%M:%fZ', due_at) AS due_at,
+            strftime('%Y-%m-%dT%H:%M:%fZ', next_attempt_at) AS next_attempt_at,
+            json_extract(doc, '$.trigger.key') AS trigger_key,
+            json_extract(doc, '$.trigger.orderId') AS order_id,
+            json_extract(doc, '$.trigger.revenue') AS revenue,
+            json_extract(doc, '$.trigger.reason') AS reason,
+            json_extract(doc, '$.trigger.fromStage') AS from_stage,
+            json_extract(doc, '$.trigger.toStage') AS to_stage,
+            json_extract(doc, '$.customer.stage') AS stage,
+            json_extract(doc, '$.customer.channel') AS channel,
+            json_extract(doc, '$.customer.predictedClv') AS predicted_clv,
+            json_extract(doc, '$.lastError') AS last_error,
+            json_extract(doc, '$.deliveries') AS deliveries
+        FROM actions;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Count;

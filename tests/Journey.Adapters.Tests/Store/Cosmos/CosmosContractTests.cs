@@ -67,6 +67,12 @@ public sealed class CosmosFeedbackStoreTests(CosmosTestServer server) : Feedback
 }
 
 [Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosActionStoreTests(CosmosTestServer server) : ActionStoreContract
+{
+    protected override async Task<IActionStore> CreateStoreAsync() => await server.GetSharedStoreAsync();
+}
+
+[Collection(CosmosTestServerCollection.Name)]
 public sealed class CosmosPainPointStoreTests(CosmosTestServer server) : PainPointStoreContract
 {
     protected override async Task<IPainPointStore> CreateStoreAsync() => await server.GetSharedStoreAsync();

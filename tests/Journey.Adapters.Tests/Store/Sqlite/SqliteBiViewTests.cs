@@ -153,6 +153,7 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
             [("deadletter_v", "doc")] = JourneyJson.Serialize(StoreTestData.DeadLetter("0", 1, "2026-03-02")),
             [("metrics_v", "doc")] = JourneyJson.Serialize(MetricsStoreContract.Document("retention", "2026-03-02")),
             [("feedback_v", "doc")] = JourneyJson.Serialize(FeedbackStoreContract.Item("c-1", "m-1")),
+            [("actions_v", "doc")] = JourneyJson.Serialize(ActionStoreContract.Sample("c-1")),
             [("painpoints_v", "doc")] = JourneyJson.Serialize(PainPointStoreContract.Document("2026-03-01..2026-03-30", 1)),
         };
         var views = Query("SELECT name, sql FROM sqlite_schema WHERE type = 'view'").ToDictionary(r => (string)r["name"]!, r => (string)r["sql"]!);

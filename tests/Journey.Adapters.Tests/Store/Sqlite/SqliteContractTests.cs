@@ -106,6 +106,19 @@ public sealed class SqliteFeedbackStoreTests : FeedbackStoreContract
     }
 }
 
+public sealed class SqliteActionStoreTests : ActionStoreContract
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<IActionStore> CreateStoreAsync() => Task.FromResult<IActionStore>(_database.Open());
+
+    protected override Task DisposeStoreAsync()
+    {
+        _database.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
 public sealed class SqlitePainPointStoreTests : PainPointStoreContract
 {
     private readonly SqliteTestDatabase _database = new();

@@ -85,6 +85,7 @@ public sealed class SqliteJourneyStoreTests : IDisposable
                 "table customers", "table customer_predictions", "table transitions", "table deadletter", "table metrics", "table painpoints", "table schema_version",
                 "table feedback", "index ix_transitions_customer_id", "index ix_deadletter_day", "index ix_feedback_time", "index ix_painpoints_generated_at",
                 "view customers_v", "view transitions_v", "view deadletter_v", "view metrics_v", "view feedback_v", "view painpoints_v",
+                "table actions", "index ix_actions_pending_due", "index ix_actions_customer_id", "view actions_v",
             },
             objects);
         var customerColumns = Rows(connection, "SELECT name, type, \"notnull\", pk FROM pragma_table_info('customers') ORDER BY cid")
