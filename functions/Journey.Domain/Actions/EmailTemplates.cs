@@ -112,7 +112,7 @@ public static partial class EmailTemplates
         foreach (var item in items ?? [])
         {
             var line = new StringBuilder(FirstNonBlank(item.Name, item.ProductId) ?? "an item");
-            if (item.Quantity is > 1) line.Append(CultureInfo.InvariantCulture, $" × {item.Quantity}");
+            if (item.Quantity is > 1) line.Append(CultureInfo.InvariantCulture, $" x {item.Quantity}");
             if (item.Price is { } price) line.Append(CultureInfo.InvariantCulture, $" ({price:0.00})");
             lines.Add(OneLine(line.ToString()));
         }
