@@ -112,7 +112,7 @@ public sealed class EmailOptions
 
         if (Smtp.Port is < 1 or > 65535) problems.Add($"{SmtpOptions.PortSetting} must be between 1 and 65535 (was {Smtp.Port}).");
         if (string.IsNullOrWhiteSpace(Smtp.From)) problems.Add($"{SmtpOptions.FromSetting} (the sender's address) is required when {SmtpOptions.HostSetting} is set.");
-        else if (!MimeKit.MailboxAddress.TryParse(Smtp.From, out _)) problems.Add($"{SmtpOptions.FromSetting} must be an address such as 'shop@example.com' or 'Shop <shop@example.com>' (was '{Smtp.From}').");
+        else if (!MimeKit.MailboxAddress.TryParse(Smtp.From, out var from) || from.Address.IndexOf('@', StringComparison.Ordinal) <= 0) problems.Add($"{SmtpOptions.FromSetting} must be an address such as 'shop@example.com' or 'Shop <shop@example.com>' (was '{Smtp.From}').");
         if (!string.IsNullOrEmpty(Smtp.User) && string.IsNullOrEmpty(Smtp.Password)) problems.Add($"{SmtpOptions.PasswordSetting} is required when {SmtpOptions.UserSetting} is set.");
         if (!Enum.IsDefined(Smtp.Tls)) problems.Add($"{SmtpOptions.TlsSetting} must be Auto, StartTls, SslOnConnect or None (was {Smtp.Tls}).");
         if (Smtp.Timeout <= TimeSpan.Zero || Smtp.Timeout > TimeSpan.FromMinutes(5)) problems.Add($"{SmtpOptions.TimeoutSetting} must be more than 00:00:00 and at most 00:05:00 (was {Smtp.Timeout}).");
