@@ -22,7 +22,7 @@ namespace Journey.Functions.Collector;
 /// </summary>
 public static class UnsubscribeEndpoints
 {
-    /// <summary>The trait set by an unsubscribe (and the one the email destination's opt-out reads).</summary>
+    /// <summary>The trait set by an unsubscribe; <see cref="EmailOptOut.IsSet"/> reads it back.</summary>
     public const string OptOutTrait = "email_opt_out";
 
     /// <summary>Set with <see cref="OptOutTrait"/>, for tools that look for the generic name.</summary>

@@ -76,6 +76,7 @@ public sealed class UnsubscribeEndpointTests : IAsyncLifetime
         Assert.True(traits.GetProperty("unsubscribed").GetBoolean());
         Assert.Equal("ada@example.com", traits.GetProperty("email").GetString());
         Assert.Equal("Ada", traits.GetProperty("firstName").GetString());
+        Assert.True(EmailOptOut.IsSet(traits));
     }
 
     [Fact]
