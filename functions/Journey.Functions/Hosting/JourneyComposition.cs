@@ -3,6 +3,7 @@ using Journey.Application.Metrics;
 using Journey.Application.PainPoints;
 using Journey.Application.Processing;
 using Journey.Adapters.Actions.Webhooks;
+using Journey.Adapters.Actions.Email;
 using Journey.Adapters.Identity;
 using Journey.Adapters.Store.Cosmos;
 using Journey.Adapters.Store.Sqlite;
@@ -57,6 +58,7 @@ public static class JourneyComposition
 
         AddOpenAI(services, configuration);
         AddWebhookDestinations(services, configuration);
+        AddEmail(services, configuration);
 
         // The processor's pieces share one CustomerUpdate (it keeps each cached document's last fold)
         // and read through one cache of the documents they wrote last.
@@ -205,6 +207,16 @@ public static class JourneyComposition
     {
         services.AddJourneyOptions<AzureIdentityOptions>((o, configuration) => o.ApplyConnectionSettings(configuration), o => o.Validate());
         services.AddSingleton<TokenCredential>(sp => sp.GetRequiredService<AzureIdentityOptions>().CreateCredential());
+    }
+
+    /// <summary>
+    /// The email settings (always: the unsubscribe endpoint reads the secret) and the <c>email</c> destination, registered
+    /// only when <c>Actions__Smtp__Host</c> is set.
+    /// </summary>
+    private static void AddEmail(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddJourneyOptions<EmailOptions>(EmailOptions.SectionName, o => o.Validate());
+        if (SmtpOptions.IsConfiguredIn(configuration)) services.AddSingleton<IActionDestination, EmailDestination>();
     }
 
     /// <summary>

@@ -66,6 +66,7 @@ public static class JourneyWebHost
         var app = builder.Build();
         app.UseCors();
         app.MapCollector();
+        app.MapUnsubscribe();
         app.MapAdmin();
         app.MapHealth();
         app.MapDashboard();

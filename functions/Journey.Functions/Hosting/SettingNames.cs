@@ -185,6 +185,39 @@ public static class SettingNames
     /// <summary>Longest wait before a retry; a longer retry-after fails the call (default 00:01:00).</summary>
     public const string OpenAIMaxRetryDelay = "OpenAI__MaxRetryDelay";
 
+    /// <summary>The SMTP server of the email destination; empty: no email is sent.</summary>
+    public const string ActionsSmtpHost = "Actions__Smtp__Host";
+
+    /// <summary>The SMTP server's port (default 587).</summary>
+    public const string ActionsSmtpPort = "Actions__Smtp__Port";
+
+    /// <summary>The sender of the emails, <c>shop@example.com</c> or <c>Shop &lt;shop@example.com&gt;</c>.</summary>
+    public const string ActionsSmtpFrom = "Actions__Smtp__From";
+
+    /// <summary>The SMTP login; empty: no authentication.</summary>
+    public const string ActionsSmtpUser = "Actions__Smtp__User";
+
+    /// <summary>The SMTP password.</summary>
+    public const string ActionsSmtpPassword = "Actions__Smtp__Password";
+
+    /// <summary><c>Auto</c> (STARTTLS when offered; default), <c>StartTls</c>, <c>SslOnConnect</c> or <c>None</c>.</summary>
+    public const string ActionsSmtpTls = "Actions__Smtp__Tls";
+
+    /// <summary>How long one SMTP operation may take (default 00:00:30).</summary>
+    public const string ActionsSmtpTimeout = "Actions__Smtp__Timeout";
+
+    /// <summary>The app's public address; unsubscribe links are <c>{it}/unsubscribe?t=…</c>.</summary>
+    public const string ActionsPublicBaseUrl = "Actions__PublicBaseUrl";
+
+    /// <summary>The shop's name in the emails (default "our shop").</summary>
+    public const string ActionsShopName = "Actions__ShopName";
+
+    /// <summary>Signs the unsubscribe links: base64 of at least 32 random bytes.</summary>
+    public const string ActionsUnsubscribeSecret = "Actions__UnsubscribeSecret";
+
+    /// <summary>Most emails to one customer in 7 days (default 2); more are skipped.</summary>
+    public const string ActionsEmailsPerCustomerPerWeek = "Actions__EmailsPerCustomerPerWeek";
+
     // Local mode (embedded stream and SQLite store) and the journey rules.
 
     /// <summary>The local data folder (stream and SQLite store); <c>--data</c> on the command line; default <c>./.journey</c>.</summary>
@@ -312,6 +345,17 @@ public static class SettingNames
         OpenAIEmbeddingMaxCharsPerRequest,
         OpenAIMaxRetries,
         OpenAIMaxRetryDelay,
+        ActionsSmtpHost,
+        ActionsSmtpPort,
+        ActionsSmtpFrom,
+        ActionsSmtpUser,
+        ActionsSmtpPassword,
+        ActionsSmtpTls,
+        ActionsSmtpTimeout,
+        ActionsPublicBaseUrl,
+        ActionsShopName,
+        ActionsUnsubscribeSecret,
+        ActionsEmailsPerCustomerPerWeek,
         StorageDataDirectory,
         ProcessorEnabled,
         StreamPartitions,
