@@ -12,6 +12,9 @@ internal static partial class FunctionsLog
     [LoggerMessage(205, LogLevel.Warning, "The store failed during the pain-point run for {Period}; the invocation fails so the timer's retry policy runs it again")]
     public static partial void PainPointsInvocationStoreFailed(this ILogger logger, Exception exception, string period);
 
+    [LoggerMessage(306, LogLevel.Error, "Delivering the due actions failed; the outbox keeps them and the next round tries again")]
+    public static partial void ActionDispatchFailed(this ILogger logger, Exception exception);
+
     [LoggerMessage(303, LogLevel.Warning, "Pain points for {Period} ({Trigger}) not started: a run is already in progress")]
     public static partial void PainPointsAlreadyRunning(this ILogger logger, string period, string trigger);
 

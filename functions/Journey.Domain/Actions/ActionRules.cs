@@ -19,6 +19,12 @@ public sealed class ActionRulesOptions
     /// <summary>Per-rule control-group shares that differ from <see cref="HoldoutShare"/>.</summary>
     public Dictionary<string, double> HoldoutShares { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Events older than this (by event time, against the processor's clock) trigger nothing: an import
+    /// of last year's orders, or a rebuild from the stream, must not welcome or question anyone today.
+    /// </summary>
+    public TimeSpan MaxTriggerAge { get; set; } = TimeSpan.FromDays(3);
+
     /// <summary>How long after the first order the review request is due.</summary>
     public TimeSpan ReviewRequestDelay { get; set; } = TimeSpan.FromDays(7);
 
@@ -38,6 +44,7 @@ public sealed class ActionRulesOptions
             if (!ActionTypes.All.Contains(type, StringComparer.Ordinal)) problems.Add($"{SectionName}:HoldoutShares names '{type}', which is not an action type.");
             else if (share is < 0 or > 1) problems.Add($"{SectionName}:HoldoutShares:{type} must be between 0 and 1 (was {share}).");
         }
+        if (MaxTriggerAge <= TimeSpan.Zero) problems.Add($"{SectionName}:MaxTriggerAge must be positive (was {MaxTriggerAge}).");
         if (ReviewRequestDelay < TimeSpan.Zero) problems.Add($"{SectionName}:ReviewRequestDelay must not be negative (was {ReviewRequestDelay}).");
         return problems;
     }
@@ -95,7 +102,7 @@ public sealed class ActionRules(ActionRulesOptions options)
 
     private void Add(List<ActionDocument> actions, string type, ActionCustomer customer, ActionTrigger trigger, DateTimeOffset now, DateTimeOffset due)
     {
-        if (!options.IsEnabled(type)) return;
+        if (!options.IsEnabled(type) || trigger.At < now - options.MaxTriggerAge) return;
         var id = ActionDocument.IdFor(type, customer.Id, trigger.Key);
         if (actions.Exists(a => a.Id == id)) return;
         var holdout = Holdout.IsHeldOut(type, customer.Id, options.HoldoutShareOf(type));
@@ -135,7 +142,7 @@ public sealed class ActionRules(ActionRulesOptions options)
             EmailOpens = customer.Email.Opened,
             EmailClicks = customer.Email.Clicked,
             RespondsTo = customer.Email.Clicked > 0 && customer.Acquisition?.Channel != "email" ? [customer.Acquisition?.Channel ?? "direct", "email"] : [customer.Acquisition?.Channel ?? "direct"],
-            EmailOptOut = IsTrue(traits, "unsubscribed") || IsTrue(traits, "email_opt_out") || IsTrue(traits, "emailOptOut"),
+            EmailOptOut = EmailOptOut.IsSet(customer.Traits),
         };
     }
 
@@ -180,10 +187,6 @@ public sealed class ActionRules(ActionRulesOptions options)
             ? v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) ? d
             : v.ValueKind == JsonValueKind.String && decimal.TryParse(v.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var s) ? s : null
             : null;
-
-    private static bool IsTrue(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v)
-        && (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.String && bool.TryParse(v.GetString(), out var b) && b));
 }
 
 /// <summary>A stage the customer entered with the events a write added.</summary>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Journey.Application.Metrics;
 using Journey.Application.Processing;
+using Journey.Domain.Actions;
 using Journey.Domain.Customers;
 using Journey.Domain.Metrics;
 using Journey.Domain.PainPoints;
@@ -28,6 +29,8 @@ public static class AdminEndpoints
         var admin = app.MapGroup("/api").AddEndpointFilter(RequireAdmin);
         admin.MapGet("/customers/{id}", GetCustomerAsync);
         admin.MapGet("/customers/{id}/transitions", GetTransitionsAsync);
+        admin.MapGet("/customers/{id}/actions", GetCustomerActionsAsync);
+        admin.MapGet("/actions", ListActionsAsync);
         admin.MapGet("/metrics/latest", GetLatestMetricsAsync);
         admin.MapGet("/metrics/{date}", GetMetricsAsync);
         admin.MapPost("/jobs/daily", RunDailyJobAsync);
@@ -128,6 +131,37 @@ public static class AdminEndpoints
         var stored = await lookup.FindAsync(id, ct);
         if (stored is null) return NotFound(id);
         var list = await transitions.ListAsync(stored.Document.Id, ct);
+        return Results.Text(JourneyJson.Serialize(list.ToList()), "application/json", Encoding.UTF8);
+    }
+
+    private static async Task<IResult> GetCustomerActionsAsync(string id, IActionStore actions, CustomerLookup lookup, CancellationToken ct)
+    {
+        var stored = await lookup.FindAsync(id, ct);
+        if (stored is null) return NotFound(id);
+        var list = await actions.ListByCustomerAsync(stored.Document.Id, ct);
+        return Results.Text(JourneyJson.Serialize(list.ToList()), "application/json", Encoding.UTF8);
+    }
+
+    private const int MaxActionsListed = 1000;
+
+    /// <summary><c>GET /api/actions?type=&amp;status=&amp;since=yyyy-MM-dd&amp;limit=</c>: the newest actions first.</summary>
+    private static async Task<IResult> ListActionsAsync(string? type, string? status, string? since, int? limit, IActionStore actions, CancellationToken ct)
+    {
+        if (type is not null && !ActionTypes.All.Contains(type, StringComparer.Ordinal))
+            return Results.Json(new ErrorBody($"'{type}' is not an action type; the types are {string.Join(", ", ActionTypes.All)}.", "type"), statusCode: StatusCodes.Status400BadRequest);
+        string[] statuses = [ActionStatuses.Pending, ActionStatuses.Sent, ActionStatuses.Failed, ActionStatuses.Holdout, ActionStatuses.Skipped];
+        if (status is not null && !statuses.Contains(status, StringComparer.Ordinal))
+            return Results.Json(new ErrorBody($"'{status}' is not an action status; the statuses are {string.Join(", ", statuses)}.", "status"), statusCode: StatusCodes.Status400BadRequest);
+        DateTimeOffset? from = null;
+        if (since is not null)
+        {
+            if (!AsOf.TryParse(since, out var day))
+                return Results.Json(new ErrorBody($"'{since}' is not a date: use ?since=yyyy-MM-dd.", "since"), statusCode: StatusCodes.Status400BadRequest);
+            from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        }
+        if (limit is < 1 or > MaxActionsListed)
+            return Results.Json(new ErrorBody($"limit must be between 1 and {MaxActionsListed} (was {limit}).", "limit"), statusCode: StatusCodes.Status400BadRequest);
+        var list = await actions.ListAsync(type, status, from, limit ?? 100, ct);
         return Results.Text(JourneyJson.Serialize(list.ToList()), "application/json", Encoding.UTF8);
     }
 

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Journey.Application.Actions;
 using Journey.Application.Metrics;
 using Journey.Application.PainPoints;
 using Journey.Application.Processing;
@@ -11,6 +12,7 @@ using Journey.Adapters.Stream.EventHubs;
 using Journey.Adapters.Stream.Embedded;
 using Journey.Adapters.Summaries;
 using Journey.Domain.Feedback;
+using Journey.Domain.Actions;
 using Journey.Domain.Metrics;
 using Journey.Domain.PainPoints;
 using Journey.Domain.Ports;
@@ -78,6 +80,7 @@ public static class JourneyComposition
         services.AddSingleton<CollectorService>();
         AddDailyJob(services, configuration);
         AddPainPoints(services, configuration);
+        AddActions(services, configuration);
         return services;
     }
 
@@ -235,6 +238,32 @@ public static class JourneyComposition
                 timeProvider: sp.GetRequiredService<TimeProvider>(), loggerFactory: sp.GetRequiredService<ILoggerFactory>());
         });
         services.AddSingleton<OpenAIRunFactory>();
+    }
+
+    /// <summary>
+    /// The follow-ups: the real-time rules run as a step of every customer write (<see cref="ActionCapture"/>),
+    /// the outbox dispatcher delivers to the destinations configured (webhooks, email); locally a background
+    /// loop runs the dispatcher.
+    /// </summary>
+    private static void AddActions(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddJourneyOptions<ActionRulesOptions>(ActionRulesOptions.SectionName, o => o.Validate());
+        services.AddJourneyOptions<ActionsOptions>(ActionsOptions.SectionName, o => o.Validate());
+        services.AddSingleton(sp => new ActionRules(sp.GetRequiredService<ActionRulesOptions>()));
+        services.AddSingleton<ActionDispatcher>();
+
+        // The rules run only when there is somewhere to deliver to: without a destination the processor
+        // writes no actions (and pays nothing for them).
+        var webhooks = configuration.GetSection(WebhookOptions.SectionName).Get<WebhookOptions>() ?? new WebhookOptions();
+        var hasDestination = (webhooks.Validate().Count == 0 && webhooks.Endpoints().Count > 0) || SmtpOptions.IsConfiguredIn(configuration);
+        if (hasDestination) services.AddSingleton<ICustomerChangeStep, ActionCapture>();
+
+        var appliesStream = configuration.GetValue(ProcessorEnabledKey, defaultValue: true);
+        if (appliesStream && !EventHubsOptions.IsConfigured(configuration) && !CosmosStoreOptions.IsConfiguredIn(configuration))
+        {
+            services.AddJourneyOptions<ActionDispatchScheduleOptions>(ActionsOptions.SectionName);
+            services.AddHostedService<LocalActionDispatch>();
+        }
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace Journey.Application.Tests.Actions;
 public sealed class ActionCaptureTests
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
-    private readonly FakeTimeProvider _clock = new(T0.AddDays(10));
+    private readonly FakeTimeProvider _clock = new(T0.AddDays(3)); // the shopper's events are recent
     private readonly RecordingOutbox _outbox = new();
 
     private JourneyProcessor Processor(InMemoryJourneyStore store, ActionRulesOptions? options = null) =>
@@ -64,6 +64,14 @@ public sealed class ActionCaptureTests
 
         await Processor(store).ProcessAsync(Records(Shopper()), Ct);
         Assert.Contains("order.cancelled:u1:o2", _outbox.Actions.Keys);
+    }
+
+    [Fact]
+    public async Task OldEvents_AnImportOfHistory_TriggerNothing()
+    {
+        _clock.Advance(TimeSpan.FromDays(30));
+        await Processor(new InMemoryJourneyStore()).ProcessAsync(Records(Shopper()), Ct);
+        Assert.Empty(_outbox.Actions);
     }
 
     /// <summary>Insert-if-absent, as the stores do; the rest of the port is not used by the capture.</summary>
