@@ -58,7 +58,7 @@ public sealed class TestApp : IAsyncDisposable
     {
         var data = Path.Combine(Path.GetTempPath(), "journey-test-" + Guid.NewGuid().ToString("N"));
         // The local daily schedule stays off unless a test turns it on (its catch-up run would race the test's own runs).
-        var args = new List<string> { "--data", data, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--DailyJob:RunInBackground=false", "--Stream:JournalBytes=262144" };
+        var args = new List<string> { "--data", data, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--DailyJob:RunInBackground=false", "--Summarizer:RunInBackground=false", "--Actions:RunInBackground=false", "--Stream:JournalBytes=262144" };
         args.AddRange(settings);
         var app = JourneyWebHost.Build(
             CommandLine.Parse([.. args]),
