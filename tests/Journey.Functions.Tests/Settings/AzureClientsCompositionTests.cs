@@ -10,6 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moq;
 
+using Journey.Functions.Tests.Support;
+
 namespace Journey.Functions.Tests.Settings;
 
 /// <summary>
@@ -21,26 +23,11 @@ public sealed class AzureClientsCompositionTests : IDisposable
 {
     private const string Identity = "11111111-2222-3333-4444-555555555555";
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "journey-composition-tests", Guid.NewGuid().ToString("N"));
+    private readonly ComposedServices _composition = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-    }
+    public void Dispose() => _composition.Dispose();
 
-    private ServiceProvider Compose(Action<IServiceCollection>? replace = null, params (string Key, string Value)[] settings)
-    {
-        // Environment variables as the Functions host passes them: "__" is the section separator.
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new(JourneyComposition.DataDirectoryKey, _data), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key.Replace("__", ":", StringComparison.Ordinal), s.Value))])
-            .Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourney(configuration);
-        replace?.Invoke(services);
-        var provider = services.BuildServiceProvider();
-        JourneyOptions.ValidateNow(provider);
-        return provider;
-    }
+    private ServiceProvider Compose(Action<IServiceCollection>? replace = null, params (string Key, string Value)[] settings) => _composition.Compose(replace, settings);
 
     [Fact]
     public async Task TheSettingsBicepWrites_RegisterOneManagedIdentityCredential_AndTheEventHubsProducer()

@@ -4,29 +4,18 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
+using Journey.Functions.Tests.Support;
+
 namespace Journey.Functions.Tests.Settings;
 
 /// <summary>The summarizer's Azure OpenAI settings: their names in <see cref="SettingNames"/>, binding, validation at start, and the run factory's registration.</summary>
 public sealed class OpenAISettingsTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "journey-openai-settings-tests", Guid.NewGuid().ToString("N"));
+    private readonly ComposedServices _composition = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-    }
+    public void Dispose() => _composition.Dispose();
 
-    private ServiceProvider Compose(params (string Key, string Value)[] settings)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new(JourneyComposition.DataDirectoryKey, _data), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key.Replace("__", ":", StringComparison.Ordinal), s.Value))])
-            .Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourney(configuration);
-        var provider = services.BuildServiceProvider();
-        JourneyOptions.ValidateNow(provider);
-        return provider;
-    }
+    private ServiceProvider Compose(params (string Key, string Value)[] settings) => _composition.Compose(settings);
 
     [Fact]
     public void TheOptions_ReadTheSettingNames()

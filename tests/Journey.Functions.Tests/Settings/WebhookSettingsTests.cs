@@ -7,30 +7,19 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
+using Journey.Functions.Tests.Support;
+
 namespace Journey.Functions.Tests.Settings;
 
 /// <summary>The webhook settings: their names in <see cref="SettingNames"/>, and one destination registered per receiver.</summary>
 public sealed class WebhookSettingsTests : IDisposable
 {
     private static readonly string Secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "journey-webhook-settings-tests", Guid.NewGuid().ToString("N"));
+    private readonly ComposedServices _composition = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-    }
+    public void Dispose() => _composition.Dispose();
 
-    private ServiceProvider Compose(params (string Key, string Value)[] settings)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new(JourneyComposition.DataDirectoryKey, _data), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key.Replace("__", ":", StringComparison.Ordinal), s.Value))])
-            .Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourney(configuration);
-        var provider = services.BuildServiceProvider();
-        JourneyOptions.ValidateNow(provider);
-        return provider;
-    }
+    private ServiceProvider Compose(params (string Key, string Value)[] settings) => _composition.Compose(settings);
 
     [Fact]
     public void TheOptions_ReadTheSettingNames()
