@@ -126,6 +126,9 @@ param dailyMetricsSchedule string = '0 0 2 * * *'
 @description('When the pain-point summarizer runs: six-field NCRONTAB (seconds first), UTC.')
 param painPointsSchedule string = '0 30 2 * * *'
 
+@description('When the outbox delivers due actions (NCRONTAB with seconds, UTC).')
+param actionsSchedule string = '0 */2 * * * *'
+
 // Azure OpenAI (optional: the pain-point summarizer)
 
 // Model defaults: GA models of Azure OpenAI's standard (pay-per-token) deployments, from Microsoft
@@ -297,6 +300,7 @@ module api 'app/api.bicep' = {
     cosmosDatabaseName: cosmosDatabaseName
     dailyMetricsSchedule: dailyMetricsSchedule
     painPointsSchedule: painPointsSchedule
+    actionsSchedule: actionsSchedule
     collectorWriteKeys: collectorWriteKeys
     collectorAllowedOrigins: collectorAllowedOrigins
     // openAI is conditional: .? reads its outputs only when it was deployed.
@@ -344,3 +348,4 @@ output OPENAI_DEPLOYMENT string = openAI.?outputs.chatDeploymentName ?? ''
 output OPENAI_EMBEDDING_DEPLOYMENT string = openAI.?outputs.embeddingDeploymentName ?? ''
 output DAILY_METRICS_SCHEDULE string = dailyMetricsSchedule
 output PAINPOINTS_SCHEDULE string = painPointsSchedule
+output ACTIONS_SCHEDULE string = actionsSchedule

@@ -47,6 +47,7 @@ param cosmosDatabaseName string
 
 param dailyMetricsSchedule string
 param painPointsSchedule string
+param actionsSchedule string
 param collectorWriteKeys string = ''
 
 @description('Origins allowed to send events from a browser, comma-separated; * for any. Both the app (Collector__AllowedOrigins) and the site\'s CORS setting get them.')
@@ -91,6 +92,7 @@ var appSettings = {
   Cosmos__CreateIfMissing: 'false'
   DailyMetricsSchedule: dailyMetricsSchedule
   PainPointsSchedule: painPointsSchedule
+  ActionsSchedule: actionsSchedule
   Collector__WriteKeys: collectorWriteKeys
   Collector__AllowedOrigins: collectorAllowedOrigins
   Collector__AnonymizeIp: 'true'

@@ -87,6 +87,9 @@ public static class SettingNames
     /// <summary>When the summarizer runs (function.json <c>%PainPointsSchedule%</c>; default <c>0 30 2 * * *</c>).</summary>
     public const string PainPointsSchedule = "PainPointsSchedule";
 
+    /// <summary>When the outbox delivers due actions (function.json <c>%ActionsSchedule%</c>; default <c>0 */2 * * * *</c>).</summary>
+    public const string ActionsSchedule = "ActionsSchedule";
+
     // Collector.
 
     /// <summary>Accepted write keys, comma-separated; none configured means <c>journey-local</c>.</summary>
@@ -314,6 +317,7 @@ public static class SettingNames
         TelemetrySummaryInterval,
         DailyMetricsSchedule,
         PainPointsSchedule,
+        ActionsSchedule,
         CollectorWriteKeys,
         CollectorAllowedOrigins,
         CollectorAnonymizeIp,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Journey.Application.Actions;
 using Journey.Domain.Metrics;
 using Journey.Domain.PainPoints;
 using Journey.Domain.Ports;
@@ -21,12 +22,17 @@ public static class InvocationEndpoints
     public const string ProcessEvents = "ProcessEvents";
     public const string DailyMetrics = "DailyMetrics";
     public const string PainPoints = "PainPoints";
+    public const string Actions = "Actions";
+
+    /// <summary>Batches of due actions one <c>Actions</c> invocation delivers at most (the rest: the next tick).</summary>
+    private const int MaxDispatchRounds = 20;
 
     public static void MapInvocations(this IEndpointRouteBuilder app)
     {
         app.MapPost($"/{ProcessEvents}", ProcessEventsAsync);
         app.MapPost($"/{DailyMetrics}", DailyMetricsAsync);
         app.MapPost($"/{PainPoints}", PainPointsAsync);
+        app.MapPost($"/{Actions}", ActionsAsync);
     }
 
     /// <summary>
@@ -56,6 +62,32 @@ public static class InvocationEndpoints
             logger.PainPointsInvocationStoreFailed(ex, window.Period);
             return Results.Json(new InvocationResult(new Dictionary<string, object?>(), [$"transient failure, retry: {ex.Message}"], null), statusCode: StatusCodes.Status500InternalServerError);
         }
+    }
+
+    /// <summary>
+    /// The outbox timer: delivers the due actions, batch after batch (at most <see cref="MaxDispatchRounds"/>).
+    /// Failed deliveries stay in the outbox with their next attempt time, so the invocation itself
+    /// succeeds; a store failure answers 500 and the next tick tries again.
+    /// </summary>
+    private static async Task<IResult> ActionsAsync(ActionDispatcher dispatcher, ILoggerFactory loggers, CancellationToken ct)
+    {
+        int rounds = 0, sent = 0, failed = 0, retrying = 0, heldOut = 0;
+        try
+        {
+            DispatchSummary summary;
+            do
+            {
+                summary = await dispatcher.DispatchDueAsync(ct);
+                (sent, failed, retrying, heldOut) = (sent + summary.Sent, failed + summary.Failed, retrying + summary.Retrying, heldOut + summary.HeldOut);
+            }
+            while (summary.MoreDue && ++rounds < MaxDispatchRounds);
+        }
+        catch (Exception ex) when (ex is StoreUnavailableException or TimeoutException)
+        {
+            loggers.CreateLogger(Actions).ActionDispatchFailed(ex);
+            return Results.Json(new InvocationResult(new Dictionary<string, object?>(), [$"transient failure, retry: {ex.Message}"], null), statusCode: StatusCodes.Status500InternalServerError);
+        }
+        return Results.Json(InvocationResult.WithLogs($"Actions: {sent} sent, {failed} failed, {retrying} to retry, {heldOut} held out."));
     }
 
     /// <summary>The timer's scheduled time (<c>sys.UtcNow</c>), else now; or the 400 answer when the payload cannot be read (logged).</summary>

@@ -51,6 +51,7 @@ public sealed partial class CompiledInfraTests
         SettingNames.CosmosCreateIfMissing,
         SettingNames.DailyMetricsSchedule,
         SettingNames.PainPointsSchedule,
+        SettingNames.ActionsSchedule,
         SettingNames.CollectorWriteKeys,
         SettingNames.CollectorAllowedOrigins,
         SettingNames.CollectorAnonymizeIp,

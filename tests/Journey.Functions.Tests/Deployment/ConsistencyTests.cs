@@ -71,6 +71,7 @@ public sealed partial class ConsistencyTests
     {
         Assert.Equal(
             [
+                "ActionsSchedule",
                 "DailyMetricsSchedule",
                 "EventHubConnection",
                 "EventHubConnection__clientId",
@@ -234,6 +235,9 @@ public sealed partial class ConsistencyTests
 
         Assert.Equal("0 0 2 * * *", Default("dailyMetricsSchedule"));
         Assert.Equal("0 30 2 * * *", Default("painPointsSchedule"));
+        Assert.Equal("0 */2 * * * *", Default("actionsSchedule"));
+        Assert.Equal(Default("actionsSchedule"), sample[SettingNames.ActionsSchedule]!.GetValue<string>());
+        Assert.Equal(ArmTemplate.ParameterReference("actionsSchedule"), main.ModuleParameter("api", "actionsSchedule"));
         Assert.Equal(Default("dailyMetricsSchedule"), sample[SettingNames.DailyMetricsSchedule]!.GetValue<string>());
         Assert.Equal(Default("painPointsSchedule"), sample[SettingNames.PainPointsSchedule]!.GetValue<string>());
         Assert.Equal(ArmTemplate.ParameterReference("dailyMetricsSchedule"), main.ModuleParameter("api", "dailyMetricsSchedule"));

@@ -29,9 +29,10 @@ public sealed class PublishLayoutTests(PublishedApp app)
     {
         { "DailyMetrics", "%DailyMetricsSchedule%" },
         { "PainPoints", "%PainPointsSchedule%" },
+        { "Actions", "%ActionsSchedule%" },
     };
 
-    private static readonly string[] AllFunctions = ["Admin", "DailyMetrics", "Health", "PainPoints", "Pixel", "ProcessEvents", "SegmentApi"];
+    private static readonly string[] AllFunctions = ["Actions", "Admin", "DailyMetrics", "Health", "PainPoints", "Pixel", "ProcessEvents", "SegmentApi"];
 
     private static string? Text(JsonNode? node, string property) => node?[property]?.GetValue<string>();
 
