@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
+using Journey.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Journey.Adapters.Tests.Actions;
 
@@ -46,14 +42,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public static async Task<WebhookReceiver> StartAsync()
     {
         var receiver = new WebhookReceiver();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.MapPost("/hooks/journey", receiver.HandleAsync);
-        await app.StartAsync();
+        var app = await LoopbackServer.StartAsync(a => a.MapPost("/hooks/journey", receiver.HandleAsync));
         receiver._app = app;
-        receiver.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hooks/journey");
+        receiver.Url = new Uri(LoopbackServer.Address(app) + "/hooks/journey");
         return receiver;
     }
 

@@ -4,12 +4,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Journey.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Journey.Adapters.Tests.Summaries;
@@ -103,15 +100,13 @@ public sealed class AzureOpenAITestServer : IAsyncDisposable
     public static async Task<AzureOpenAITestServer> StartAsync(TimeProvider clock)
     {
         var server = new AzureOpenAITestServer(clock);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.MapPost("/openai/deployments/{deployment}/embeddings", server.HandleAsync);
-        app.MapPost("/openai/deployments/{deployment}/chat/completions", server.HandleAsync);
-        await app.StartAsync();
+        var app = await LoopbackServer.StartAsync(a =>
+        {
+            a.MapPost("/openai/deployments/{deployment}/embeddings", server.HandleAsync);
+            a.MapPost("/openai/deployments/{deployment}/chat/completions", server.HandleAsync);
+        });
         server._app = app;
-        server.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        server.Address = new Uri(LoopbackServer.Address(app) + "/");
         return server;
     }
 

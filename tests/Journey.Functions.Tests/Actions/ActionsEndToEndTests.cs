@@ -7,9 +7,8 @@ using System.Text;
 using System.Text.Json;
 using Journey.Application.Actions;
 using Journey.Functions.Tests.Support;
+using Journey.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -31,9 +30,7 @@ public sealed class ActionsEndToEndTests
     {
         var received = new ConcurrentQueue<(IHeaderDictionary Headers, string Body, int Answer)>();
         var failuresLeft = 1;
-        await using var receiver = WebApplication.CreateBuilder().Build();
-        receiver.Urls.Add("http://127.0.0.1:0");
-        receiver.MapPost("/hook", async (HttpContext context) =>
+        await using var receiver = await LoopbackServer.StartAsync(app => app.MapPost("/hook", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
@@ -41,9 +38,8 @@ public sealed class ActionsEndToEndTests
             var answer = body.Contains("\"order.cancelled\"", StringComparison.Ordinal) && Interlocked.Decrement(ref failuresLeft) >= 0 ? 500 : 200;
             received.Enqueue((new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value)), body, answer));
             context.Response.StatusCode = answer;
-        });
-        await receiver.StartAsync();
-        var hook = receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook";
+        }));
+        var hook = LoopbackServer.Address(receiver) + "/hook";
 
         var clock = new FakeTimeProvider(Now);
         await using var app = await TestApp.StartAsync(clock, $"--Actions:WebhookUrl={hook}", $"--Actions:WebhookSecret={Secret}");
