@@ -106,8 +106,12 @@ public sealed class JourneyProcessor(
     {
         var (id, stored) = await identity.FindAsync(profileKey, ct);
         // The steps see the events each attempt adds (see ICustomerChangeStep), when one of them is concerned.
-        var plain = events.ConvertAll(e => e.Event);
-        var concerned = _steps.Where(s => s.Concerns(plain)).ToArray();
+        ICustomerChangeStep[] concerned = [];
+        if (_steps.Length > 0)
+        {
+            var plain = events.ConvertAll(e => e.Event);
+            concerned = [.. _steps.Where(s => s.Concerns(plain))];
+        }
         var addedEvents = concerned.Length > 0 ? new List<PositionedEvent>(events.Count) : null;
         for (var attempt = 0; ; attempt++)
         {
