@@ -98,6 +98,17 @@ var containers = [
     ]
   }
   {
+    name: 'suppressions'
+    partitionKeyPath: '/id'
+    includedPaths: [
+      '/*'
+    ]
+    excludedPaths: [
+      '/key/?'
+      '/"_etag"/?'
+    ]
+  }
+  {
     name: 'deadletter'
     partitionKeyPath: '/day'
     includedPaths: [

@@ -1,3 +1,4 @@
+using Journey.Application.Privacy;
 using Journey.Domain.Processing;
 using System.Text;
 using System.Text.Json;
@@ -33,7 +34,8 @@ public sealed class JourneyProcessor(
     JourneyRulesOptions options,
     TimeProvider clock,
     ILogger<JourneyProcessor> logger,
-    IEnumerable<ICustomerChangeStep> steps) : IJourneyProcessor
+    IEnumerable<ICustomerChangeStep> steps,
+    SuppressionList? suppressions = null) : IJourneyProcessor
 {
     private const int MaxConflictRetries = 20;
     private const int MaxConcurrentCustomers = 16;
@@ -44,9 +46,16 @@ public sealed class JourneyProcessor(
         ArgumentNullException.ThrowIfNull(batch);
         var counts = new Counts();
         var events = new List<PositionedEvent>(batch.Count);
+        if (suppressions is not null) await suppressions.EnsureFreshAsync(cancellationToken);
         foreach (var record in batch)
         {
             var read = Read(record);
+            // An erased person's events are dropped before anything is written, dead letters included.
+            if (suppressions is not null && read.Event is not null && suppressions.IsSuppressed(read.Event))
+            {
+                counts.Suppressed++;
+                continue;
+            }
             if (read.Error is not null)
             {
                 await DeadLetterAsync(record, read.Error, read.Event, cancellationToken);
@@ -94,7 +103,12 @@ public sealed class JourneyProcessor(
             }
         });
 
-        var result = new BatchResult(batch.Count, counts.Applied, counts.Duplicates, counts.DeadLettered, counts.Bots, counts.CustomerWrites, counts.TransitionWrites);
+        if (counts.Suppressed > 0)
+        {
+            suppressions!.CountDropped(counts.Suppressed);
+            logger.EventsSuppressed(counts.Suppressed);
+        }
+        var result = new BatchResult(batch.Count, counts.Applied, counts.Duplicates, counts.DeadLettered, counts.Bots, counts.CustomerWrites, counts.TransitionWrites, counts.Suppressed);
         JourneyMetrics.Processed(result, batch.Count > 0 ? clock.GetUtcNow() - batch.Min(r => r.EnqueuedAt) : null);
         return result;
     }
@@ -243,6 +257,7 @@ public sealed class JourneyProcessor(
         public int Duplicates;
         public int DeadLettered;
         public int Bots;
+        public int Suppressed;
         public int CustomerWrites;
         public int TransitionWrites;
 

@@ -250,7 +250,8 @@ public sealed class PainPointAnalysis
             .OrderByDescending(c => c.Count).ThenBy(c => c.Name, StringComparer.Ordinal)
             .Take(TopValues).ToList();
 
-    private static string Quote(string text) => text.Length <= MaxQuoteLength ? text : string.Concat(text.AsSpan(0, MaxQuoteLength - 1).TrimEnd(), "…");
+    /// <summary>A text as a pain point quotes it: cut at <see cref="MaxQuoteLength"/> characters with an ellipsis.</summary>
+    public static string Quote(string text) => text.Length <= MaxQuoteLength ? text : string.Concat(text.AsSpan(0, MaxQuoteLength - 1).TrimEnd(), "…");
 
     private static float Admission(IEnumerable<float> similarities)
     {

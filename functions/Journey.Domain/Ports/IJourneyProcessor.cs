@@ -19,4 +19,5 @@ public sealed record BatchResult(
     int DeadLettered,
     int Bots,
     int CustomerWrites,
-    int TransitionWrites);
+    int TransitionWrites,
+    int Suppressed = 0);

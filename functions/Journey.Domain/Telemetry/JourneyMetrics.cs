@@ -20,7 +20,7 @@ public static class JourneyMetrics
     /// <summary>Collector requests answered with an error; tag <c>reason</c>: <c>invalid</c> (400), <c>unauthorized</c> (401), <c>unavailable</c> (503).</summary>
     public const string RequestsRejectedName = "journey.collector.requests.rejected";
 
-    /// <summary>Events the processor finished with; tag <c>outcome</c>: <c>applied</c>, <c>duplicate</c> or <c>bot</c>.</summary>
+    /// <summary>Events the processor finished with; tag <c>outcome</c>: <c>applied</c>, <c>duplicate</c>, <c>bot</c> or <c>suppressed</c> (an erased person's, dropped).</summary>
     public const string EventsProcessedName = "journey.processor.events.processed";
 
     /// <summary>Events written to the deadletter container instead of being applied.</summary>
@@ -64,6 +64,7 @@ public static class JourneyMetrics
         if (result.Applied > 0) EventsProcessed.Add(result.Applied, new KeyValuePair<string, object?>(OutcomeTag, "applied"));
         if (result.Duplicates > 0) EventsProcessed.Add(result.Duplicates, new KeyValuePair<string, object?>(OutcomeTag, "duplicate"));
         if (result.Bots > 0) EventsProcessed.Add(result.Bots, new KeyValuePair<string, object?>(OutcomeTag, "bot"));
+        if (result.Suppressed > 0) EventsProcessed.Add(result.Suppressed, new KeyValuePair<string, object?>(OutcomeTag, "suppressed"));
         if (result.DeadLettered > 0) EventsDeadLettered.Add(result.DeadLettered);
         if (lag is { } l) ProcessingLag.Record(Math.Max(0, l.TotalSeconds));
     }

@@ -273,6 +273,7 @@ public sealed partial class ConsistencyTests
                 ["painpoints"] = "/period",
                 ["feedback"] = "/period",
                 ["actions"] = "/customerId",
+                ["suppressions"] = "/id",
                 ["deadletter"] = "/day",
             },
             bicep);

@@ -112,6 +112,16 @@ public static class CosmosContainers
         IncludedPaths: ["/*"],
         ExcludedPaths: ["/trigger/items/*", "/customer/*", "/deliveries/*", ETagPath]);
 
+    /// <summary>
+    /// <c>suppressions</c>, partitioned by <c>/id</c>: one item per keyed hash of an erased person's id or email
+    /// (the id is the hash), and the installation's hashing key (never filtered on, left out of the index).
+    /// </summary>
+    public static CosmosContainerDefinition Suppressions { get; } = new(
+        "suppressions",
+        "/id",
+        IncludedPaths: ["/*"],
+        ExcludedPaths: ["/key/?", ETagPath]);
+
     /// <summary><c>deadletter</c>, partitioned by <c>/day</c>: the raw payload is kept, not indexed.</summary>
     public static CosmosContainerDefinition DeadLetter { get; } = new(
         "deadletter",
@@ -121,5 +131,5 @@ public static class CosmosContainers
 
     /// <summary>Every container, in creation order.</summary>
     public static ReadOnlyCollection<CosmosContainerDefinition> All { get; } =
-        new([Customers, Transitions, Metrics, PainPoints, Feedback, Actions, DeadLetter]);
+        new([Customers, Transitions, Metrics, PainPoints, Feedback, Actions, Suppressions, DeadLetter]);
 }

@@ -38,6 +38,8 @@ public sealed class CosmosStoreOptions
 
     public string ActionsContainer { get; set; } = CosmosContainers.Actions.Name;
 
+    public string SuppressionsContainer { get; set; } = CosmosContainers.Suppressions.Name;
+
     public string DeadLetterContainer { get; set; } = CosmosContainers.DeadLetter.Name;
 
     /// <summary>A key-based connection string; set this OR <see cref="AccountEndpoint"/>.</summary>
@@ -115,6 +117,7 @@ public sealed class CosmosStoreOptions
         (CosmosContainers.PainPoints, PainPointsContainer),
         (CosmosContainers.Feedback, FeedbackContainer),
         (CosmosContainers.Actions, ActionsContainer),
+        (CosmosContainers.Suppressions, SuppressionsContainer),
         (CosmosContainers.DeadLetter, DeadLetterContainer),
     ];
 

@@ -297,6 +297,20 @@ internal static class SqliteSchema
             json_extract(doc, '$.deliveries') AS deliveries
         FROM actions;
         """,
+        // 6: the suppression list (keyed hashes of erased people's ids and emails, never the values) and
+        // the installation's hashing key; an index of the dead letters by customer id for erasure
+        """
+        CREATE TABLE suppressions(
+            hash TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL);
+
+        CREATE TABLE suppression_key(
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            key BLOB NOT NULL);
+
+        CREATE INDEX ix_deadletter_customer_id ON deadletter(json_extract(doc, '$.customerId'));
+        """,
     ];
 
     public static int LatestVersion => Migrations.Count;

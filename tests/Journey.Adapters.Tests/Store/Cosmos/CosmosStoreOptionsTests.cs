@@ -27,7 +27,7 @@ public sealed class CosmosStoreOptionsTests
     public void Containers_have_exactly_the_names_and_partition_keys_of_the_product()
     {
         Assert.Equal(
-            [("customers", "/id"), ("transitions", "/customerId"), ("metrics", "/kind"), ("painpoints", "/period"), ("feedback", "/period"), ("actions", "/customerId"), ("deadletter", "/day")],
+            [("customers", "/id"), ("transitions", "/customerId"), ("metrics", "/kind"), ("painpoints", "/period"), ("feedback", "/period"), ("actions", "/customerId"), ("suppressions", "/id"), ("deadletter", "/day")],
             CosmosContainers.All.Select(c => (c.Name, c.PartitionKeyPath)));
         var options = new CosmosStoreOptions();
         Assert.Equal("journey", options.DatabaseName);
