@@ -1,3 +1,4 @@
+using Journey.Application.Privacy;
 using Journey.Application.Processing;
 using Journey.Domain.Feedback;
 using Journey.Domain.Ports;
@@ -11,14 +12,14 @@ namespace Journey.Testing;
 public static class Processors
 {
     public static JourneyProcessor Create(ICustomerStore customers, ITransitionStore transitions, IDeadLetterStore deadLetters, JourneyRulesOptions options, TimeProvider clock,
-        IFeedbackStore? feedback = null, FeedbackOptions? feedbackOptions = null, IEnumerable<ICustomerChangeStep>? steps = null)
+        IFeedbackStore? feedback = null, FeedbackOptions? feedbackOptions = null, IEnumerable<ICustomerChangeStep>? steps = null, SuppressionList? suppressions = null)
     {
         var update = new CustomerUpdate(new JourneyFold(options), options);
         var cache = new CachedCustomerStore(customers);
         var writer = new CustomerWriter(cache, transitions, update, clock, NullLogger<CustomerWriter>.Instance);
         var identity = new IdentityStitcher(cache, transitions, update, writer, clock, NullLogger<IdentityStitcher>.Instance);
         var capture = feedback is null ? null : new FeedbackCapture(new FeedbackExtractor(feedbackOptions ?? new FeedbackOptions()), feedback, NullLogger<FeedbackCapture>.Instance);
-        return new JourneyProcessor(identity, writer, update, deadLetters, options, clock, NullLogger<JourneyProcessor>.Instance, [.. capture is null ? [] : new ICustomerChangeStep[] { capture }, .. steps ?? []]);
+        return new JourneyProcessor(identity, writer, update, deadLetters, options, clock, NullLogger<JourneyProcessor>.Instance, [.. capture is null ? [] : new ICustomerChangeStep[] { capture }, .. steps ?? []], suppressions);
     }
 
     /// <summary>

@@ -157,18 +157,18 @@ public sealed class CustomerErasure(
             ["ids"] = new JsonObject
             {
                 ["userId"] = profile.UserId,
-                ["anonymousIds"] = ToNode(profile.AnonymousIds),
-                ["mergedIds"] = ToNode(profile.MergedIds),
-                ["all"] = ToNode(data.Ids),
+                ["anonymousIds"] = new JsonArray([.. profile.AnonymousIds.Select(i => JsonValue.Create(i))]),
+                ["mergedIds"] = new JsonArray([.. profile.MergedIds.Select(i => JsonValue.Create(i))]),
+                ["all"] = new JsonArray([.. data.Ids.Select(i => JsonValue.Create(i))]),
             },
             ["email"] = data.Email,
             ["customer"] = ToNode(profile),
             ["predictions"] = ToNode(profile.Predictions),
-            ["redirects"] = ToNode(data.Redirects),
-            ["transitions"] = ToNode(data.Transitions),
-            ["feedback"] = ToNode(data.Feedback),
-            ["actions"] = ToNode(data.Actions),
-            ["deadLetters"] = ToNode(data.DeadLetters),
+            ["redirects"] = ToArray(data.Redirects),
+            ["transitions"] = ToArray(data.Transitions),
+            ["feedback"] = ToArray(data.Feedback),
+            ["actions"] = ToArray(data.Actions),
+            ["deadLetters"] = ToArray(data.DeadLetters),
             ["painPointQuotes"] = new JsonArray([.. data.Quotes.SelectMany(q => q.Quotes.Select(text => (JsonNode)new JsonObject
             {
                 ["painPointId"] = q.Document.Id,
@@ -187,6 +187,9 @@ public sealed class CustomerErasure(
     }
 
     private static JsonNode? ToNode<T>(T value) => value is null ? null : JsonSerializer.SerializeToNode(value, JourneyJson.Options);
+
+    /// <summary>Each element with its own (source-generated) contract: the serializer knows the documents, not every list of them.</summary>
+    private static JsonArray ToArray<T>(IEnumerable<T> values) => new([.. values.Select(v => ToNode(v))]);
 
     /// <summary>The pain points that quote the person's feedback (a quote is the text, cut as <see cref="PainPointAnalysis.Quote"/> cuts it).</summary>
     private async Task<List<(PainPointDocument, IReadOnlyList<string>)>> QuotesOfAsync(IReadOnlyList<FeedbackItem> feedback, CancellationToken cancellationToken)

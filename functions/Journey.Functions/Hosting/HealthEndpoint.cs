@@ -11,12 +11,14 @@ public static class HealthEndpoint
         var streamOk = await stream.IsReachableAsync(ct);
         var storeOk = await store.IsReachableAsync(ct);
         var dispatcher = services.GetService<EmbeddedStreamDispatcher>()?.GetStatus();
+        var suppressions = services.GetService<Journey.Application.Privacy.SuppressionList>();
         var body = new
         {
             status = streamOk && storeOk ? "healthy" : "unhealthy",
             stream = streamOk ? "reachable" : "unreachable",
             store = storeOk ? "reachable" : "unreachable",
             processor = dispatcher is null ? null : new { dispatcher.EventsProcessed, dispatcher.Batches, dispatcher.Lag },
+            suppression = suppressions is null ? null : new { entries = suppressions.Entries, eventsDropped = suppressions.EventsDropped },
         };
         return Results.Json(body, statusCode: streamOk && storeOk ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     });

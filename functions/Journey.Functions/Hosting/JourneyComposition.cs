@@ -8,6 +8,7 @@ using Journey.Adapters.Actions.Email;
 using Journey.Adapters.Identity;
 using Journey.Adapters.Store.Cosmos;
 using Journey.Adapters.Store.Sqlite;
+using Journey.Functions.Privacy;
 using Journey.Adapters.Stream.EventHubs;
 using Journey.Adapters.Stream.Embedded;
 using Journey.Adapters.Summaries;
@@ -81,6 +82,7 @@ public static class JourneyComposition
         AddDailyJob(services, configuration);
         AddPainPoints(services, configuration);
         AddActions(services, configuration);
+        services.AddPrivacy();
         return services;
     }
 
@@ -158,7 +160,7 @@ public static class JourneyComposition
     }
 
     private static void AddStorePorts<TStore>(IServiceCollection services)
-        where TStore : class, ICustomerStore, ITransitionStore, IDeadLetterStore, IMetricsStore, IPredictionStore, IFeedbackStore, IPainPointStore, IActionStore, IStoreHealth
+        where TStore : class, ICustomerStore, ITransitionStore, IDeadLetterStore, IMetricsStore, IPredictionStore, IFeedbackStore, IPainPointStore, IActionStore, IPersonalDataStore, ISuppressionStore, IStoreHealth
     {
         services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ITransitionStore>(sp => sp.GetRequiredService<TStore>());
@@ -169,6 +171,8 @@ public static class JourneyComposition
         services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IPainPointStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IActionStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<ISuppressionStore>(sp => sp.GetRequiredService<TStore>());
     }
 
     private static void AddEmbeddedStream(IServiceCollection services, IConfiguration configuration)

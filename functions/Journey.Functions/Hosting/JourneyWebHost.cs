@@ -4,6 +4,8 @@ using Journey.Functions.Collector;
 using Journey.Functions.Dashboard;
 using Journey.Functions.Invocations;
 
+using Journey.Functions.Privacy;
+
 namespace Journey.Functions.Hosting;
 
 /// <summary>
@@ -68,6 +70,7 @@ public static class JourneyWebHost
         app.MapCollector();
         app.MapUnsubscribe();
         app.MapAdmin();
+        app.MapPrivacy();
         app.MapHealth();
         app.MapDashboard();
         app.MapInvocations();
