@@ -84,6 +84,34 @@ public sealed class SuppressionList(ISuppressionStore store, TimeProvider clock,
             || Contains(snapshot, SuppressionKinds.Email, EmailOf(e.Traits));
     }
 
+    /// <summary>
+    /// For a record the processor cannot read as an event (bad JSON, a value of the wrong type): true when it is a
+    /// JSON object whose top-level <c>userId</c>, <c>anonymousId</c> or <c>previousId</c>, or <c>traits.email</c>, is
+    /// suppressed, so that not even its dead letter is stored. After <see cref="EnsureFreshAsync"/>.
+    /// </summary>
+    public bool IsSuppressed(ReadOnlySpan<byte> rawJson)
+    {
+        var snapshot = Loaded;
+        if (snapshot.Hashes.Count == 0) return false;
+        try
+        {
+            var reader = new Utf8JsonReader(rawJson);
+            using var json = JsonDocument.ParseValue(ref reader);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return false;
+            foreach (var name in (ReadOnlySpan<string>)["userId", "anonymousId", "previousId"])
+            {
+                if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && Contains(snapshot, SuppressionKinds.Id, value.GetString()))
+                    return true;
+            }
+            return root.TryGetProperty("traits", out var traits) && Contains(snapshot, SuppressionKinds.Email, EmailOf(traits));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>True when this value of this kind is on the list. After <see cref="EnsureFreshAsync"/>.</summary>
     public bool IsSuppressed(string kind, string value)
     {

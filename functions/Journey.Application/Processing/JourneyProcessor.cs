@@ -51,7 +51,7 @@ public sealed class JourneyProcessor(
         {
             var read = Read(record);
             // An erased person's events are dropped before anything is written, dead letters included.
-            if (suppressions is not null && read.Event is not null && suppressions.IsSuppressed(read.Event))
+            if (suppressions is not null && (read.Event is not null ? suppressions.IsSuppressed(read.Event) : suppressions.IsSuppressed(record.Body.Span)))
             {
                 counts.Suppressed++;
                 continue;
