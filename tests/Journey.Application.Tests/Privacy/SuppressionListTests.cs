@@ -109,7 +109,7 @@ public sealed class SuppressionListTests : IDisposable
         Assert.Equal(5, result.Suppressed);
         Assert.Equal(1, result.Applied);
         Assert.Equal(1, result.DeadLettered);
-        Assert.Equal(["a-9"], store.DeadLetters.Select(d => d.CustomerId));
+        Assert.Contains("\"a-9\"", Assert.Single(store.DeadLetters).RawPayload, StringComparison.Ordinal);
         Assert.Equal(["a-3"], store.CustomerIds);
         Assert.Equal(0, feedback.Count);
         Assert.Equal(5, _list.EventsDropped);
