@@ -153,7 +153,7 @@ public static class InvocationEndpoints
         {
             var result = await processor.ProcessAsync(batch, ct);
             var partition = batch.Count > 0 ? batch[0].Partition : "-";
-            var message = $"Partition {partition}: {result.Received} events, {result.Applied} applied, {result.Duplicates} duplicates, {result.DeadLettered} dead-lettered, {result.Bots} bots, {result.CustomerWrites} customer writes in {clock.ElapsedMilliseconds} ms";
+            var message = $"Partition {partition}: {result.Received} events, {result.Applied} applied, {result.Duplicates} duplicates, {result.DeadLettered} dead-lettered, {result.Bots} bots, {result.CustomerWrites} customer writes, {result.Suppressed} suppressed in {clock.ElapsedMilliseconds} ms";
             logger.BatchInvocationDone(
                 partition, result.Received, result.Applied, result.Duplicates, result.DeadLettered, result.CustomerWrites, clock.ElapsedMilliseconds);
             return Results.Json(InvocationResult.WithLogs(message));

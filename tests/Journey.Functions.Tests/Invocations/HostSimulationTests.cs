@@ -161,6 +161,22 @@ public sealed class HostSimulationTests(PublishedApp published)
             AssertTimerAnswer(status, body);
             Assert.Contains("Pain points 2026-01-31 to 2026-03-01: 0 feedback texts", body.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
             Assert.Empty(await ((IPainPointStore)store).LatestAsync(ct));
+
+            // erasure through the proxied admin route (DELETE, by the anonymous id): the customer, its redirect and its
+            // transitions leave Cosmos DB, a suppression entry per id is added, and the same batch again is dropped
+            var erased = await http.DeleteAsync("/api/customers/eh-a1");
+            var erasedBody = await erased.Content.ReadAsStringAsync();
+            Assert.True(erased.StatusCode == HttpStatusCode.OK, $"{erased.StatusCode}: {erasedBody}\n{app.Output}");
+            Assert.Equal(2, JsonDocument.Parse(erasedBody).RootElement.GetProperty("suppressions").GetInt32());
+            Assert.Null(await CustomerAsync(store, "eh-u1"));
+            Assert.Null(await CustomerAsync(store, "eh-a1"));
+            Assert.Empty(await ((ITransitionStore)store).ListAsync("eh-u1", ct));
+            (status, body) = await InvokeAsync(http, "ProcessEvents", Fixture("process-events-json-arrays.json"));
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains("0 applied, 0 duplicates, 0 dead-lettered", body.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
+            Assert.Contains("4 suppressed", body.GetProperty("logs")[0].GetString(), StringComparison.Ordinal);
+            Assert.Null(await CustomerAsync(store, "eh-u1"));
+            Assert.Equal(HttpStatusCode.NotFound, (await http.DeleteAsync("/api/customers/eh-u1")).StatusCode);
         }
         finally
         {
