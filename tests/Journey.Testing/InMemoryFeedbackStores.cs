@@ -92,6 +92,12 @@ public sealed class InMemoryFeedbackStore : IFeedbackStore
         lock (_gate) return [.. _items.Values.Select(Read).OrderBy(i => i.Id, StringComparer.Ordinal)];
     }
 
+    /// <summary>Removes the item with this id; true when it was stored.</summary>
+    public bool Remove(string id)
+    {
+        lock (_gate) return _items.Remove(id);
+    }
+
     private static FeedbackItem Read((string Json, FeedbackEmbedding? Embedding) stored)
     {
         var item = JourneyJson.Deserialize<FeedbackItem>(stored.Json);
@@ -150,6 +156,23 @@ public sealed class InMemoryPainPointStore : IPainPointStore
                 .ThenByDescending(d => d[0].Period, StringComparer.Ordinal)
                 .FirstOrDefault();
             return Task.FromResult(latest ?? (IReadOnlyList<PainPointDocument>)[]);
+        }
+    }
+
+    /// <summary>Every document of every period.</summary>
+    public IReadOnlyList<PainPointDocument> All()
+    {
+        lock (_gate) return [.. _periods.Values.SelectMany(d => ByRank(d.Values))];
+    }
+
+    /// <summary>Overwrites one document in its period.</summary>
+    public void Put(PainPointDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        lock (_gate)
+        {
+            if (!_periods.TryGetValue(document.Period, out var documents)) _periods[document.Period] = documents = new Dictionary<string, string>(StringComparer.Ordinal);
+            documents[document.Id] = JourneyJson.Serialize(document);
         }
     }
 

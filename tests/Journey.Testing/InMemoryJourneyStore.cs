@@ -99,6 +99,12 @@ public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDe
 
     public IReadOnlyList<DeadLetterDocument> DeadLetters => [.. _deadLetters.Values.OrderBy(d => d.SequenceNumber)];
 
+    /// <summary>Removes the dead letter with this id; true when it was stored.</summary>
+    public bool RemoveDeadLetter(string id) => _deadLetters.TryRemove(id, out _);
+
+    /// <summary>Every stored transition, as JSON.</summary>
+    public IReadOnlyList<string> TransitionJson => [.. _transitions.Values];
+
     public string? ETagOf(string id) => _customers.TryGetValue(id, out var v) ? v.ETag : null;
 
     public IReadOnlyList<string> CustomerIds => [.. _customers.Keys.Order()];

@@ -56,3 +56,30 @@ public sealed class InMemoryActionStoreTests : ActionStoreContract
 {
     protected override Task<IActionStore> CreateStoreAsync() => Task.FromResult<IActionStore>(new InMemoryActionStore());
 }
+
+public sealed class InMemoryErasureTests : ErasureContract
+{
+    private readonly InMemoryJourneyStore _journey = new();
+    private readonly InMemoryFeedbackStore _feedback = new();
+    private readonly InMemoryPainPointStore _painPoints = new();
+    private readonly InMemoryActionStore _actions = new();
+    private readonly InMemorySuppressionStore _suppressions = new();
+
+    protected override Task<Stores> CreateStoresAsync() => Task.FromResult(new Stores(
+        _journey, _journey, _journey, _feedback, _painPoints, _actions, new InMemoryPredictionStore(_journey),
+        new InMemoryPersonalDataStore(_journey, _feedback, _painPoints), _suppressions));
+
+    protected override async Task<IReadOnlyList<(string Container, string Text)>> ScanAsync()
+    {
+        var items = new List<(string, string)>();
+        foreach (var id in _journey.CustomerIds)
+            items.Add(("customers", Journey.Domain.Serialization.JourneyJson.Serialize((await _journey.GetAsync(id, CancellationToken.None))!.Document)));
+        items.AddRange(_journey.TransitionJson.Select(t => ("transitions", t)));
+        items.AddRange(_journey.DeadLetters.Select(d => ("deadletter", Journey.Domain.Serialization.JourneyJson.Serialize(d))));
+        items.AddRange(_feedback.All().Select(f => ("feedback", Journey.Domain.Serialization.JourneyJson.Serialize(f))));
+        items.AddRange(_painPoints.All().Select(p => ("painpoints", Journey.Domain.Serialization.JourneyJson.Serialize(p))));
+        items.AddRange((await _actions.ListAsync(null, null, null, int.MaxValue, CancellationToken.None)).Select(a => ("actions", Journey.Domain.Serialization.JourneyJson.Serialize(a))));
+        items.AddRange(_suppressions.Entries.Select(e => ("suppressions", $"{e.Hash} {e.Kind} {e.At:O}")));
+        return items;
+    }
+}
