@@ -30,14 +30,7 @@ public sealed partial class CosmosJourneyStore : IPersonalDataStore, ISuppressio
     /// <summary>One cross-partition query per customer id; ordered here by time, then id.</summary>
     public async Task<IReadOnlyList<FeedbackItem>> ListFeedbackByCustomersAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        ArgumentNullException.ThrowIfNull(customerIds);
-        var items = new List<FeedbackItem>();
-        foreach (var customerId in customerIds.Distinct(StringComparer.Ordinal))
-        {
-            var query = new QueryDefinition("SELECT * FROM c WHERE c.customerId = @customerId").WithParameter("@customerId", customerId);
-            items.AddRange(await QueryAllAsync(FeedbackContainer, query, "ListCustomerFeedback", "*", cancellationToken, ReadFeedback));
-        }
+        var items = await QueryEachAsync(FeedbackContainer, "SELECT * FROM c WHERE c.customerId = @value", customerIds, "ListCustomerFeedback", ReadFeedback, cancellationToken);
         return
         [
             .. items.DistinctBy(i => i.Id, StringComparer.Ordinal).OrderBy(i => i.Time.UtcTicks).ThenBy(i => i.Id, StringComparer.Ordinal),
@@ -54,14 +47,8 @@ public sealed partial class CosmosJourneyStore : IPersonalDataStore, ISuppressio
     /// <summary>One cross-partition query per needle on the customer id and the (unindexed) raw payload.</summary>
     public async Task<IReadOnlyList<DeadLetterDocument>> FindDeadLettersAsync(IReadOnlyCollection<string> needles, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        ArgumentNullException.ThrowIfNull(needles);
-        var letters = new List<DeadLetterDocument>();
-        foreach (var needle in needles.Distinct(StringComparer.Ordinal))
-        {
-            var query = new QueryDefinition("SELECT * FROM c WHERE c.customerId = @needle OR CONTAINS(c.rawPayload, @needle)").WithParameter("@needle", needle);
-            letters.AddRange(await QueryAllAsync<DeadLetterDocument>(_deadLetters, query, "FindDeadLetters", "*", cancellationToken));
-        }
+        var letters = await QueryEachAsync(_deadLetters, "SELECT * FROM c WHERE c.customerId = @value OR CONTAINS(c.rawPayload, @value)", needles, "FindDeadLetters",
+            static e => e.Deserialize<DeadLetterDocument>(JourneyJson.Options) ?? throw new JsonException("A null dead letter."), cancellationToken);
         return [.. letters.DistinctBy(l => (l.Day, l.Id))];
     }
 
@@ -75,15 +62,20 @@ public sealed partial class CosmosJourneyStore : IPersonalDataStore, ISuppressio
     /// <summary>One cross-partition query per text (<c>ARRAY_CONTAINS</c> on the quotes).</summary>
     public async Task<IReadOnlyList<PainPointDocument>> FindPainPointsQuotingAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        ArgumentNullException.ThrowIfNull(texts);
-        var documents = new List<PainPointDocument>();
-        foreach (var text in texts.Distinct(StringComparer.Ordinal))
-        {
-            var query = new QueryDefinition("SELECT * FROM c WHERE ARRAY_CONTAINS(c.quotes, @text)").WithParameter("@text", text);
-            documents.AddRange(await QueryAllAsync<PainPointDocument>(PainPointsContainer, query, "FindPainPointQuotes", "*", cancellationToken));
-        }
+        var documents = await QueryEachAsync(PainPointsContainer, "SELECT * FROM c WHERE ARRAY_CONTAINS(c.quotes, @value)", texts, "FindPainPointQuotes",
+            static e => e.Deserialize<PainPointDocument>(JourneyJson.Options) ?? throw new JsonException("A null pain-point document."), cancellationToken);
         return [.. documents.DistinctBy(d => d.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The query <paramref name="sql"/> (parameter <c>@value</c>) across partitions once per distinct value, the results together.</summary>
+    private async Task<List<T>> QueryEachAsync<T>(Container container, string sql, IReadOnlyCollection<string> values, string operation, Func<JsonElement, T> read, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(values);
+        var results = new List<T>();
+        foreach (var value in values.Distinct(StringComparer.Ordinal))
+            results.AddRange(await QueryAllAsync(container, new QueryDefinition(sql).WithParameter("@value", value), operation, "*", cancellationToken, read));
+        return results;
     }
 
     /// <summary>An Upsert in the document's period.</summary>

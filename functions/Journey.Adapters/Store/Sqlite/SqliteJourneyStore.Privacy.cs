@@ -70,42 +70,16 @@ public sealed partial class SqliteJourneyStore : IPersonalDataStore, ISuppressio
     }
 
     /// <summary>One queued write under a savepoint.</summary>
-    public Task<int> DeleteFeedbackAsync(IReadOnlyCollection<FeedbackItem> items, CancellationToken cancellationToken)
-    {
-        try
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            ArgumentNullException.ThrowIfNull(items);
-            var keys = items.Select(i => (i.Id, i.Period)).ToList();
-            if (keys.Count == 0) return Task.FromResult(0);
-            return EnsureOpen().EnqueueAsync(w => w.InSavepoint(() => DeleteKeyed(w, DeleteFeedbackSql, "$id", "$period", keys)), cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            return Failed<int>(ex);
-        }
-    }
+    public Task<int> DeleteFeedbackAsync(IReadOnlyCollection<FeedbackItem> items, CancellationToken cancellationToken) =>
+        DeleteKeyedAsync(DeleteFeedbackSql, "$period", items?.Select(i => (i.Id, i.Period)), cancellationToken);
 
     /// <summary>One read per needle: the customer id index, then a scan of the raw payloads (dead letters are few).</summary>
     public Task<IReadOnlyList<DeadLetterDocument>> FindDeadLettersAsync(IReadOnlyCollection<string> needles, CancellationToken cancellationToken) =>
         FindDocuments<DeadLetterDocument>(DeadLettersMentioningSql, "$needle", needles, d => d.Id, cancellationToken);
 
     /// <summary>One queued write under a savepoint.</summary>
-    public Task<int> DeleteDeadLettersAsync(IReadOnlyCollection<DeadLetterDocument> letters, CancellationToken cancellationToken)
-    {
-        try
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            ArgumentNullException.ThrowIfNull(letters);
-            var keys = letters.Select(l => (l.Id, l.Day)).ToList();
-            if (keys.Count == 0) return Task.FromResult(0);
-            return EnsureOpen().EnqueueAsync(w => w.InSavepoint(() => DeleteKeyed(w, DeleteDeadLetterSql, "$id", "$day", keys)), cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            return Failed<int>(ex);
-        }
-    }
+    public Task<int> DeleteDeadLettersAsync(IReadOnlyCollection<DeadLetterDocument> letters, CancellationToken cancellationToken) =>
+        DeleteKeyedAsync(DeleteDeadLetterSql, "$day", letters?.Select(l => (l.Id, l.Day)), cancellationToken);
 
     /// <summary>One read per text over the quotes of every pain point (a few dozen rows a period).</summary>
     public Task<IReadOnlyList<PainPointDocument>> FindPainPointsQuotingAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken) =>
@@ -137,17 +111,32 @@ public sealed partial class SqliteJourneyStore : IPersonalDataStore, ISuppressio
         }
     }
 
-    private static int DeleteKeyed(SqliteWriter w, string sql, string idName, string keyName, List<(string Id, string Key)> keys)
+    /// <summary>Deletes the rows by id and partition column (<c>$id</c>, <paramref name="keyName"/>) in one queued write under a savepoint; returns how many were stored.</summary>
+    private Task<int> DeleteKeyedAsync(string sql, string keyName, IEnumerable<(string Id, string Key)>? keys, CancellationToken cancellationToken)
     {
-        var command = w.Statement(sql, idName, keyName);
-        var deleted = 0;
-        foreach (var (id, key) in keys)
+        try
         {
-            command.Parameters[0].Value = id;
-            command.Parameters[1].Value = key;
-            deleted += command.ExecuteNonQuery();
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(keys);
+            var rows = keys.ToList();
+            if (rows.Count == 0) return Task.FromResult(0);
+            return EnsureOpen().EnqueueAsync(w => w.InSavepoint(() =>
+            {
+                var command = w.Statement(sql, "$id", keyName);
+                var deleted = 0;
+                foreach (var (id, key) in rows)
+                {
+                    command.Parameters[0].Value = id;
+                    command.Parameters[1].Value = key;
+                    deleted += command.ExecuteNonQuery();
+                }
+                return deleted;
+            }), cancellationToken);
         }
-        return deleted;
+        catch (Exception ex)
+        {
+            return Failed<int>(ex);
+        }
     }
 
     private Task<IReadOnlyList<T>> FindDocuments<T>(string sql, string parameter, IReadOnlyCollection<string> values, Func<T, string> idOf, CancellationToken cancellationToken)
