@@ -19,7 +19,7 @@ public sealed class InMemoryPersonalDataStore(InMemoryJourneyStore journey, InMe
 
     public Task<IReadOnlyList<DeadLetterDocument>> FindDeadLettersAsync(IReadOnlyCollection<string> needles, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DeadLetterDocument>>(
-            [.. journey.DeadLetters.Where(d => needles.Any(n => d.CustomerId == n || d.RawPayload.Contains(n, StringComparison.Ordinal)))]);
+            [.. journey.DeadLetters.Where(d => needles.Any(n => d.CustomerId == n || d.RawPayload.Contains(n, StringComparison.OrdinalIgnoreCase)))]);
 
     public Task<int> DeleteDeadLettersAsync(IReadOnlyCollection<DeadLetterDocument> letters, CancellationToken cancellationToken) =>
         Task.FromResult(letters.Count(l => journey.RemoveDeadLetter(l.Id)));

@@ -19,7 +19,7 @@ public interface IPersonalDataStore
 
     /// <summary>
     /// The dead letters whose <c>customerId</c> is one of <paramref name="needles"/> or whose raw payload
-    /// contains one of them as text: a superset the caller narrows (a raw payload that contains <c>u-1</c>
+    /// contains one of them as text in any case: a superset the caller narrows (a raw payload that contains <c>u-1</c>
     /// may be of <c>u-10</c>).
     /// </summary>
     Task<IReadOnlyList<DeadLetterDocument>> FindDeadLettersAsync(IReadOnlyCollection<string> needles, CancellationToken cancellationToken);

@@ -103,11 +103,12 @@ public abstract class ErasureContract : IAsyncLifetime
             Events.Track(EventNames.OrderCancelled, userId: UserId, at: t.AddMinutes(6), properties: new { order_id = "o-" + _tag, reason = CancelReason }),
             Events.Track(EventNames.OrderCompleted, userId: OtherUserId, at: t.AddMinutes(4), properties: new { order_id = "o2-" + _tag, revenue = 70.0 }),
             Events.Track(EventNames.ProductReviewed, userId: OtherUserId, at: t.AddMinutes(5), properties: new { product_id = "p-1", rating = 5, text = OtherReview }));
-        // Two dead letters of the person: an event without a message id, and a payload that is not JSON.
+        // Three dead letters of the person: an event without a message id, a payload that is not JSON, and one with their email in capitals.
         await processor.ProcessAsync(
         [
             Events.Raw($$"""{"type":"track","event":"Order Completed","userId":"{{UserId}}","timestamp":"2026-03-02T10:10:00Z"}""", sequence: _sequence++),
             Events.Raw($"not json \"{Anonymous2}\"", sequence: _sequence++),
+            Events.Raw($$$"""{"type":"identify","userId":"someone-else-{{{_tag}}}","traits":{"email":"{{{Email.ToUpperInvariant()}}}"}}""", sequence: _sequence++),
         ], Ct);
 
         var profile = (await Store.Customers.GetAsync(UserId, Ct))?.Document ?? throw new InvalidOperationException("The person's profile was not written.");
@@ -251,7 +252,7 @@ public abstract class ErasureContract : IAsyncLifetime
         Assert.Equal(2, counts.Feedback);
         Assert.Equal(2, counts.Actions);
         Assert.Equal(1, counts.Predictions);
-        Assert.Equal(2, counts.DeadLetters);
+        Assert.Equal(3, counts.DeadLetters);
         Assert.Equal(1, counts.PainPointQuotes);
         Assert.Equal(4, counts.Suppressions);
         Assert.Empty(await FindPersonAsync(Needles));
@@ -314,7 +315,7 @@ public abstract class ErasureContract : IAsyncLifetime
         Assert.Equal((await Store.Transitions.ListAsync(profileId, Ct)).Count, json["transitions"]!.AsArray().Count);
         Assert.Equal(["cancel", "review"], json["feedback"]!.AsArray().Select(f => (string)f!["kind"]!).Order(StringComparer.Ordinal));
         Assert.Equal(2, json["actions"]!.AsArray().Count);
-        Assert.Equal(2, json["deadLetters"]!.AsArray().Count);
+        Assert.Equal(3, json["deadLetters"]!.AsArray().Count);
         var quote = Assert.Single(json["painPointQuotes"]!.AsArray());
         Assert.Contains("zipper broke", (string)quote!["quote"]!, StringComparison.Ordinal);
         Assert.False((bool)json["suppression"]!["suppressed"]!);

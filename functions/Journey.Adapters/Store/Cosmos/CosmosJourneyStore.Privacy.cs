@@ -44,10 +44,10 @@ public sealed partial class CosmosJourneyStore : IPersonalDataStore, ISuppressio
         return DeleteEachAsync(FeedbackContainer, [.. items.Select(i => (i.Id, i.Period))], cancellationToken);
     }
 
-    /// <summary>One cross-partition query per needle on the customer id and the (unindexed) raw payload.</summary>
+    /// <summary>One cross-partition query per needle on the customer id and the (unindexed) raw payload, in any case (an email).</summary>
     public async Task<IReadOnlyList<DeadLetterDocument>> FindDeadLettersAsync(IReadOnlyCollection<string> needles, CancellationToken cancellationToken)
     {
-        var letters = await QueryEachAsync(_deadLetters, "SELECT * FROM c WHERE c.customerId = @value OR CONTAINS(c.rawPayload, @value)", needles, "FindDeadLetters",
+        var letters = await QueryEachAsync(_deadLetters, "SELECT * FROM c WHERE c.customerId = @value OR CONTAINS(LOWER(c.rawPayload), LOWER(@value))", needles, "FindDeadLetters",
             static e => e.Deserialize<DeadLetterDocument>(JourneyJson.Options) ?? throw new JsonException("A null dead letter."), cancellationToken);
         return [.. letters.DistinctBy(l => (l.Day, l.Id))];
     }

@@ -18,9 +18,9 @@ public sealed partial class SqliteJourneyStore : IPersonalDataStore, ISuppressio
     private const string FeedbackByCustomerSql = "SELECT doc, embedding_model, embedding FROM feedback WHERE customer_id = $customer_id";
     private const string DeleteFeedbackSql = "DELETE FROM feedback WHERE id = $id AND period = $period";
 
-    // json_extract of the raw payload unescapes it, so an id is found as it was sent.
+    // json_extract of the raw payload unescapes it, so an id is found as it was sent; in any (ASCII) case, for an email.
     private const string DeadLettersMentioningSql =
-        "SELECT doc FROM deadletter WHERE json_extract(doc, '$.customerId') = $needle OR instr(json_extract(doc, '$.rawPayload'), $needle) > 0";
+        "SELECT doc FROM deadletter WHERE json_extract(doc, '$.customerId') = $needle OR instr(lower(json_extract(doc, '$.rawPayload')), lower($needle)) > 0";
 
     private const string DeleteDeadLetterSql = "DELETE FROM deadletter WHERE id = $id AND day = $day";
     private const string PainPointsQuotingSql = "SELECT doc FROM painpoints WHERE EXISTS (SELECT 1 FROM json_each(doc, '$.quotes') WHERE value = $text)";
@@ -73,7 +73,7 @@ public sealed partial class SqliteJourneyStore : IPersonalDataStore, ISuppressio
     public Task<int> DeleteFeedbackAsync(IReadOnlyCollection<FeedbackItem> items, CancellationToken cancellationToken) =>
         DeleteKeyedAsync(DeleteFeedbackSql, "$period", items?.Select(i => (i.Id, i.Period)), cancellationToken);
 
-    /// <summary>One read per needle: the customer id index, then a scan of the raw payloads (dead letters are few).</summary>
+    /// <summary>One read per needle, a scan of the customer ids and raw payloads (dead letters are few).</summary>
     public Task<IReadOnlyList<DeadLetterDocument>> FindDeadLettersAsync(IReadOnlyCollection<string> needles, CancellationToken cancellationToken) =>
         FindDocuments<DeadLetterDocument>(DeadLettersMentioningSql, "$needle", needles, d => d.Id, cancellationToken);
 

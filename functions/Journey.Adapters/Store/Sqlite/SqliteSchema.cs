@@ -298,7 +298,7 @@ internal static class SqliteSchema
         FROM actions;
         """,
         // 6: the suppression list (keyed hashes of erased people's ids and emails, never the values) and
-        // the installation's hashing key; an index of the dead letters by customer id for erasure
+        // the installation's hashing key
         """
         CREATE TABLE suppressions(
             hash TEXT PRIMARY KEY,
@@ -308,8 +308,6 @@ internal static class SqliteSchema
         CREATE TABLE suppression_key(
             id INTEGER PRIMARY KEY CHECK (id = 1),
             key BLOB NOT NULL);
-
-        CREATE INDEX ix_deadletter_customer_id ON deadletter(json_extract(doc, '$.customerId'));
         """,
     ];
 
