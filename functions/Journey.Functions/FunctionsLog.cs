@@ -45,9 +45,9 @@ internal static partial class FunctionsLog
     [LoggerMessage(302, LogLevel.Error, "The scheduled daily job as of {AsOf} failed; it runs again at the next schedule or on POST /api/jobs/daily")]
     public static partial void ScheduledDailyJobFailed(this ILogger logger, Exception exception, string asOf);
 
-    [LoggerMessage(400, LogLevel.Information, "Journey metrics over {IntervalSeconds} s: {Accepted} events accepted, {Rejected} requests rejected, {Applied} applied, {Duplicates} duplicates, {Bots} bots, {DeadLettered} dead-lettered, lag max {LagMaxSeconds:0.###} s over {Batches} batches, {RequestCharge:0.##} RU in {StoreOperations} store operations")]
+    [LoggerMessage(400, LogLevel.Information, "Journey metrics over {IntervalSeconds} s: {Accepted} events accepted, {Rejected} requests rejected, {Applied} applied, {Duplicates} duplicates, {Bots} bots, {Suppressed} suppressed, {DeadLettered} dead-lettered, lag max {LagMaxSeconds:0.###} s over {Batches} batches, {RequestCharge:0.##} RU in {StoreOperations} store operations")]
     public static partial void TelemetrySummary(
-        this ILogger logger, int intervalSeconds, long accepted, long rejected, long applied, long duplicates, long bots, long deadLettered, double lagMaxSeconds, long batches, double requestCharge, long storeOperations);
+        this ILogger logger, int intervalSeconds, long accepted, long rejected, long applied, long duplicates, long bots, long suppressed, long deadLettered, double lagMaxSeconds, long batches, double requestCharge, long storeOperations);
 
     [LoggerMessage(500, LogLevel.Information, "Demo shop sent {Events} events for {Visitors} visitors through {Address}")]
     public static partial void DemoShopSent(this ILogger logger, int events, int visitors, string address);

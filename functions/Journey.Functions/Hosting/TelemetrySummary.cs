@@ -42,7 +42,7 @@ public sealed class TelemetrySummary : BackgroundService
         var t = _totals.SnapshotAndReset();
         if (t.IsEmpty) return;
         _logger.TelemetrySummary(
-            (int)_interval.TotalSeconds, t.Accepted, t.Rejected, t.Applied, t.Duplicates, t.Bots, t.DeadLettered, t.LagMaxSeconds, t.Batches, t.RequestCharge, t.StoreOperations);
+            (int)_interval.TotalSeconds, t.Accepted, t.Rejected, t.Applied, t.Duplicates, t.Bots, t.Suppressed, t.DeadLettered, t.LagMaxSeconds, t.Batches, t.RequestCharge, t.StoreOperations);
     }
 
     public override void Dispose()
@@ -54,7 +54,7 @@ public sealed class TelemetrySummary : BackgroundService
 
 /// <summary>What the Journey instruments recorded since the last snapshot.</summary>
 public readonly record struct TelemetryCounts(
-    long Accepted, long Rejected, long Applied, long Duplicates, long Bots, long DeadLettered, long Batches, double LagMaxSeconds, double RequestCharge, long StoreOperations)
+    long Accepted, long Rejected, long Applied, long Duplicates, long Bots, long DeadLettered, long Batches, double LagMaxSeconds, double RequestCharge, long StoreOperations, long Suppressed = 0)
 {
     public bool IsEmpty => this == default;
 }
@@ -101,6 +101,7 @@ public sealed class TelemetryTotals
                 {
                     "applied" => c with { Applied = c.Applied + (long)value },
                     "duplicate" => c with { Duplicates = c.Duplicates + (long)value },
+                    "suppressed" => c with { Suppressed = c.Suppressed + (long)value },
                     _ => c with { Bots = c.Bots + (long)value },
                 },
                 JourneyMetrics.EventsDeadLetteredName => c with { DeadLettered = c.DeadLettered + (long)value },
