@@ -220,9 +220,10 @@ public sealed class CustomerErasure(
     }
 
     /// <summary>
-    /// Whether a dead letter is the person's: its customer id is one of theirs, or its raw payload (JSON)
-    /// holds one of their ids, or their email, as a string value anywhere; a payload that is not JSON, when it
-    /// holds one of them in quotes (or the email anywhere).
+    /// Whether a dead letter is the person's: its customer id is one of theirs, or its raw payload (JSON) has one of
+    /// their ids as the value of an id property (<c>userId</c>, <c>anonymousId</c>, <c>previousId</c>, at any depth),
+    /// or their email as the value of an <c>email</c> property (any case); a payload that is not JSON, when it holds
+    /// one of their ids in quotes, or the email anywhere.
     /// </summary>
     internal static bool Mentions(DeadLetterDocument letter, IReadOnlySet<string> ids, string? email)
     {
@@ -235,15 +236,26 @@ public sealed class CustomerErasure(
         catch (JsonException)
         {
             return ids.Any(i => letter.RawPayload.Contains($"\"{i}\"", StringComparison.Ordinal))
-                || (email is not null && letter.RawPayload.Contains(email, StringComparison.OrdinalIgnoreCase));
+                || (email is not null && letter.RawPayload.Contains(email.Trim(), StringComparison.OrdinalIgnoreCase));
         }
     }
 
+    private static readonly string[] IdProperties = ["userId", "anonymousId", "previousId", "user_id", "anonymous_id", "previous_id"];
+
     private static bool HoldsValue(JsonElement element, IReadOnlySet<string> ids, string? email) => element.ValueKind switch
     {
-        JsonValueKind.String => element.GetString() is { } s && (ids.Contains(s) || (email is not null && string.Equals(s.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase))),
-        JsonValueKind.Object => element.EnumerateObject().Any(p => HoldsValue(p.Value, ids, email)),
+        JsonValueKind.Object => element.EnumerateObject().Any(p => IsTheirs(p, ids, email) || HoldsValue(p.Value, ids, email)),
         JsonValueKind.Array => element.EnumerateArray().Any(v => HoldsValue(v, ids, email)),
         _ => false,
     };
+
+    private static bool IsTheirs(JsonProperty property, IReadOnlySet<string> ids, string? email)
+    {
+        if (property.Value.ValueKind != JsonValueKind.String) return false;
+        var value = property.Value.GetString()!;
+        if (IdProperties.Contains(property.Name, StringComparer.Ordinal)) return ids.Contains(value);
+        return email is not null
+            && property.Name.Equals("email", StringComparison.OrdinalIgnoreCase)
+            && value.Trim().Equals(email.Trim(), StringComparison.OrdinalIgnoreCase);
+    }
 }
