@@ -29,6 +29,10 @@ internal struct BuyerRow
 
     public bool Feedback;
     public bool Review;
+    public bool PositiveReview;
+
+    /// <summary>The id of the last order by D (the action rules key their follow-ups by it).</summary>
+    public string LastOrderId;
     public long EmailOpens;
     public long EmailClicks;
 
@@ -51,6 +55,9 @@ internal struct BuyerRow
     public double ExpectedPurchases365;
     public double ExpectedOrderValue;
     public double PredictedClv;
+
+    /// <summary>Among the best customers (<see cref="DailyJobOptions.BestCustomersShare"/> by predicted, else historical, CLV).</summary>
+    public bool Best;
 
     /// <summary>The row of a customer with at least one order by D.</summary>
     public static BuyerRow From(CustomerFacts c, DateOnly asOf, StringPool pool)
@@ -88,6 +95,8 @@ internal struct BuyerRow
             RepeatMonetary = x == 0 ? 0 : (double)repeatRevenue / x,
             Feedback = c.CsatResponses > 0,
             Review = c.Reviews > 0,
+            PositiveReview = c.PositiveReviews > 0,
+            LastOrderId = orders[^1].OrderId,
             EmailOpens = c.EmailOpened,
             EmailClicks = c.EmailClicked,
             StoredPredictionsHash = PredictionsHash.Of(c.StoredPredictions),

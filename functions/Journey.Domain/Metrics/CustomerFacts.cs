@@ -57,6 +57,9 @@ public sealed class CustomerFacts
     public long Cancels { get; init; }
     public long Returns { get; init; }
     public long Reviews { get; init; }
+
+    /// <summary>Reviews rated 4 or 5.</summary>
+    public long PositiveReviews { get; init; }
     public long CsatResponses { get; init; }
     public long CsatSatisfied { get; init; }
     public long EmailOpened { get; init; }
@@ -143,6 +146,7 @@ public sealed class CustomerFacts
             Cancels = cancels.Count,
             Returns = returns.Count,
             Reviews = ratings.Reviews,
+            PositiveReviews = ratings.PositiveReviews,
             CsatResponses = ratings.CsatResponses,
             CsatSatisfied = ratings.CsatSatisfied,
             EmailOpened = email.Opened,

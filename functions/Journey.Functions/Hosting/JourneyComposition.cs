@@ -249,7 +249,9 @@ public static class JourneyComposition
     {
         services.AddJourneyOptions<ActionRulesOptions>(ActionRulesOptions.SectionName, o => o.Validate());
         services.AddJourneyOptions<ActionsOptions>(ActionsOptions.SectionName, o => o.Validate());
-        services.AddSingleton(sp => new ActionRules(sp.GetRequiredService<ActionRulesOptions>()));
+        services.AddSingleton(sp => new ActionRules(sp.GetRequiredService<ActionRulesOptions>(), sp.GetRequiredService<JourneyRulesOptions>()));
+        services.AddSingleton(sp => new ActionRelease(sp.GetRequiredService<JourneyRulesOptions>()));
+        services.AddSingleton<IActionRelease, CustomerActionRelease>();
         services.AddSingleton<ActionDispatcher>();
 
         // The rules run only when there is somewhere to deliver to: without a destination the processor
