@@ -22,4 +22,7 @@ internal static partial class ActionLog
 
     [LoggerMessage(1305, LogLevel.Warning, "The release check of action {ActionId} failed ({ExceptionType}: {Message}); it is tried again later")]
     public static partial void ReleaseCheckFailed(this ILogger logger, string actionId, string exceptionType, string message);
+
+    [LoggerMessage(1306, LogLevel.Information, "The daily job for {AsOf} added {Added} model-based actions (at risk, win back, advocacy)")]
+    public static partial void ModelActionsAdded(this ILogger logger, int added, string asOf);
 }

@@ -139,47 +139,54 @@ public sealed class ActionRules(ActionRulesOptions options, JourneyRulesOptions 
     }
 
     /// <summary>
-    /// The model-based rules on a buyer's standing as of the daily job's date: at risk (the status says so,
+    /// The model-based rules on a buyer's standing as of the daily job's date D: at risk (the status says so,
     /// or no order for <see cref="ActionRulesOptions.AtRiskOverdueFactor"/> times the customer's own rhythm),
     /// lapsed (win back), both keyed by the last order so each fires once per buying cycle; and an
-    /// advocacy candidate (a best customer who wrote a review rated 4-5), once a year.
+    /// advocacy candidate (a best customer who wrote a review rated 4-5), once a year. A trigger's time is
+    /// when its condition took hold (the status's date, the day the customer became overdue), so a
+    /// customer long at risk is not asked again each night, and a run for a past date asks no one.
+    /// The customer is named by id only: the release check fills in the rest when the action is due.
     /// </summary>
-    /// <param name="standing">The buyer as of the job's date.</param>
-    /// <param name="customer">The customer document, for what destinations are told.</param>
-    /// <param name="asOfEnd">The end of the job's date: the trigger time.</param>
-    public IReadOnlyList<ActionDocument> Evaluate(CustomerStanding standing, CustomerDocument customer, DateTimeOffset asOfEnd, DateTimeOffset now)
+    /// <param name="standing">The buyer as of D.</param>
+    /// <param name="asOf">D.</param>
+    public IReadOnlyList<ActionDocument> Evaluate(CustomerStanding standing, DateOnly asOf, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(standing);
-        ArgumentNullException.ThrowIfNull(customer);
-        var snapshot = Snapshot(customer);
+        var snapshot = new ActionCustomer { Id = standing.Id, ProbabilityAlive = standing.ProbabilityAlive };
         var actions = new List<ActionDocument>();
         var afterLastOrder = $"after:{standing.LastOrderId}";
+        var statusAt = EndOf(standing.StatusSince);
         if (standing.LifecycleStatus == LifecycleRule.Lapsed)
         {
-            Add(actions, ActionTypes.WinBack, snapshot, StandingTrigger(afterLastOrder, standing, asOfEnd), now, now);
+            Add(actions, ActionTypes.WinBack, snapshot, StandingTrigger(afterLastOrder, standing, statusAt), now, now);
         }
-        else if (standing.LifecycleStatus == LifecycleRule.AtRisk ||
-                 standing.MeanDaysBetweenOrders is { } rhythm && standing.DaysSinceLastOrder > options.AtRiskOverdueFactor * Math.Max(1, rhythm))
+        else if (standing.LifecycleStatus == LifecycleRule.AtRisk)
         {
-            Add(actions, ActionTypes.AtRisk, snapshot, StandingTrigger(afterLastOrder, standing, asOfEnd), now, now);
+            Add(actions, ActionTypes.AtRisk, snapshot, StandingTrigger(afterLastOrder, standing, statusAt), now, now);
+        }
+        else if (standing.MeanDaysBetweenOrders is { } rhythm)
+        {
+            var overdueDays = standing.DaysSinceLastOrder - (int)Math.Ceiling(options.AtRiskOverdueFactor * Math.Max(1, rhythm));
+            if (overdueDays > 0)
+                Add(actions, ActionTypes.AtRisk, snapshot, StandingTrigger(afterLastOrder, standing, EndOf(asOf.AddDays(1 - overdueDays))), now, now);
         }
         if (standing.Best && standing.PositiveReview)
         {
-            var year = asOfEnd.AddTicks(-1).Year.ToString(CultureInfo.InvariantCulture);
-            Add(actions, ActionTypes.AdvocacyCandidate, snapshot, StandingTrigger(year, standing, asOfEnd), now, now);
+            Add(actions, ActionTypes.AdvocacyCandidate, snapshot, StandingTrigger(asOf.Year.ToString(CultureInfo.InvariantCulture), standing, EndOf(asOf)), now, now);
         }
         return actions;
     }
 
-    private static ActionTrigger StandingTrigger(string key, CustomerStanding standing, DateTimeOffset asOfEnd) => new()
+    private static DateTimeOffset EndOf(DateOnly day) => new AsOf(day).Cutoff;
+
+    private static ActionTrigger StandingTrigger(string key, CustomerStanding standing, DateTimeOffset at) => new()
     {
         Key = key,
-        At = asOfEnd,
+        At = at,
         OrderId = standing.LastOrderId,
-        Reason = standing.ProbabilityAlive is { } p
-            ? string.Create(CultureInfo.InvariantCulture, $"{standing.LifecycleStatus}: P(alive) {p:0.###}, {standing.DaysSinceLastOrder} days since the last order")
-            : string.Create(CultureInfo.InvariantCulture, $"{standing.LifecycleStatus}: {standing.DaysSinceLastOrder} days since the last order")
-              + (standing.MeanDaysBetweenOrders is { } m ? string.Create(CultureInfo.InvariantCulture, $" (usually {m:0.#})") : ""),
+        Reason = string.Create(CultureInfo.InvariantCulture, $"{standing.LifecycleStatus}: {standing.DaysSinceLastOrder} days since the last order")
+                 + (standing.MeanDaysBetweenOrders is { } m ? string.Create(CultureInfo.InvariantCulture, $" (usually {m:0.#})") : "")
+                 + (standing.ProbabilityAlive is { } p ? string.Create(CultureInfo.InvariantCulture, $", P(alive) {p:0.###}") : ""),
     };
 
     /// <summary>The key of a cart: when it was opened (a customer has one open cart at a time).</summary>

@@ -41,6 +41,7 @@ internal struct BuyerRow
 
     /// <summary>The lifecycle status stored on the document, and the days without activity by D.</summary>
     public string? StoredLifecycleStatus;
+    public string? StoredLifecycleSince;
     public int DaysInactive;
 
     // results
@@ -101,6 +102,7 @@ internal struct BuyerRow
             EmailClicks = c.EmailClicked,
             StoredPredictionsHash = PredictionsHash.Of(c.StoredPredictions),
             StoredLifecycleStatus = c.StoredLifecycleStatus is null ? null : pool.Get(c.StoredLifecycleStatus),
+            StoredLifecycleSince = c.StoredLifecycleSince is null ? null : pool.Get(c.StoredLifecycleSince),
             DaysInactive = c.DaysInactive,
         };
     }

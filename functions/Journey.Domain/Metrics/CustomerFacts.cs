@@ -73,6 +73,9 @@ public sealed class CustomerFacts
     public Predictions? StoredPredictions { get; init; }
 
     /// <summary>The lifecycle status currently stored on the document (null before the daily job first counted it).</summary>
+    /// <summary>Since when (yyyy-MM-dd) the stored lifecycle status holds.</summary>
+    public string? StoredLifecycleSince { get; init; }
+
     public string? StoredLifecycleStatus { get; init; }
 
     /// <summary>Whole days from the last day with activity up to D (the first-seen day when no day counts as active) to D.</summary>
@@ -155,6 +158,7 @@ public sealed class CustomerFacts
             ActiveDays = activeDays,
             StoredPredictions = doc.Predictions,
             StoredLifecycleStatus = doc.Lifecycle.Status,
+            StoredLifecycleSince = doc.Lifecycle.Since,
             DaysInactive = when.DayNumber - (activeDays.Length > 0 ? activeDays[^1] : AsOf.DayOf(firstSeen)),
         };
         foreach (var (stage, at) in stages)

@@ -103,9 +103,14 @@ public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger
         {
             var row = _rows[i];
             var probabilityAlive = row.Scored && row.Repeat.Frequency > 0 ? row.ProbabilityAlive : (double?)null;
+            var status = LifecycleRule.StatusAsOf(row.DaysInactive, probabilityAlive, options);
+            // The status holds since the stored date when it is the stored status, else since D.
+            var since = status == row.StoredLifecycleStatus && AsOf.TryParse(row.StoredLifecycleSince, out var stored) && stored <= _when.Date
+                ? stored : _when.Date;
             yield return new CustomerStanding(
                 row.Id,
-                LifecycleRule.StatusAsOf(row.DaysInactive, probabilityAlive, options),
+                status,
+                since,
                 probabilityAlive,
                 row.RecencyDays,
                 row.Repeat.Frequency > 0 ? row.Repeat.Recency / row.Repeat.Frequency : null,
@@ -142,6 +147,7 @@ public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger
 /// <summary>A buyer as of D, for the model-based action rules.</summary>
 /// <param name="Id">The customer document's id.</param>
 /// <param name="LifecycleStatus">One of <see cref="LifecycleRule"/>'s statuses.</param>
+/// <param name="StatusSince">The day the status took hold (D when it changed with this run).</param>
 /// <param name="ProbabilityAlive">P(alive) of a repeat buyer scored by a fitted model.</param>
 /// <param name="DaysSinceLastOrder">Whole days from the last order day to D.</param>
 /// <param name="MeanDaysBetweenOrders">The customer's own mean days between order days (repeat buyers only).</param>
@@ -149,7 +155,7 @@ public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger
 /// <param name="Best">Among the best customers.</param>
 /// <param name="PositiveReview">Wrote a review rated 4 or 5.</param>
 public sealed record CustomerStanding(
-    string Id, string LifecycleStatus, double? ProbabilityAlive, int DaysSinceLastOrder, double? MeanDaysBetweenOrders, string LastOrderId, bool Best, bool PositiveReview);
+    string Id, string LifecycleStatus, DateOnly StatusSince, double? ProbabilityAlive, int DaysSinceLastOrder, double? MeanDaysBetweenOrders, string LastOrderId, bool Best, bool PositiveReview);
 
 /// <summary>One metrics document's figures: its kind and its <c>data</c>.</summary>
 public sealed record MetricsData(string Kind, JsonElement Data);

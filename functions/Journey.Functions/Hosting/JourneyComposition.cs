@@ -259,6 +259,9 @@ public static class JourneyComposition
         var webhooks = configuration.GetSection(WebhookOptions.SectionName).Get<WebhookOptions>() ?? new WebhookOptions();
         var hasDestination = (webhooks.Validate().Count == 0 && webhooks.Endpoints().Count > 0) || SmtpOptions.IsConfiguredIn(configuration);
         if (hasDestination) services.AddSingleton<ICustomerChangeStep, ActionCapture>();
+        services.AddSingleton(sp => new DailyActions(
+            sp.GetRequiredService<IActionStore>(), sp.GetRequiredService<ActionRules>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DailyActions>>(), capture: hasDestination));
 
         var appliesStream = configuration.GetValue(ProcessorEnabledKey, defaultValue: true);
         if (appliesStream && !EventHubsOptions.IsConfigured(configuration) && !CosmosStoreOptions.IsConfiguredIn(configuration))
