@@ -79,6 +79,18 @@ public sealed class EmailTemplatesTests
 
         Assert.Equal("Could you tell us why you cancelled order o-17?", email.Subject);
         Assert.Contains("The reason we have is: Too slow.", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("order o-17 did not work out:\n\n- Blue mug x 2 (12.50)\n- p2\n", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<ul>\n<li>Blue mug x 2 (12.50)</li>\n<li>p2</li>\n</ul>", email.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_OrderRefunded_ListsTheItemsReturned()
+    {
+        var email = EmailTemplates.Render(Action(ActionTypes.OrderRefunded), "Mugs", Unsubscribe);
+
+        Assert.Equal("Your refund for order o-17", email.Subject);
+        Assert.Contains("- Blue mug x 2 (12.50)\n- p2\n", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("The reason we have is: Too slow.", email.TextBody, StringComparison.Ordinal);
     }
 
     [Fact]
