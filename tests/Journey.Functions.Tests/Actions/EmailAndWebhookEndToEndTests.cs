@@ -115,7 +115,8 @@ public sealed partial class EmailAndWebhookEndToEndTests : IDisposable
         Assert.Equal(1, _smtp.ReceivedEmailCount);
 
         // 3. Another order is cancelled; before the Actions timer comes round, the person follows the link.
-        await SendAsync(app, "/v1/track", Cancel("A-2", "mail-x2", 0));
+        var cancel2 = Cancel("A-2", "mail-x2", 0);
+        await SendAsync(app, "/v1/track", cancel2);
         await app.DrainAsync();
         using var client = new HttpClient(); // a mail client: the link as it stands, nothing of the test's app client
         var page = await client.GetAsync(new Uri(link));
@@ -137,9 +138,11 @@ public sealed partial class EmailAndWebhookEndToEndTests : IDisposable
 
         // 4. Later the shop identifies the person again without a word about email, and a third order is cancelled.
         _clock.Advance(TimeSpan.FromMinutes(10));
-        await SendAsync(app, "/v1/identify", $$$"""{"userId":"{{{UserId}}}","messageId":"mail-i2","timestamp":"{{{At(0)}}}","traits":{"email":"ada@example.com","firstName":"Ada","plan":"gold"}}""");
+        var identify2 = $$$"""{"userId":"{{{UserId}}}","messageId":"mail-i2","timestamp":"{{{At(0)}}}","traits":{"email":"ada@example.com","firstName":"Ada","plan":"gold"}}""";
+        await SendAsync(app, "/v1/identify", identify2);
         _clock.Advance(TimeSpan.FromMinutes(1));
-        await SendAsync(app, "/v1/track", Cancel("A-3", "mail-x3", 0));
+        var cancel3 = Cancel("A-3", "mail-x3", 0);
+        await SendAsync(app, "/v1/track", cancel3);
         await app.DrainAsync();
         var traits = (await app.GetJsonAsync($"/api/customers/{UserId}")).GetProperty("traits");
         Assert.Equal("gold", traits.GetProperty("plan").GetString());
@@ -148,7 +151,21 @@ public sealed partial class EmailAndWebhookEndToEndTests : IDisposable
         Assert.Equal("Actions: 1 sent, 0 failed, 0 to retry, 0 held out.", await TickAsync(app));
         await AssertWebhookButNoEmailAsync(app, "A-3");
         Assert.Equal(1, _smtp.ReceivedEmailCount);
+
+        // 5. Everything the shop sent, sent again in one batch (a shop replaying its history): nothing new.
+        hooksBefore = _hooks.Count;
+        var everything = batch.TrimEnd()[..^2].TrimEnd() + "," + string.Join(",", Typed("track", cancel2), Typed("identify", identify2), Typed("track", cancel3)) + "]}";
+        Assert.Equal(5, JsonDocument.Parse(everything).RootElement.GetProperty("batch").GetArrayLength());
+        await SendAsync(app, "/v1/batch", everything);
+        await app.DrainAsync();
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal("Actions: 0 sent, 0 failed, 0 to retry, 0 held out.", await TickAsync(app));
+        Assert.Equal(hooksBefore, _hooks.Count);
+        Assert.Equal(1, _smtp.ReceivedEmailCount);
+        Assert.Equal(3, (await app.GetJsonAsync($"/api/customers/{UserId}/actions")).EnumerateArray().Count(a => a.GetProperty("actionType").GetString() == ActionTypes.OrderCancelled));
     }
+
+    private static string Typed(string type, string message) => $"{{\"type\":\"{type}\",{message.TrimStart()[1..]}";
 
     private async Task AssertWebhookButNoEmailAsync(TestApp app, string orderId)
     {
