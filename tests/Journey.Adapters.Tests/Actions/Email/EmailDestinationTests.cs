@@ -209,11 +209,7 @@ public sealed class EmailDestinationTests : IDisposable
     [Fact]
     public async Task Deliver_AFailedSend_FreesItsPlaceUnderTheCap()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var downPort = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var down = new EmailDestination(Options(downPort, cap: 1), _store, _customers, _clock, NullLogger<EmailDestination>.Instance);
+        var down = new EmailDestination(Options(ClosedPort(), cap: 1), _store, _customers, _clock, NullLogger<EmailDestination>.Instance);
 
         Assert.False((await down.DeliverAsync(Action(key: "cart-a"), CancellationToken.None)).Delivered);
         Assert.False((await down.DeliverAsync(Action(key: "cart-b"), CancellationToken.None)).Skipped);
@@ -251,12 +247,7 @@ public sealed class EmailDestinationTests : IDisposable
     [Fact]
     public async Task Deliver_WhenTheServerIsDown_IsRetried()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-
-        var outcome = await Destination(port).DeliverAsync(Action(), CancellationToken.None);
+        var outcome = await Destination(ClosedPort()).DeliverAsync(Action(), CancellationToken.None);
 
         Assert.False(outcome.Delivered);
         Assert.False(outcome.Permanent);
@@ -347,6 +338,16 @@ public sealed class EmailDestinationTests : IDisposable
         Assert.Empty(Options(25).Validate());
         Assert.Empty(new EmailOptions().Validate());
         Assert.Throws<ArgumentException>(() => new EmailDestination(new EmailOptions(), _store, _customers, _clock, NullLogger<EmailDestination>.Instance));
+    }
+
+    /// <summary>A loopback port nothing listens on (taken and let go).</summary>
+    private static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     /// <summary>The one read of the outbox the destination makes, over a list.</summary>
