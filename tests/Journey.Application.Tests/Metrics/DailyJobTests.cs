@@ -265,6 +265,33 @@ public sealed class DailyJobTests
     }
 
     [Fact]
+    public async Task RunAsync_AddsTheModelBasedActions_OncePerBuyingCycle_AndCountsThemInTheActionsDocument()
+    {
+        var s = new Setup();
+        await s.AddAsync(
+            new CustomerBuilder("steady", Day(3, 1)).Order(Day(3, 10), 30m).Order(Day(3, 25), 30m).Build(),
+            new CustomerBuilder("slipping", Day(3, 1)).Order(Day(3, 4), 30m).Order(Day(3, 14), 30m).Build(), // every 10 days; 17 days since
+            new CustomerBuilder("long-overdue", Day(1, 1)).Order(Day(1, 4), 30m).Order(Day(1, 14), 30m).Build(), // overdue since February
+            new CustomerBuilder("lapsed", Day(7, 1, year: 2025)).Order(Day(8, 1, year: 2025), 80m).Build());
+
+        var first = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+        var second = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+        var later = await s.Job().RunAsync(AsOf.AddDays(1), null, CancellationToken.None);
+
+        Assert.Equal((2, 0, 0), (first.ActionsAdded, second.ActionsAdded, later.ActionsAdded));
+        Assert.Equal(
+            ["customer.at_risk:slipping:after:" + OrderIdOf(s, "slipping"), "customer.win_back:lapsed:after:" + OrderIdOf(s, "lapsed")],
+            s.Actions.All().Select(a => a.Id).Order(StringComparer.Ordinal));
+        var rules = (await s.DataAsync(MetricKinds.Actions, AsOf)).GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("type").GetString()!);
+        Assert.Equal(0, rules["customer.at_risk"].GetProperty("triggered").GetInt64()); // the job counts the actions before it adds today's
+        var next = (await s.DataAsync(MetricKinds.Actions, AsOf.AddDays(1))).GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("type").GetString()!);
+        Assert.Equal(1, next["customer.at_risk"].GetProperty("triggered").GetInt64());
+        Assert.Equal(1, next["customer.win_back"].GetProperty("triggered").GetInt64());
+    }
+
+    private static string OrderIdOf(Setup s, string id) => s.Customers.GetAsync(id, CancellationToken.None).Result!.Document.Orders.History[^1].OrderId;
+
+    [Fact]
     public async Task RunAsync_ForALaterDate_MovesTheStatusOn_AndKeepsTheDateOfThoseThatDidNotChange()
     {
         var s = await QuietAndActiveCustomersAsync();
