@@ -6,7 +6,7 @@ namespace Journey.Application.Actions;
 
 /// <summary>What one <see cref="ActionDispatcher.DispatchDueAsync"/> did.</summary>
 /// <param name="Due">Due actions read.</param>
-/// <param name="Sent">Actions every accepting destination is done with (delivered or skipped), or that no destination accepts.</param>
+/// <param name="Sent">Actions every accepting destination is done with (delivered or skipped), or that no destination accepts (marked skipped).</param>
 /// <param name="Failed">Actions marked failed: the last attempt was used, or every destination still owed gave up.</param>
 /// <param name="Retrying">Actions left pending with a next attempt time.</param>
 /// <param name="HeldOut">Actions of the control group, marked held out and not delivered.</param>
@@ -29,7 +29,8 @@ public sealed record DispatchSummary(
 /// others, and one that delivered (or skipped on purpose, or gave up) is not tried again.</para>
 /// <para>The outcome is written back with the ETag read: when another dispatcher changed the action
 /// first, this one's outcome is dropped (its deliveries may then happen twice: at least once).</para>
-/// <para>An action no destination accepts is marked <see cref="ActionStatuses.Sent"/>: there is nothing to deliver.</para>
+/// <para>An action no destination accepts is marked <see cref="ActionStatuses.Skipped"/> (a dry run with
+/// <c>Actions:RecordWithoutDestination</c>, or a type every destination filters out): there is nothing to deliver.</para>
 /// </remarks>
 public sealed class ActionDispatcher
 {
@@ -130,7 +131,13 @@ public sealed class ActionDispatcher
         }
 
         var stillOwed = _destinations.Where(d => d.Accepts(action.ActionType) && IsOwed(action, d.Name)).Select(d => d.Name).ToList();
-        if (stillOwed.Count == 0)
+        if (!_destinations.Any(d => d.Accepts(action.ActionType)))
+        {
+            action.Status = ActionStatuses.Skipped;
+            action.NextAttemptAt = null;
+            action.LastError = "no destination takes this action type";
+        }
+        else if (stillOwed.Count == 0)
         {
             var anyFailed = _destinations.Any(d => d.Accepts(action.ActionType) && action.Deliveries.TryGetValue(d.Name, out var dd) && dd.Status == ActionStatuses.Failed);
             action.Status = anyFailed ? ActionStatuses.Failed : ActionStatuses.Sent;
@@ -150,7 +157,7 @@ public sealed class ActionDispatcher
 
         if (await TryReplaceAsync(action, versioned.ETag, cancellationToken).ConfigureAwait(false))
         {
-            if (action.Status == ActionStatuses.Sent) Interlocked.Increment(ref counts.Sent);
+            if (action.Status is ActionStatuses.Sent or ActionStatuses.Skipped) Interlocked.Increment(ref counts.Sent);
             else if (action.Status == ActionStatuses.Failed) Interlocked.Increment(ref counts.Failed);
             else Interlocked.Increment(ref counts.Retrying);
             if (action.Status == ActionStatuses.Failed) _logger.ActionFailed(action.Id, action.ActionType, action.Attempts);

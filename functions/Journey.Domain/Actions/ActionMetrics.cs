@@ -10,13 +10,14 @@ public sealed record ActionsMetrics(string Since, double ConversionWindowDays, I
 
 /// <summary>One rule's figures.</summary>
 /// <param name="Triggered">Actions created (control group included).</param>
+/// <param name="Skipped">Actions no destination takes (recorded only).</param>
 /// <param name="Delivered">Actions at least one destination accepted.</param>
 /// <param name="Treated">Customers offered the action (intent to treat: delivered or not), whose window ended by D.</param>
 /// <param name="Control">The rule's holdout customers whose window ended by D.</param>
 /// <param name="Uplift">Treated conversion rate minus control conversion rate (null while either group is empty).</param>
 /// <param name="PValue">Two-sided p-value of the difference (two-proportion z-test; null while either group is empty).</param>
 public sealed record RuleMetrics(
-    string Type, long Triggered, long Pending, long Sent, long Failed, long Cancelled, long HeldOut, long Delivered,
+    string Type, long Triggered, long Pending, long Sent, long Failed, long Skipped, long Cancelled, long HeldOut, long Delivered,
     ConversionGroup Treated, ConversionGroup Control, double? Uplift, double? PValue);
 
 /// <summary>How many of a group's customers ordered within the window.</summary>
@@ -61,6 +62,7 @@ public sealed class ActionMetrics
             case ActionStatuses.Pending: counts.Pending++; break;
             case ActionStatuses.Sent: counts.Sent++; break;
             case ActionStatuses.Failed: counts.Failed++; break;
+            case ActionStatuses.Skipped: counts.Skipped++; break;
             case ActionStatuses.Cancelled: counts.Cancelled++; break;
             case ActionStatuses.Holdout: counts.HeldOut++; break;
         }
@@ -103,7 +105,7 @@ public sealed class ActionMetrics
             var treated = Group(c.TreatedCustomers, c.TreatedConverted);
             var control = Group(c.ControlCustomers, c.ControlConverted);
             double? uplift = treated.Rate is { } t && control.Rate is { } k ? Figures.Round(t - k, 4) : null;
-            return new RuleMetrics(type, c.Triggered, c.Pending, c.Sent, c.Failed, c.Cancelled, c.HeldOut, c.Delivered, treated, control, uplift,
+            return new RuleMetrics(type, c.Triggered, c.Pending, c.Sent, c.Failed, c.Skipped, c.Cancelled, c.HeldOut, c.Delivered, treated, control, uplift,
                 PValue(c.TreatedCustomers, c.TreatedConverted, c.ControlCustomers, c.ControlConverted));
         }).ToList();
         return new ActionsMetrics(new AsOf(DateOnly.FromDateTime(Since.UtcDateTime)).Text, _options.ConversionWindow.TotalDays, rules);
@@ -127,7 +129,7 @@ public sealed class ActionMetrics
 
     private sealed class Counts
     {
-        public long Triggered, Pending, Sent, Failed, Cancelled, HeldOut, Delivered;
+        public long Triggered, Pending, Sent, Failed, Skipped, Cancelled, HeldOut, Delivered;
         public long TreatedCustomers, TreatedConverted, ControlCustomers, ControlConverted;
     }
 }

@@ -116,7 +116,8 @@ public sealed class ActionRules(ActionRulesOptions options, JourneyRulesOptions 
 
         // An open cart the events added to: one reminder per cart (keyed by when it was opened), due once
         // the abandonment window passes after the last activity; the release checks it is still open then.
-        if (customer.Carts.Last is { Outcome: CartOutcomes.Open } cart && customer.Carts.LastActivity is { } lastActivity &&
+        // A cart already past the window when its events arrive (a late batch, a backfill) is reminded at once.
+        if (customer.Carts.Last is { Outcome: CartOutcomes.Open or CartOutcomes.Abandoned } cart && customer.Carts.LastActivity is { } lastActivity &&
             added.Any(e => e.Type == MessageType.Track && e.Event == EventNames.ProductAdded))
         {
             var trigger = new ActionTrigger

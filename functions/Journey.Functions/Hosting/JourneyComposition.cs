@@ -39,6 +39,9 @@ public static class JourneyComposition
     /// <summary>Configuration key of the local data folder (<c>--data</c> on the command line).</summary>
     public const string DataDirectoryKey = "Storage:DataDirectory";
 
+    /// <summary>Record the actions the rules call for even with no destination configured (they are marked skipped).</summary>
+    public const string RecordActionsKey = "Actions:RecordWithoutDestination";
+
     /// <summary>Whether this process applies the embedded stream (default true).</summary>
     public const string ProcessorEnabledKey = "Processor:Enabled";
 
@@ -273,15 +276,16 @@ public static class JourneyComposition
         services.AddSingleton<IActionRelease, CustomerActionRelease>();
         services.AddSingleton<ActionDispatcher>();
 
-        // The rules run only when there is somewhere to deliver to: without a destination the processor
-        // writes no actions (and pays nothing for them).
+        // The rules run only when there is somewhere to deliver to, or when asked to record what they would
+        // do (Actions:RecordWithoutDestination, a dry run; the demo's default): otherwise the processor and
+        // the daily job write no actions (and pay nothing for them).
         var webhooks = configuration.GetSection(WebhookOptions.SectionName).Get<WebhookOptions>() ?? new WebhookOptions();
-        var hasDestination = (webhooks.Validate().Count == 0 && webhooks.Endpoints().Count > 0) || SmtpOptions.IsConfiguredIn(configuration)
-            || EventHubActionOptions.IsConfiguredIn(configuration);
-        if (hasDestination) services.AddSingleton<ICustomerChangeStep, ActionCapture>();
+        var capture = (webhooks.Validate().Count == 0 && webhooks.Endpoints().Count > 0) || SmtpOptions.IsConfiguredIn(configuration)
+            || EventHubActionOptions.IsConfiguredIn(configuration) || configuration.GetValue(RecordActionsKey, defaultValue: false);
+        if (capture) services.AddSingleton<ICustomerChangeStep, ActionCapture>();
         services.AddSingleton(sp => new DailyActions(
             sp.GetRequiredService<IActionStore>(), sp.GetRequiredService<ActionRules>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<DailyActions>>(), capture: hasDestination));
+            sp.GetRequiredService<ILogger<DailyActions>>(), capture));
 
         var appliesStream = configuration.GetValue(ProcessorEnabledKey, defaultValue: true);
         if (appliesStream && !EventHubsOptions.IsConfigured(configuration) && !CosmosStoreOptions.IsConfiguredIn(configuration))

@@ -115,6 +115,18 @@ public sealed class DelayedActionsTests
     }
 
     [Fact]
+    public async Task ACartWhoseEventsArriveAfterTheWindow_IsRemindedAtOnce()
+    {
+        var openedAt = _clock.GetUtcNow();
+        _clock.Advance(TimeSpan.FromHours(5)); // a late batch: the cart was left five hours ago
+        await SendAsync(Track(EventNames.ProductAdded, userId: "u1", at: openedAt, properties: new { product_id = "p1", name = "Trail shoe", price = 80 }, messageId: "late-add"));
+
+        Assert.Equal(_clock.GetUtcNow(), Cart().DueAt);
+        await DispatchAsync();
+        Assert.Equal("Trail shoe", Assert.Single(Assert.Single(_destination.Received).Trigger.Items!).Name);
+    }
+
+    [Fact]
     public async Task AnEmptiedCart_IsNotReminded()
     {
         await SendAsync(Added("p1", "Trail shoe", 80m));
