@@ -129,4 +129,6 @@ public static class ActionStatuses
 
     /// <summary>Its reason fell away before it was due (the cart was ordered, the customer ordered again, was erased).</summary>
     public const string Cancelled = "cancelled";
+
+    public static IReadOnlyList<string> All { get; } = [Pending, Sent, Failed, Holdout, Skipped, Cancelled];
 }

@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Journey.Adapters.Stream.Embedded;
+using Journey.Application.Metrics;
+using Journey.Functions.Jobs;
 
 namespace Journey.Functions.Demo;
 
@@ -14,7 +17,8 @@ namespace Journey.Functions.Demo;
 /// first orders, cancellations and refunds). The demo records actions without a destination
 /// (<c>Actions:RecordWithoutDestination</c>), so every rule's actions appear.
 /// </summary>
-public sealed class DemoShop(IServer server, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<DemoShop> logger) : BackgroundService
+public sealed class DemoShop(
+    IServer server, IHostApplicationLifetime lifetime, DailyJobRunner dailyJob, TimeProvider clock, ILogger<DemoShop> logger, EmbeddedStreamDispatcher? stream = null) : BackgroundService
 {
     private const int Visitors = 400;
     private const int LapsedBuyers = 40;
@@ -60,6 +64,12 @@ public sealed class DemoShop(IServer server, IHostApplicationLifetime lifetime, 
         for (var v = Visitors + LapsedBuyers; v < Visitors + LapsedBuyers + RecentVisitors && !stoppingToken.IsCancellationRequested; v++)
             sent += await SimulateVisitorAsync(http, random, v, now.AddHours(-48).AddMinutes(random.Next(0, 60 * 44)), buyRate: 0.4, stoppingToken, recent: true);
         logger.DemoShopSent(sent, Visitors + LapsedBuyers + RecentVisitors, address);
+
+        // Yesterday's metrics and the model-based actions over the whole shop, once it is all applied (the
+        // local schedule's catch-up may have run on an empty store before the shop was sent).
+        if (stream is not null) await stream.WaitUntilDrainedAsync(stoppingToken);
+        while (await dailyJob.TryRunAsync(DailyJob.DefaultAsOf(clock), "demo", progress: null, stoppingToken) is null)
+            await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
     }
 
     private static readonly string[] FirstNames = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Niklaus"];
