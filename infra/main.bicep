@@ -82,6 +82,9 @@ param eventHubPartitionCount int = 8
 @maxValue(7)
 param eventHubRetentionInDays int = 1
 
+@description('Deploy the event hub journey-actions (one event per action, for Logic Apps, Fabric or the shop\'s own consumers, through the consumer group actions-consumers) and send actions to it. False: no hub, and the app sends none.')
+param deployActionsEventHub bool = true
+
 // Cosmos DB
 
 @description('Serverless Cosmos DB (pay per request, nothing when idle). False: provisioned autoscale throughput shared by the database.')
@@ -184,6 +187,8 @@ var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(t
 var eventHubName = 'journey-events'
 var appConsumerGroup = 'journey'
 var localConsumerGroup = 'local'
+var actionsEventHubName = 'journey-actions'
+var actionsConsumerGroup = 'actions-consumers'
 var cosmosDatabaseName = 'journey'
 var openAIChatDeploymentName = 'chat'
 var openAIEmbeddingDeploymentName = 'embeddings'
@@ -242,6 +247,11 @@ module eventHubs 'app/eventhubs.bicep' = {
       appConsumerGroup
       localConsumerGroup
     ]
+    deployActionsEventHub: deployActionsEventHub
+    actionsEventHubName: actionsEventHubName
+    actionsConsumerGroups: [
+      actionsConsumerGroup
+    ]
   }
 }
 
@@ -296,6 +306,9 @@ module api 'app/api.bicep' = {
     eventHubFullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
     eventHubName: eventHubName
     eventHubConsumerGroup: appConsumerGroup
+    // The actions' hub is in the stream's namespace, where the app already holds Azure Event Hubs Data Sender.
+    sendActionsToEventHub: deployActionsEventHub
+    actionsEventHubName: actionsEventHubName
     cosmosEndpoint: db.outputs.endpoint
     cosmosDatabaseName: cosmosDatabaseName
     dailyMetricsSchedule: dailyMetricsSchedule
@@ -340,6 +353,8 @@ output EVENTHUB_NAMESPACE string = eventHubs.outputs.fullyQualifiedNamespace
 output EVENTHUB_NAME string = eventHubName
 output EVENTHUB_CONSUMER_GROUP string = appConsumerGroup
 output EVENTHUB_LOCAL_CONSUMER_GROUP string = localConsumerGroup
+output ACTIONS_EVENTHUB_NAME string = deployActionsEventHub ? actionsEventHubName : ''
+output ACTIONS_EVENTHUB_CONSUMER_GROUP string = deployActionsEventHub ? actionsConsumerGroup : ''
 output COSMOS_ACCOUNT_NAME string = db.outputs.accountName
 output COSMOS_ENDPOINT string = db.outputs.endpoint
 output COSMOS_DATABASE_NAME string = cosmosDatabaseName

@@ -41,6 +41,10 @@ param eventHubFullyQualifiedNamespace string
 param eventHubName string
 param eventHubConsumerGroup string
 
+@description('Send actions to the event hub actionsEventHubName in the stream\'s namespace (where the app holds Azure Event Hubs Data Sender). False: no Event Hub destination.')
+param sendActionsToEventHub bool = false
+param actionsEventHubName string
+
 @description('https://{account}.documents.azure.com:443/')
 param cosmosEndpoint string
 param cosmosDatabaseName string
@@ -85,6 +89,8 @@ var appSettings = {
   EventHubConnection__clientId: identityClientId
   EventHubName: eventHubName
   EventHubConsumerGroup: eventHubConsumerGroup
+  Actions__EventHub__FullyQualifiedNamespace: sendActionsToEventHub ? eventHubFullyQualifiedNamespace : ''
+  Actions__EventHub__Name: actionsEventHubName
   CosmosConnection__accountEndpoint: cosmosEndpoint
   CosmosConnection__credential: 'managedidentity'
   CosmosConnection__clientId: identityClientId

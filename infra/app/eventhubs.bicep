@@ -1,6 +1,7 @@
-// Event Hubs: the stream between the collector and the journey processor. Standard tier (1 MB
-// events, consumer groups), one throughput unit, local (SAS) auth disabled: the app sends and
-// receives with its managed identity.
+// Event Hubs: the stream between the collector and the journey processor, and the hub the actions
+// outbox sends to (journey-actions) for the shop's own consumers. Standard tier (1 MB events,
+// consumer groups), one throughput unit, local (SAS) auth disabled: the app sends and receives with
+// its managed identity.
 
 param name string
 param location string = resourceGroup().location
@@ -26,6 +27,20 @@ param throughputUnits int = 1
 
 @description('Consumer groups to create: the app\'s, and one for local runs against the same hub.')
 param consumerGroups array
+
+@description('Deploy the actions\' event hub (one event per action, for Logic Apps, Fabric or the shop\'s own consumers).')
+param deployActionsEventHub bool = false
+
+@description('Name of the actions\' event hub.')
+param actionsEventHubName string = 'journey-actions'
+
+@description('Partitions of the actions\' event hub; events are partitioned by customer id. Fixed once created.')
+@minValue(1)
+@maxValue(32)
+param actionsPartitionCount int = 2
+
+@description('Consumer groups to create on the actions\' event hub, for its consumers.')
+param actionsConsumerGroups array = []
 
 resource eventHubNamespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   name: name
@@ -56,6 +71,25 @@ resource hub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
 resource hubConsumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = [
   for group in consumerGroups: {
     parent: hub
+    name: group
+    properties: {}
+  }
+]
+
+// The actions' hub keeps events as long as the stream's: a consumer that is down longer misses them
+// (the outbox has delivered them once the hub took them).
+resource actionsHub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = if (deployActionsEventHub) {
+  parent: eventHubNamespace
+  name: actionsEventHubName
+  properties: {
+    partitionCount: actionsPartitionCount
+    messageRetentionInDays: retentionInDays
+  }
+}
+
+resource actionsHubConsumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = [
+  for group in actionsConsumerGroups: if (deployActionsEventHub) {
+    parent: actionsHub
     name: group
     properties: {}
   }

@@ -127,7 +127,8 @@ resource appQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
-// Event Hubs: the collector sends, ProcessEvents receives.
+// Event Hubs: the collector sends, ProcessEvents receives; the actions outbox sends to journey-actions.
+// Both roles are on the namespace, so they cover every hub in it, journey-actions included.
 
 resource appEventHubsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(eventHubNamespace.id, appPrincipalId, eventHubsDataSenderRoleId)

@@ -6,7 +6,7 @@ namespace Journey.Application.Actions;
 
 /// <summary>What one <see cref="ActionDispatcher.DispatchDueAsync"/> did.</summary>
 /// <param name="Due">Due actions read.</param>
-/// <param name="Sent">Actions every accepting destination is done with (delivered or skipped), or that no destination accepts.</param>
+/// <param name="Sent">Actions every accepting destination is done with (delivered or skipped), or that no destination accepts (marked skipped).</param>
 /// <param name="Failed">Actions marked failed: the last attempt was used, or every destination still owed gave up.</param>
 /// <param name="Retrying">Actions left pending with a next attempt time.</param>
 /// <param name="HeldOut">Actions of the control group, marked held out and not delivered.</param>
@@ -14,7 +14,10 @@ namespace Journey.Application.Actions;
 /// <param name="Deliveries">Deliveries made (one action to one destination).</param>
 /// <param name="DeliveryFailures">Deliveries that failed (retryable or not), timeouts and exceptions included.</param>
 /// <param name="MoreDue">The batch was full: more actions may be due, call again.</param>
-public sealed record DispatchSummary(int Due, int Sent, int Failed, int Retrying, int HeldOut, int Conflicts, int Deliveries, int DeliveryFailures, bool MoreDue);
+/// <param name="Cancelled">Actions whose reason fell away before delivery (<see cref="ActionRelease"/>).</param>
+/// <param name="Postponed">Actions not yet to be delivered (a cart still in use), due again later.</param>
+public sealed record DispatchSummary(
+    int Due, int Sent, int Failed, int Retrying, int HeldOut, int Conflicts, int Deliveries, int DeliveryFailures, bool MoreDue, int Cancelled = 0, int Postponed = 0);
 
 /// <summary>
 /// The outbox dispatcher: delivers due actions to every destination that accepts their type, at least
@@ -26,7 +29,8 @@ public sealed record DispatchSummary(int Due, int Sent, int Failed, int Retrying
 /// others, and one that delivered (or skipped on purpose, or gave up) is not tried again.</para>
 /// <para>The outcome is written back with the ETag read: when another dispatcher changed the action
 /// first, this one's outcome is dropped (its deliveries may then happen twice: at least once).</para>
-/// <para>An action no destination accepts is marked <see cref="ActionStatuses.Sent"/>: there is nothing to deliver.</para>
+/// <para>An action no destination accepts is marked <see cref="ActionStatuses.Skipped"/> (a dry run with
+/// <c>Actions:RecordWithoutDestination</c>, or a type every destination filters out): there is nothing to deliver.</para>
 /// </remarks>
 public sealed class ActionDispatcher
 {
@@ -35,8 +39,11 @@ public sealed class ActionDispatcher
     private readonly ActionsOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<ActionDispatcher> _logger;
+    private readonly IActionRelease? _release;
 
-    public ActionDispatcher(IActionStore store, IEnumerable<IActionDestination> destinations, ActionsOptions options, TimeProvider clock, ILogger<ActionDispatcher> logger)
+    /// <param name="release">The check a due action passes before delivery (null: every due action is delivered as stored).</param>
+    public ActionDispatcher(
+        IActionStore store, IEnumerable<IActionDestination> destinations, ActionsOptions options, TimeProvider clock, ILogger<ActionDispatcher> logger, IActionRelease? release = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(destinations);
@@ -52,6 +59,7 @@ public sealed class ActionDispatcher
         _options = options;
         _clock = clock;
         _logger = logger;
+        _release = release;
     }
 
     /// <summary>Reads up to <see cref="ActionsOptions.DispatchBatchSize"/> due actions and delivers them.</summary>
@@ -62,8 +70,10 @@ public sealed class ActionDispatcher
         var counts = new Counts();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelActions, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(due, parallel, async (versioned, ct) => await DispatchAsync(versioned, counts, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        var summary = new DispatchSummary(due.Count, counts.Sent, counts.Failed, counts.Retrying, counts.HeldOut, counts.Conflicts, counts.Deliveries, counts.DeliveryFailures, due.Count >= _options.DispatchBatchSize);
-        if (due.Count > 0) _logger.Dispatched(summary.Due, summary.Sent, summary.Failed, summary.Retrying, summary.HeldOut, summary.Conflicts);
+        var summary = new DispatchSummary(
+            due.Count, counts.Sent, counts.Failed, counts.Retrying, counts.HeldOut, counts.Conflicts, counts.Deliveries, counts.DeliveryFailures,
+            due.Count >= _options.DispatchBatchSize, counts.Cancelled, counts.Postponed);
+        if (due.Count > 0) _logger.Dispatched(summary.Due, summary.Sent, summary.Failed, summary.Retrying, summary.HeldOut, summary.Cancelled, summary.Postponed, summary.Conflicts);
         return summary;
     }
 
@@ -78,6 +88,8 @@ public sealed class ActionDispatcher
             else Interlocked.Increment(ref counts.Conflicts);
             return;
         }
+
+        if (_release is not null && await ReleaseAsync(versioned, counts, cancellationToken).ConfigureAwait(false) is not ReleaseKind.Deliver) return;
 
         var owed = _destinations.Where(d => d.Accepts(action.ActionType) && IsOwed(action, d.Name)).ToList();
         if (owed.Count > 0)
@@ -119,7 +131,13 @@ public sealed class ActionDispatcher
         }
 
         var stillOwed = _destinations.Where(d => d.Accepts(action.ActionType) && IsOwed(action, d.Name)).Select(d => d.Name).ToList();
-        if (stillOwed.Count == 0)
+        if (!_destinations.Any(d => d.Accepts(action.ActionType)))
+        {
+            action.Status = ActionStatuses.Skipped;
+            action.NextAttemptAt = null;
+            action.LastError = "no destination takes this action type";
+        }
+        else if (stillOwed.Count == 0)
         {
             var anyFailed = _destinations.Any(d => d.Accepts(action.ActionType) && action.Deliveries.TryGetValue(d.Name, out var dd) && dd.Status == ActionStatuses.Failed);
             action.Status = anyFailed ? ActionStatuses.Failed : ActionStatuses.Sent;
@@ -139,7 +157,7 @@ public sealed class ActionDispatcher
 
         if (await TryReplaceAsync(action, versioned.ETag, cancellationToken).ConfigureAwait(false))
         {
-            if (action.Status == ActionStatuses.Sent) Interlocked.Increment(ref counts.Sent);
+            if (action.Status is ActionStatuses.Sent or ActionStatuses.Skipped) Interlocked.Increment(ref counts.Sent);
             else if (action.Status == ActionStatuses.Failed) Interlocked.Increment(ref counts.Failed);
             else Interlocked.Increment(ref counts.Retrying);
             if (action.Status == ActionStatuses.Failed) _logger.ActionFailed(action.Id, action.ActionType, action.Attempts);
@@ -148,6 +166,42 @@ public sealed class ActionDispatcher
         {
             Interlocked.Increment(ref counts.Conflicts);
         }
+    }
+
+    /// <summary>
+    /// The release check: a cancelled action is marked so, a postponed one gets its next attempt time (no
+    /// attempt used), and either is written back; a deliverable one comes back refreshed. A check that
+    /// throws (the customer store is down) postpones the action by the first retry delay.
+    /// </summary>
+    private async Task<ReleaseKind> ReleaseAsync(Versioned<ActionDocument> versioned, Counts counts, CancellationToken cancellationToken)
+    {
+        var action = versioned.Document;
+        ReleaseDecision decision;
+        try
+        {
+            decision = await _release!.DecideAsync(action, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.ReleaseCheckFailed(action.Id, ex.GetType().Name, ex.Message);
+            decision = new ReleaseDecision(ReleaseKind.Postpone, _clock.GetUtcNow() + _options.FirstRetryDelay);
+        }
+        if (decision.Kind == ReleaseKind.Deliver) return ReleaseKind.Deliver;
+        if (decision.Kind == ReleaseKind.Cancel)
+        {
+            action.Status = ActionStatuses.Cancelled;
+            action.NextAttemptAt = null;
+            action.LastError = decision.Reason;
+        }
+        else
+        {
+            action.NextAttemptAt = decision.Until;
+        }
+        if (await TryReplaceAsync(action, versioned.ETag, cancellationToken).ConfigureAwait(false))
+            Interlocked.Increment(ref decision.Kind == ReleaseKind.Cancel ? ref counts.Cancelled : ref counts.Postponed);
+        else
+            Interlocked.Increment(ref counts.Conflicts);
+        return decision.Kind;
     }
 
     private static bool IsOwed(ActionDocument action, string destination) =>
@@ -211,5 +265,7 @@ public sealed class ActionDispatcher
         public int Conflicts;
         public int Deliveries;
         public int DeliveryFailures;
+        public int Cancelled;
+        public int Postponed;
     }
 }

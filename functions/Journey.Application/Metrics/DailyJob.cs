@@ -1,4 +1,7 @@
+using Journey.Application.Actions;
+using Journey.Domain.Actions;
 using Journey.Domain.Metrics;
+using System.Text.Json;
 using Journey.Domain.Customers;
 using Journey.Domain.Ports;
 using Journey.Domain.Processing;
@@ -23,6 +26,7 @@ public sealed class DailyJob
     private readonly TimeProvider _clock;
     private readonly ILogger<DailyJob> _logger;
     private readonly JourneyFold _fold;
+    private readonly DailyActions? _actions;
 
     public DailyJob(
         ICustomerStore customers,
@@ -31,7 +35,8 @@ public sealed class DailyJob
         JourneyRulesOptions rules,
         DailyJobOptions options,
         TimeProvider clock,
-        ILogger<DailyJob> logger)
+        ILogger<DailyJob> logger,
+        DailyActions? actions = null)
     {
         _customers = customers;
         _metrics = metrics;
@@ -40,6 +45,7 @@ public sealed class DailyJob
         _clock = clock;
         _logger = logger;
         _fold = new JourneyFold(rules);
+        _actions = actions;
     }
 
     /// <summary>The date the scheduled run computes: yesterday (UTC), the last complete day.</summary>
@@ -54,6 +60,7 @@ public sealed class DailyJob
         // 1. One scan: each customer is counted as of D as it comes; nothing is held but the buyers' compact rows.
         var metrics = new DailyMetrics(asOf, _options, _logger);
         var patches = new PredictionPatcher(_predictions, _options.PredictionBatchSize);
+        var actionMetrics = _actions is null ? null : await _actions.StartMetricsAsync(asOf, cancellationToken);
         long scanned = 0, counted = 0, approximate = 0;
         long reread = 0;
         await foreach (var projection in _customers.ScanProjectionsAsync(cancellationToken))
@@ -73,6 +80,7 @@ public sealed class DailyJob
             if (facts is null) continue;
             counted++;
             if (facts.Approximate) approximate++;
+            actionMetrics?.Add(facts);
             if (metrics.Add(facts) is { } update) await patches.AddAsync(update, cancellationToken);
         }
         progress?.Report(new DailyJobProgress("metrics", scanned, counted));
@@ -80,11 +88,14 @@ public sealed class DailyJob
 
         // 2. The per-customer metrics (RFM, CLV, best customers) and every document's figures.
         var result = metrics.Compute();
+        var documents = actionMetrics is null
+            ? result.Documents
+            : [.. result.Documents, new MetricsData(MetricKinds.Actions, JsonSerializer.SerializeToElement(actionMetrics.Result(), JourneyJson.Options))];
 
         // 3. The metrics documents, each written only when its figures changed.
         var written = 0;
         var unchanged = 0;
-        foreach (var (kind, data) in result.Documents)
+        foreach (var (kind, data) in documents)
         {
             var stored = await _metrics.GetAsync(kind, when.Text, cancellationToken);
             if (stored is not null && MetricsFigures.Same(stored.Data, data))
@@ -108,9 +119,12 @@ public sealed class DailyJob
         foreach (var update in metrics.ChangedCustomers()) await patches.AddAsync(update, cancellationToken);
         await patches.FlushAsync(cancellationToken);
 
+        // 5. The model-based follow-ups on each buyer's standing as of D.
+        var actionsAdded = _actions is null ? 0 : await _actions.CaptureAsync(metrics.Standings(), asOf, cancellationToken);
+
         var summary = new DailyJobSummary(
             asOf, scanned, counted, approximate, written, unchanged, patches.Patched,
-            Math.Round(result.ClvFitTime.TotalSeconds, 3), Math.Round(result.ClvScoreTime.TotalSeconds, 3), Math.Round(_clock.GetElapsedTime(started).TotalSeconds, 3));
+            Math.Round(result.ClvFitTime.TotalSeconds, 3), Math.Round(result.ClvScoreTime.TotalSeconds, 3), Math.Round(_clock.GetElapsedTime(started).TotalSeconds, 3), actionsAdded);
         progress?.Report(new DailyJobProgress("done", scanned, counted));
         _logger.DailyJobDone(
             when.Text, summary.TotalSeconds, counted, scanned, approximate, written, unchanged, patches.Patched, result.ClvStatus, summary.ClvFitSeconds, summary.ClvScoreSeconds);

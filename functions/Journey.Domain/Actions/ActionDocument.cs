@@ -18,11 +18,11 @@ public sealed class ActionDocument
     /// <summary>The customer document's id; the partition key.</summary>
     public required string CustomerId { get; init; }
 
-    /// <summary>What made the rule fire.</summary>
-    public required ActionTrigger Trigger { get; init; }
+    /// <summary>What made the rule fire (a cart's items are refreshed when it is released).</summary>
+    public required ActionTrigger Trigger { get; set; }
 
-    /// <summary>What the destinations are told about the customer, as of the action's creation.</summary>
-    public required ActionCustomer Customer { get; init; }
+    /// <summary>What the destinations are told about the customer: as of the action's creation, refreshed when it is released.</summary>
+    public required ActionCustomer Customer { get; set; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 
@@ -51,7 +51,7 @@ public sealed class ActionDocument
 }
 
 /// <summary>What made a rule fire.</summary>
-public sealed class ActionTrigger
+public sealed record ActionTrigger
 {
     /// <summary>The key that makes the id unique for the customer (order id, cart id, "Consideration→Conversion", a date).</summary>
     public required string Key { get; init; }
@@ -126,4 +126,9 @@ public static class ActionStatuses
 
     /// <summary>Not delivered on purpose: opted out, no email address, over the frequency cap.</summary>
     public const string Skipped = "skipped";
+
+    /// <summary>Its reason fell away before it was due (the cart was ordered, the customer ordered again, was erased).</summary>
+    public const string Cancelled = "cancelled";
+
+    public static IReadOnlyList<string> All { get; } = [Pending, Sent, Failed, Holdout, Skipped, Cancelled];
 }

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
+using Journey.Domain.Metrics;
+using Journey.Domain.Stages;
 
 namespace Journey.Domain.Actions;
 
@@ -28,6 +30,18 @@ public sealed class ActionRulesOptions
     /// <summary>How long after the first order the review request is due.</summary>
     public TimeSpan ReviewRequestDelay { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// A repeat buyer is at risk when the days since the last order exceed this multiple of the customer's
+    /// own mean days between orders (besides a P(alive) or inactivity status of at risk from the daily job).
+    /// </summary>
+    public double AtRiskOverdueFactor { get; set; } = 1.5;
+
+    /// <summary>An order within this time after an action was due counts as a conversion (the <c>actions</c> metrics).</summary>
+    public TimeSpan ConversionWindow { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>The <c>actions</c> metrics count the actions created within this time before the job's date.</summary>
+    public TimeSpan MetricsLookback { get; set; } = TimeSpan.FromDays(90);
+
     public bool IsEnabled(string actionType) => !Disabled.Contains(actionType, StringComparer.Ordinal);
 
     public double HoldoutShareOf(string actionType) => HoldoutShares.TryGetValue(actionType, out var share) ? share : HoldoutShare;
@@ -46,18 +60,26 @@ public sealed class ActionRulesOptions
         }
         if (MaxTriggerAge <= TimeSpan.Zero) problems.Add($"{SectionName}:MaxTriggerAge must be positive (was {MaxTriggerAge}).");
         if (ReviewRequestDelay < TimeSpan.Zero) problems.Add($"{SectionName}:ReviewRequestDelay must not be negative (was {ReviewRequestDelay}).");
+        if (AtRiskOverdueFactor <= 0) problems.Add($"{SectionName}:AtRiskOverdueFactor must be positive (was {AtRiskOverdueFactor}).");
+        if (ConversionWindow <= TimeSpan.Zero) problems.Add($"{SectionName}:ConversionWindow must be positive (was {ConversionWindow}).");
+        if (MetricsLookback <= TimeSpan.Zero) problems.Add($"{SectionName}:MetricsLookback must be positive (was {MetricsLookback}).");
         return problems;
     }
 }
 
 /// <summary>
-/// The real-time action rules, evaluated by the processor on the events a write adds: a cancelled or
-/// refunded order asks why, a first order gets a welcome and, later, a review request, and every stage
-/// change is announced. Pure: the same document and events give the same actions, with the same ids,
-/// so a replayed batch or stream creates nothing new (the outbox adds an id only once).
+/// The action rules. Real-time ones, evaluated by the processor on the events a write adds: a cancelled
+/// or refunded order asks why, a first order gets a welcome and, later, a review request, an open cart
+/// gets a reminder due when <see cref="JourneyRulesOptions.CartAbandonmentWindow"/> passes without
+/// activity, and every stage change is announced. Model-based ones, evaluated by the daily job on each
+/// buyer's standing: at risk, lapsed (win back), advocacy candidate. Pure: the same inputs give the same
+/// actions, with the same ids, so a replayed batch or stream, or a second run of the job, creates nothing
+/// new (the outbox adds an id only once).
 /// </summary>
-public sealed class ActionRules(ActionRulesOptions options)
+public sealed class ActionRules(ActionRulesOptions options, JourneyRulesOptions journey)
 {
+    public ActionRulesOptions Options => options;
+
     /// <summary>The actions the <paramref name="added"/> events call for, given the customer as written with them and the stage changes they made.</summary>
     public IReadOnlyList<ActionDocument> Evaluate(CustomerDocument customer, IEnumerable<JourneyEvent> added, IEnumerable<StageChange> stageChanges, DateTimeOffset now)
     {
@@ -92,12 +114,94 @@ public sealed class ActionRules(ActionRulesOptions options)
             }
         }
 
+        // An open cart the events added to: one reminder per cart (keyed by when it was opened), due once
+        // the abandonment window passes after the last activity; the release checks it is still open then.
+        // A cart already past the window when its events arrive (a late batch, a backfill) is reminded at once.
+        if (customer.Carts.Last is { Outcome: CartOutcomes.Open or CartOutcomes.Abandoned } cart && customer.Carts.LastActivity is { } lastActivity &&
+            added.Any(e => e.Type == MessageType.Track && e.Event == EventNames.ProductAdded))
+        {
+            var trigger = new ActionTrigger
+            {
+                Key = CartKey(cart),
+                At = cart.Since,
+                MessageId = added.Where(e => e.Event == EventNames.ProductAdded).MaxBy(e => e.Timestamp)!.MessageId,
+                Revenue = customer.Carts.OpenValue,
+                Items = CartItems(cart),
+            };
+            Add(actions, ActionTypes.CartAbandoned, snapshot, trigger, now, Later(lastActivity, journey.CartAbandonmentWindow, now));
+        }
+
         foreach (var change in stageChanges)
         {
             var trigger = new ActionTrigger { Key = $"{change.From?.ToString() ?? "None"}>{change.To}", At = change.At, MessageId = change.MessageId, FromStage = change.From?.ToString(), ToStage = change.To.ToString() };
             Add(actions, ActionTypes.StageChanged, snapshot, trigger, now, now);
         }
         return actions;
+    }
+
+    /// <summary>
+    /// The model-based rules on a buyer's standing as of the daily job's date D: at risk (the status says so,
+    /// or no order for <see cref="ActionRulesOptions.AtRiskOverdueFactor"/> times the customer's own rhythm),
+    /// lapsed (win back), both keyed by the last order so each fires once per buying cycle; and an
+    /// advocacy candidate (a best customer who wrote a review rated 4-5), once a year. A trigger's time is
+    /// when its condition took hold (the status's date, the day the customer became overdue), so a
+    /// customer long at risk is not asked again each night, and a run for a past date asks no one.
+    /// The customer is named by id only: the release check fills in the rest when the action is due.
+    /// </summary>
+    /// <param name="standing">The buyer as of D.</param>
+    /// <param name="asOf">D.</param>
+    public IReadOnlyList<ActionDocument> Evaluate(CustomerStanding standing, DateOnly asOf, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(standing);
+        var snapshot = new ActionCustomer { Id = standing.Id, ProbabilityAlive = standing.ProbabilityAlive };
+        var actions = new List<ActionDocument>();
+        var afterLastOrder = $"after:{standing.LastOrderId}";
+        var statusAt = EndOf(standing.StatusSince);
+        if (standing.LifecycleStatus == LifecycleRule.Lapsed)
+        {
+            Add(actions, ActionTypes.WinBack, snapshot, StandingTrigger(afterLastOrder, standing, statusAt), now, now);
+        }
+        else if (standing.LifecycleStatus == LifecycleRule.AtRisk)
+        {
+            Add(actions, ActionTypes.AtRisk, snapshot, StandingTrigger(afterLastOrder, standing, statusAt), now, now);
+        }
+        else if (standing.MeanDaysBetweenOrders is { } rhythm)
+        {
+            var overdueDays = standing.DaysSinceLastOrder - (int)Math.Ceiling(options.AtRiskOverdueFactor * Math.Max(1, rhythm));
+            if (overdueDays > 0)
+                Add(actions, ActionTypes.AtRisk, snapshot, StandingTrigger(afterLastOrder, standing, EndOf(asOf.AddDays(1 - overdueDays))), now, now);
+        }
+        if (standing.Best && standing.PositiveReview)
+        {
+            Add(actions, ActionTypes.AdvocacyCandidate, snapshot, StandingTrigger(asOf.Year.ToString(CultureInfo.InvariantCulture), standing, EndOf(asOf)), now, now);
+        }
+        return actions;
+    }
+
+    private static DateTimeOffset EndOf(DateOnly day) => new AsOf(day).Cutoff;
+
+    private static ActionTrigger StandingTrigger(string key, CustomerStanding standing, DateTimeOffset at) => new()
+    {
+        Key = key,
+        At = at,
+        OrderId = standing.LastOrderId,
+        Reason = string.Create(CultureInfo.InvariantCulture, $"{standing.LifecycleStatus}: {standing.DaysSinceLastOrder} days since the last order")
+                 + (standing.MeanDaysBetweenOrders is { } m ? string.Create(CultureInfo.InvariantCulture, $" (usually {m:0.#})") : "")
+                 + (standing.ProbabilityAlive is { } p ? string.Create(CultureInfo.InvariantCulture, $", P(alive) {p:0.###}") : ""),
+    };
+
+    /// <summary>The key of a cart: when it was opened (a customer has one open cart at a time).</summary>
+    public static string CartKey(LastCart cart)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        return "cart@" + cart.Since.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The cart's lines as action items.</summary>
+    public static List<ActionItem> CartItems(LastCart cart)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        return [.. cart.Lines.Select(l => new ActionItem(l.ProductId, l.Name, l.Price, l.Quantity))];
     }
 
     private void Add(List<ActionDocument> actions, string type, ActionCustomer customer, ActionTrigger trigger, DateTimeOffset now, DateTimeOffset due)

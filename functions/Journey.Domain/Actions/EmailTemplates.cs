@@ -32,10 +32,10 @@ public static partial class EmailTemplates
             ["Hi {{firstName}},", "You left these in your cart:", Items, "They are still there for you whenever you are ready to finish your order."]),
         [ActionTypes.OrderCancelled] = new(
             "Could you tell us why you cancelled order {{orderId}}?",
-            ["Hi {{firstName}},", "We are sorry order {{orderId}} did not work out. The reason we have is: {{reason}}.", "Would you reply and tell us a little more? Every answer is read and helps us do better."]),
+            ["Hi {{firstName}},", "We are sorry order {{orderId}} did not work out:", Items, "The reason we have is: {{reason}}.", "Would you reply and tell us a little more? Every answer is read and helps us do better."]),
         [ActionTypes.OrderRefunded] = new(
             "Your refund for order {{orderId}}",
-            ["Hi {{firstName}},", "Your return of order {{orderId}} is refunded. The reason we have is: {{reason}}.", "If something was wrong with the product, just reply: we would like to fix it."]),
+            ["Hi {{firstName}},", "Your return of order {{orderId}} is refunded:", Items, "The reason we have is: {{reason}}.", "If something was wrong with the product, just reply: we would like to fix it."]),
         [ActionTypes.FirstOrder] = new(
             "Welcome to {{shopName}}, {{firstName}}!",
             ["Hi {{firstName}},", "Thank you for your first order ({{orderId}}) with {{shopName}}:", Items, "We hope you enjoy it. If you need anything, just reply to this email."]),

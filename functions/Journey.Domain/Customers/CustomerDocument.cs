@@ -136,6 +136,39 @@ public sealed class CartStats
     public long Created { get; set; }
     public long Converted { get; set; }
     public long Abandoned { get; set; }
+
+    /// <summary>
+    /// The latest cart, kept after it was abandoned (so a reminder can name its items): when it was
+    /// opened (its key), how it ended (<see cref="CartOutcomes"/>) and its lines. Null before the first cart.
+    /// </summary>
+    public LastCart? Last { get; set; }
+}
+
+/// <summary>The latest cart of a customer: opened at <see cref="Since"/>, ended as <see cref="Outcome"/>.</summary>
+public sealed class LastCart
+{
+    public required DateTimeOffset Since { get; set; }
+
+    /// <summary>One of <see cref="CartOutcomes"/>.</summary>
+    public string Outcome { get; set; } = CartOutcomes.Open;
+
+    public List<CartLine> Lines { get; set; } = [];
+
+    public LastCart Copy() => new() { Since = Since, Outcome = Outcome, Lines = [.. Lines] };
+}
+
+/// <summary>A product in a cart: quantity and unit price.</summary>
+public sealed record CartLine(string? ProductId, string? Name, long Quantity, decimal? Price);
+
+/// <summary>How a cart ended.</summary>
+public static class CartOutcomes
+{
+    public const string Open = "open";
+    public const string Ordered = "ordered";
+    public const string Emptied = "emptied";
+
+    /// <summary>No activity for the abandonment window, and a later event came.</summary>
+    public const string Abandoned = "abandoned";
 }
 
 public sealed class OrderStats
@@ -165,6 +198,9 @@ public sealed class RatingStats
 {
     public long Reviews { get; set; }
     public double ReviewRatingSum { get; set; }
+
+    /// <summary>Reviews rated 4 or 5 (of 5).</summary>
+    public long PositiveReviews { get; set; }
     public double? AverageReviewRating => Reviews == 0 ? null : Math.Round(ReviewRatingSum / Reviews, 3);
     public long CsatResponses { get; set; }
     public long CsatSatisfied { get; set; }

@@ -65,6 +65,12 @@ public sealed record TimelineEntry
 
     /// <summary>Product category (first purchase category).</summary>
     public string? Cat { get; init; }
+
+    /// <summary>Product id (or SKU) for cart events: the open cart's lines.</summary>
+    public string? P { get; init; }
+
+    /// <summary>Product name for cart events, for the cart reminder.</summary>
+    public string? Pn { get; init; }
 }
 
 /// <summary>

@@ -33,7 +33,7 @@ public sealed record MixShare(string Name, long Customers, double Share);
 public static class BestCustomers
 {
     /// <summary>Splits the rows (customers with an order, already scored) into the top <paramref name="topShare"/> and the rest.</summary>
-    internal static BestCustomersMetrics Compute(ReadOnlySpan<BuyerRow> rows, double topShare)
+    internal static BestCustomersMetrics Compute(Span<BuyerRow> rows, double topShare)
     {
         var byPredicted = rows.Length > 0 && rows[0].Scored;
         var order = new int[rows.Length];
@@ -51,7 +51,11 @@ public static class BestCustomers
         var top = rows.Length == 0 ? 0 : (int)Math.Max(1, Math.Ceiling(rows.Length * topShare - 1e-9));
         var best = new Group();
         var rest = new Group();
-        for (var i = 0; i < order.Length; i++) (i < top ? best : rest).Add(rows[order[i]]);
+        for (var i = 0; i < order.Length; i++)
+        {
+            rows[order[i]].Best = i < top;
+            (i < top ? best : rest).Add(rows[order[i]]);
+        }
         double? threshold = top == 0 ? null : Figures.Round(keys[order[top - 1]], 2);
         return new BestCustomersMetrics(byPredicted ? "predictedClv" : "historicalClv", topShare, threshold, best.Result(), rest.Result());
     }

@@ -29,6 +29,10 @@ internal struct BuyerRow
 
     public bool Feedback;
     public bool Review;
+    public bool PositiveReview;
+
+    /// <summary>The id of the last order by D (the action rules key their follow-ups by it).</summary>
+    public string LastOrderId;
     public long EmailOpens;
     public long EmailClicks;
 
@@ -37,6 +41,7 @@ internal struct BuyerRow
 
     /// <summary>The lifecycle status stored on the document, and the days without activity by D.</summary>
     public string? StoredLifecycleStatus;
+    public string? StoredLifecycleSince;
     public int DaysInactive;
 
     // results
@@ -51,6 +56,9 @@ internal struct BuyerRow
     public double ExpectedPurchases365;
     public double ExpectedOrderValue;
     public double PredictedClv;
+
+    /// <summary>Among the best customers (<see cref="DailyJobOptions.BestCustomersShare"/> by predicted, else historical, CLV).</summary>
+    public bool Best;
 
     /// <summary>The row of a customer with at least one order by D.</summary>
     public static BuyerRow From(CustomerFacts c, DateOnly asOf, StringPool pool)
@@ -88,10 +96,13 @@ internal struct BuyerRow
             RepeatMonetary = x == 0 ? 0 : (double)repeatRevenue / x,
             Feedback = c.CsatResponses > 0,
             Review = c.Reviews > 0,
+            PositiveReview = c.PositiveReviews > 0,
+            LastOrderId = orders[^1].OrderId,
             EmailOpens = c.EmailOpened,
             EmailClicks = c.EmailClicked,
             StoredPredictionsHash = PredictionsHash.Of(c.StoredPredictions),
             StoredLifecycleStatus = c.StoredLifecycleStatus is null ? null : pool.Get(c.StoredLifecycleStatus),
+            StoredLifecycleSince = c.StoredLifecycleSince is null ? null : pool.Get(c.StoredLifecycleSince),
             DaysInactive = c.DaysInactive,
         };
     }

@@ -57,6 +57,9 @@ public sealed class CustomerFacts
     public long Cancels { get; init; }
     public long Returns { get; init; }
     public long Reviews { get; init; }
+
+    /// <summary>Reviews rated 4 or 5.</summary>
+    public long PositiveReviews { get; init; }
     public long CsatResponses { get; init; }
     public long CsatSatisfied { get; init; }
     public long EmailOpened { get; init; }
@@ -70,6 +73,9 @@ public sealed class CustomerFacts
     public Predictions? StoredPredictions { get; init; }
 
     /// <summary>The lifecycle status currently stored on the document (null before the daily job first counted it).</summary>
+    /// <summary>Since when (yyyy-MM-dd) the stored lifecycle status holds.</summary>
+    public string? StoredLifecycleSince { get; init; }
+
     public string? StoredLifecycleStatus { get; init; }
 
     /// <summary>Whole days from the last day with activity up to D (the first-seen day when no day counts as active) to D.</summary>
@@ -143,6 +149,7 @@ public sealed class CustomerFacts
             Cancels = cancels.Count,
             Returns = returns.Count,
             Reviews = ratings.Reviews,
+            PositiveReviews = ratings.PositiveReviews,
             CsatResponses = ratings.CsatResponses,
             CsatSatisfied = ratings.CsatSatisfied,
             EmailOpened = email.Opened,
@@ -151,6 +158,7 @@ public sealed class CustomerFacts
             ActiveDays = activeDays,
             StoredPredictions = doc.Predictions,
             StoredLifecycleStatus = doc.Lifecycle.Status,
+            StoredLifecycleSince = doc.Lifecycle.Since,
             DaysInactive = when.DayNumber - (activeDays.Length > 0 ? activeDays[^1] : AsOf.DayOf(firstSeen)),
         };
         foreach (var (stage, at) in stages)

@@ -64,4 +64,5 @@ public sealed record DailyJobSummary(
     long CustomersPatched,
     double ClvFitSeconds,
     double ClvScoreSeconds,
-    double TotalSeconds);
+    double TotalSeconds,
+    int ActionsAdded = 0);

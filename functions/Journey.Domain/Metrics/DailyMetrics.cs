@@ -92,6 +92,34 @@ public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger
         }
     }
 
+    /// <summary>
+    /// After <see cref="Compute"/>: each buyer's standing as of D (lifecycle status, rhythm, best or not),
+    /// what the model-based action rules decide on.
+    /// </summary>
+    public IEnumerable<CustomerStanding> Standings()
+    {
+        if (!_computed) throw new InvalidOperationException("Compute the metrics first.");
+        for (var i = 0; i < _rows.Count; i++)
+        {
+            var row = _rows[i];
+            var probabilityAlive = row.Scored && row.Repeat.Frequency > 0 ? row.ProbabilityAlive : (double?)null;
+            var status = LifecycleRule.StatusAsOf(row.DaysInactive, probabilityAlive, options);
+            // The status holds since the stored date when it is the stored status, else since D.
+            var since = status == row.StoredLifecycleStatus && AsOf.TryParse(row.StoredLifecycleSince, out var stored) && stored <= _when.Date
+                ? stored : _when.Date;
+            yield return new CustomerStanding(
+                row.Id,
+                status,
+                since,
+                probabilityAlive,
+                row.RecencyDays,
+                row.Repeat.Frequency > 0 ? row.Repeat.Recency / row.Repeat.Frequency : null,
+                row.LastOrderId,
+                row.Best,
+                row.PositiveReview);
+        }
+    }
+
     /// <summary>The update of one customer: the predictions when they changed, the status (since D) when it changed; null when neither did.</summary>
     private PredictionUpdate? Update(string id, Predictions? changedPredictions, string status, string? storedStatus)
     {
@@ -115,6 +143,19 @@ public sealed class DailyMetrics(DateOnly asOf, DailyJobOptions options, ILogger
 
     private static JsonElement Element<T>(T value) => JsonSerializer.SerializeToElement(value, JourneyJson.Options);
 }
+
+/// <summary>A buyer as of D, for the model-based action rules.</summary>
+/// <param name="Id">The customer document's id.</param>
+/// <param name="LifecycleStatus">One of <see cref="LifecycleRule"/>'s statuses.</param>
+/// <param name="StatusSince">The day the status took hold (D when it changed with this run).</param>
+/// <param name="ProbabilityAlive">P(alive) of a repeat buyer scored by a fitted model.</param>
+/// <param name="DaysSinceLastOrder">Whole days from the last order day to D.</param>
+/// <param name="MeanDaysBetweenOrders">The customer's own mean days between order days (repeat buyers only).</param>
+/// <param name="LastOrderId">The last order by D.</param>
+/// <param name="Best">Among the best customers.</param>
+/// <param name="PositiveReview">Wrote a review rated 4 or 5.</param>
+public sealed record CustomerStanding(
+    string Id, string LifecycleStatus, DateOnly StatusSince, double? ProbabilityAlive, int DaysSinceLastOrder, double? MeanDaysBetweenOrders, string LastOrderId, bool Best, bool PositiveReview);
 
 /// <summary>One metrics document's figures: its kind and its <c>data</c>.</summary>
 public sealed record MetricsData(string Kind, JsonElement Data);

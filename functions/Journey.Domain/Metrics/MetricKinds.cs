@@ -10,5 +10,8 @@ public static class MetricKinds
     public const string Clv = "clv";
     public const string BestCustomers = "best-customers";
 
-    public static readonly IReadOnlyList<string> All = [BestCustomers, Clv, Funnel, Rates, Retention, Rfm];
+    /// <summary>The follow-ups per rule: triggered, delivered, and the conversion of treated against holdout customers.</summary>
+    public const string Actions = "actions";
+
+    public static readonly IReadOnlyList<string> All = [Actions, BestCustomers, Clv, Funnel, Rates, Retention, Rfm];
 }

@@ -38,6 +38,7 @@ public static class CustomerProjection
             Created = cart.Created,
             Converted = cart.Converted,
             Abandoned = cart.Abandoned + (openAbandoned ? 1 : 0),
+            Last = LastCartAsOf(cart.Last, openAbandoned),
         };
 
         doc.Orders = new OrderStats
@@ -80,4 +81,13 @@ public static class CustomerProjection
             SessionsSinceFirstTouch = t.SessionsSinceFirstTouch,
             MicroConversions = t.MicroConversions,
         })];
+
+    /// <summary>A copy of the latest cart (the fold goes on with its own), abandoned when the window passed without activity.</summary>
+    private static LastCart? LastCartAsOf(LastCart? last, bool openAbandoned)
+    {
+        if (last is null) return null;
+        var copy = last.Copy();
+        if (openAbandoned && copy.Outcome == CartOutcomes.Open) copy.Outcome = CartOutcomes.Abandoned;
+        return copy;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Journey.Domain.Actions;
 using Journey.Domain.Customers;
 using Journey.Domain.Enrichment;
 using Journey.Domain.Events;
@@ -132,8 +133,12 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
             target.Acquisition = acquisition;
         if (source.TraitsAt is { } at && (target.TraitsAt is null || at > target.TraitsAt))
         {
-            target.Traits = source.Traits;
+            target.Traits = EmailOptOut.KeepOptOut(target.Traits, source.Traits);
             target.TraitsAt = at;
+        }
+        else
+        {
+            target.Traits = EmailOptOut.KeepOptOut(source.Traits, target.Traits);
         }
     }
 
@@ -262,8 +267,13 @@ public sealed class CustomerUpdate(JourneyFold fold, JourneyRulesOptions options
     private static void AdoptTraits(CustomerDocument doc, JourneyEvent e)
     {
         if (e.Traits is null || e.Traits.Value.ValueKind != System.Text.Json.JsonValueKind.Object) return;
-        if (doc.TraitsAt is not null && e.Timestamp < doc.TraitsAt) return;
-        doc.Traits = e.Traits;
+        // The latest identify's traits win, but an email opt-out stays until a trait lifts it (whatever the arrival order).
+        if (doc.TraitsAt is not null && e.Timestamp < doc.TraitsAt)
+        {
+            doc.Traits = EmailOptOut.KeepOptOut(e.Traits, doc.Traits);
+            return;
+        }
+        doc.Traits = EmailOptOut.KeepOptOut(doc.Traits, e.Traits);
         doc.TraitsAt = e.Timestamp.ToUniversalTime();
     }
 

@@ -39,6 +39,10 @@ public static class FoldStates
         c.Carts.Created = a.Carts.Created + b.Carts.Created;
         c.Carts.Converted = a.Carts.Converted + b.Carts.Converted;
         c.Carts.Abandoned = a.Carts.Abandoned + b.Carts.Abandoned + (a.Carts.OpenItems > 0 ? 1 : 0) + (b.Carts.OpenItems > 0 ? 1 : 0);
+        // The open carts were counted abandoned: the later of the two is the latest cart, ended so.
+        var last = new[] { a.Carts.Last, b.Carts.Last }.Where(l => l is not null).MaxBy(l => l!.Since)?.Copy();
+        if (last is { Outcome: CartOutcomes.Open }) last.Outcome = CartOutcomes.Abandoned;
+        c.Carts.Last = last;
         c.OrderIds.UnionWith(a.OrderIds);
         c.OrderIds.UnionWith(b.OrderIds);
         var history = a.Orders.History.Concat(b.Orders.History).OrderBy(o => o.At).ToList();
@@ -56,6 +60,7 @@ public static class FoldStates
         {
             Reviews = a.Ratings.Reviews + b.Ratings.Reviews,
             ReviewRatingSum = a.Ratings.ReviewRatingSum + b.Ratings.ReviewRatingSum,
+            PositiveReviews = a.Ratings.PositiveReviews + b.Ratings.PositiveReviews,
             CsatResponses = a.Ratings.CsatResponses + b.Ratings.CsatResponses,
             CsatSatisfied = a.Ratings.CsatSatisfied + b.Ratings.CsatSatisfied,
         };

@@ -140,7 +140,7 @@ public sealed class JourneyFold
         if (!late && cart.OpenItems > 0 && cart.LastActivity is { } lastActivity && e.T - lastActivity > _options.CartAbandonmentWindow)
         {
             cart.Abandoned++;
-            ResetCart(cart);
+            ResetCart(cart, CartOutcomes.Abandoned);
         }
 
         switch (e.N)
@@ -150,16 +150,19 @@ public sealed class JourneyFold
                 {
                     cart.Created++;
                     cart.OpenSince = e.T;
+                    cart.Last = new LastCart { Since = e.T };
                 }
+                AddLine(cart.Last, e, e.Q ?? 1);
                 cart.OpenItems += e.Q ?? 1;
                 cart.OpenValue += e.V ?? 0m;
                 cart.LastActivity = e.T;
                 break;
             case EventNames.ProductRemoved:
+                if (cart.OpenItems > 0) AddLine(cart.Last, e, -(e.Q ?? 1));
                 cart.OpenItems = Math.Max(0, cart.OpenItems - (e.Q ?? 1));
                 cart.OpenValue = Math.Max(0m, cart.OpenValue - (e.V ?? 0m));
                 cart.LastActivity = e.T;
-                if (cart.OpenItems == 0) ResetCart(cart);
+                if (cart.OpenItems == 0) ResetCart(cart, CartOutcomes.Emptied);
                 break;
             case EventNames.CartViewed:
             case EventNames.CheckoutStarted:
@@ -169,17 +172,36 @@ public sealed class JourneyFold
                 if (cart.OpenItems > 0)
                 {
                     cart.Converted++;
-                    ResetCart(cart);
+                    ResetCart(cart, CartOutcomes.Ordered);
                 }
                 break;
         }
     }
 
-    private static void ResetCart(CartStats cart)
+    private static void ResetCart(CartStats cart, string outcome)
     {
         cart.OpenItems = 0;
         cart.OpenValue = 0m;
         cart.OpenSince = null;
+        if (cart.Last is { Outcome: CartOutcomes.Open } last) last.Outcome = outcome;
+    }
+
+    /// <summary>Adds (or, with a negative quantity, removes) a product to the open cart's lines, by product id, else by name.</summary>
+    private static void AddLine(LastCart? cart, TimelineEntry e, long quantity)
+    {
+        if (cart is null) return;
+        var key = e.P ?? e.Pn;
+        var index = cart.Lines.FindIndex(l => string.Equals(l.ProductId ?? l.Name, key, StringComparison.Ordinal));
+        var unitPrice = e.V is { } v && e.Q is > 0 ? v / e.Q.Value : e.V;
+        if (index < 0)
+        {
+            if (quantity > 0) cart.Lines.Add(new CartLine(e.P, e.Pn, quantity, unitPrice));
+            return;
+        }
+        var line = cart.Lines[index];
+        var remaining = line.Quantity + quantity;
+        if (remaining <= 0) cart.Lines.RemoveAt(index);
+        else cart.Lines[index] = line with { Quantity = remaining, Name = line.Name ?? e.Pn, Price = quantity > 0 ? unitPrice ?? line.Price : line.Price };
     }
 
     private void ApplyEvent(FoldState s, TimelineEntry e)
@@ -222,6 +244,7 @@ public sealed class JourneyFold
                     s.Ratings.ReviewRatingSum += (double)rating;
                     if (rating >= 4)
                     {
+                        s.Ratings.PositiveReviews++;
                         CountMicroConversion(s, PositiveReview);
                         if (converted) s.AdvocacyAction = true;
                     }

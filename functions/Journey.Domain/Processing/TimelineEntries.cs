@@ -20,6 +20,8 @@ public static class TimelineEntries
         string? orderId = null;
         string? category = null;
         string? pageKind = null;
+        string? productId = null;
+        string? productName = null;
 
         switch (name)
         {
@@ -36,6 +38,8 @@ public static class TimelineEntries
                 quantity = (long?)Money(props, "quantity") ?? 1;
                 value = (Money(props, "price") ?? Money(props, "value") ?? 0m) * quantity.Value;
                 category = Text(props, "category");
+                productId = Text(props, "product_id") ?? Text(props, "productId") ?? Text(props, "sku") ?? Text(props, "id");
+                productName = Text(props, "name");
                 break;
             case EventNames.ProductReviewed:
             case EventNames.FeedbackSubmitted:
@@ -65,6 +69,8 @@ public static class TimelineEntries
             Q = quantity,
             O = orderId,
             Cat = category,
+            P = productId,
+            Pn = productName,
         };
     }
 

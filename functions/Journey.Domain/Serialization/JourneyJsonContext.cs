@@ -30,6 +30,7 @@ namespace Journey.Domain.Serialization;
 [JsonSerializable(typeof(RatesMetrics))]
 [JsonSerializable(typeof(ClvMetrics))]
 [JsonSerializable(typeof(BestCustomersMetrics))]
+[JsonSerializable(typeof(ActionsMetrics))]
 [JsonSerializable(typeof(FeedbackItem))]
 [JsonSerializable(typeof(ActionDocument))]
 [JsonSerializable(typeof(List<ActionDocument>))]

@@ -149,9 +149,8 @@ public static class AdminEndpoints
     {
         if (type is not null && !ActionTypes.All.Contains(type, StringComparer.Ordinal))
             return Results.Json(new ErrorBody($"'{type}' is not an action type; the types are {string.Join(", ", ActionTypes.All)}.", "type"), statusCode: StatusCodes.Status400BadRequest);
-        string[] statuses = [ActionStatuses.Pending, ActionStatuses.Sent, ActionStatuses.Failed, ActionStatuses.Holdout, ActionStatuses.Skipped];
-        if (status is not null && !statuses.Contains(status, StringComparer.Ordinal))
-            return Results.Json(new ErrorBody($"'{status}' is not an action status; the statuses are {string.Join(", ", statuses)}.", "status"), statusCode: StatusCodes.Status400BadRequest);
+        if (status is not null && !ActionStatuses.All.Contains(status, StringComparer.Ordinal))
+            return Results.Json(new ErrorBody($"'{status}' is not an action status; the statuses are {string.Join(", ", ActionStatuses.All)}.", "status"), statusCode: StatusCodes.Status400BadRequest);
         DateTimeOffset? from = null;
         if (since is not null)
         {

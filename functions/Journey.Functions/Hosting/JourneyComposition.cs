@@ -5,6 +5,7 @@ using Journey.Application.PainPoints;
 using Journey.Application.Processing;
 using Journey.Adapters.Actions.Webhooks;
 using Journey.Adapters.Actions.Email;
+using Journey.Adapters.Actions.EventHubs;
 using Journey.Adapters.Identity;
 using Journey.Adapters.Store.Cosmos;
 using Journey.Adapters.Store.Sqlite;
@@ -39,6 +40,9 @@ public static class JourneyComposition
     /// <summary>Configuration key of the local data folder (<c>--data</c> on the command line).</summary>
     public const string DataDirectoryKey = "Storage:DataDirectory";
 
+    /// <summary>Record the actions the rules call for even with no destination configured (they are marked skipped).</summary>
+    public const string RecordActionsKey = "Actions:RecordWithoutDestination";
+
     /// <summary>Whether this process applies the embedded stream (default true).</summary>
     public const string ProcessorEnabledKey = "Processor:Enabled";
 
@@ -62,6 +66,7 @@ public static class JourneyComposition
         AddOpenAI(services, configuration);
         AddWebhookDestinations(services, configuration);
         AddEmail(services, configuration);
+        AddEventHubActions(services, configuration);
 
         // The processor's pieces share one CustomerUpdate (it keeps each cached document's last fold)
         // and read through one cache of the documents they wrote last.
@@ -227,6 +232,23 @@ public static class JourneyComposition
     }
 
     /// <summary>
+    /// The Event Hub destination's settings (always: types without a connection are a mistake to report) and the
+    /// destination (<c>journey-actions</c>), registered only when <c>Actions__EventHub__FullyQualifiedNamespace</c>
+    /// or <c>Actions__EventHub__ConnectionString</c> is set; its client authenticates with the app's one credential.
+    /// </summary>
+    private static void AddEventHubActions(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddJourneyOptions<EventHubActionOptions>(EventHubActionOptions.SectionName, o => o.Validate());
+        if (!EventHubActionOptions.IsConfiguredIn(configuration)) return;
+        services.AddSingleton<IActionDestination>(sp =>
+        {
+            var options = sp.GetRequiredService<EventHubActionOptions>();
+            var client = EventHubActionDestination.CreateClient(options, string.IsNullOrWhiteSpace(options.ConnectionString) ? sp.GetRequiredService<TokenCredential>() : null);
+            return new EventHubActionDestination(client, options, sp.GetRequiredService<ILogger<EventHubActionDestination>>());
+        });
+    }
+
+    /// <summary>
     /// The Azure OpenAI client for the summarizer and the <see cref="OpenAIRunFactory"/> whose runs embed and name
     /// with it, registered only when <c>OpenAI__Endpoint</c> is set.
     /// </summary>
@@ -246,21 +268,28 @@ public static class JourneyComposition
 
     /// <summary>
     /// The follow-ups: the real-time rules run as a step of every customer write (<see cref="ActionCapture"/>),
-    /// the outbox dispatcher delivers to the destinations configured (webhooks, email); locally a background
+    /// the outbox dispatcher delivers to the destinations configured (webhooks, email, the Event Hub); locally a background
     /// loop runs the dispatcher.
     /// </summary>
     private static void AddActions(IServiceCollection services, IConfiguration configuration)
     {
         services.AddJourneyOptions<ActionRulesOptions>(ActionRulesOptions.SectionName, o => o.Validate());
         services.AddJourneyOptions<ActionsOptions>(ActionsOptions.SectionName, o => o.Validate());
-        services.AddSingleton(sp => new ActionRules(sp.GetRequiredService<ActionRulesOptions>()));
+        services.AddSingleton(sp => new ActionRules(sp.GetRequiredService<ActionRulesOptions>(), sp.GetRequiredService<JourneyRulesOptions>()));
+        services.AddSingleton(sp => new ActionRelease(sp.GetRequiredService<JourneyRulesOptions>()));
+        services.AddSingleton<IActionRelease, CustomerActionRelease>();
         services.AddSingleton<ActionDispatcher>();
 
-        // The rules run only when there is somewhere to deliver to: without a destination the processor
-        // writes no actions (and pays nothing for them).
+        // The rules run only when there is somewhere to deliver to, or when asked to record what they would
+        // do (Actions:RecordWithoutDestination, a dry run; the demo's default): otherwise the processor and
+        // the daily job write no actions (and pay nothing for them).
         var webhooks = configuration.GetSection(WebhookOptions.SectionName).Get<WebhookOptions>() ?? new WebhookOptions();
-        var hasDestination = (webhooks.Validate().Count == 0 && webhooks.Endpoints().Count > 0) || SmtpOptions.IsConfiguredIn(configuration);
-        if (hasDestination) services.AddSingleton<ICustomerChangeStep, ActionCapture>();
+        var capture = (webhooks.Validate().Count == 0 && webhooks.Endpoints().Count > 0) || SmtpOptions.IsConfiguredIn(configuration)
+            || EventHubActionOptions.IsConfiguredIn(configuration) || configuration.GetValue(RecordActionsKey, defaultValue: false);
+        if (capture) services.AddSingleton<ICustomerChangeStep, ActionCapture>();
+        services.AddSingleton(sp => new DailyActions(
+            sp.GetRequiredService<IActionStore>(), sp.GetRequiredService<ActionRules>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DailyActions>>(), capture));
 
         var appliesStream = configuration.GetValue(ProcessorEnabledKey, defaultValue: true);
         if (appliesStream && !EventHubsOptions.IsConfigured(configuration) && !CosmosStoreOptions.IsConfiguredIn(configuration))

@@ -51,6 +51,9 @@ public static class JourneyWebHost
             k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
         });
 
+        // The demo has no destination: its actions are recorded so every rule shows what it would do.
+        if (commandLine.Demo && string.IsNullOrEmpty(builder.Configuration[JourneyComposition.RecordActionsKey]))
+            builder.Configuration[JourneyComposition.RecordActionsKey] = "true";
         builder.Services.AddJourney(builder.Configuration);
         builder.Services.AddJourneyTelemetry(builder.Logging, builder.Configuration);
         builder.Services.AddCors();

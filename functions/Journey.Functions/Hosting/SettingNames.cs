@@ -291,6 +291,17 @@ public static class SettingNames
     /// <summary>How long a webhook delivery may take before it is retried later (default 00:00:10).</summary>
     public const string ActionsWebhookTimeout = "Actions__WebhookTimeout";
 
+    // Actions: the Event Hub destination (journey-actions).
+
+    /// <summary>Namespace host of the actions' event hub, <c>{namespace}.servicebus.windows.net</c> (Microsoft Entra auth); with the connection string empty too: no Event Hub destination.</summary>
+    public const string ActionsEventHubNamespace = "Actions__EventHub__FullyQualifiedNamespace";
+
+    /// <summary>SAS connection string of the actions' event hub; local and test runs only.</summary>
+    public const string ActionsEventHubConnectionString = "Actions__EventHub__ConnectionString";
+
+    /// <summary>The actions' event hub (default <c>journey-actions</c>).</summary>
+    public const string ActionsEventHubName = "Actions__EventHub__Name";
+
     /// <summary>Every setting above, in declaration order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -382,5 +393,8 @@ public static class SettingNames
         ActionsWebhookUrl,
         ActionsWebhookSecret,
         ActionsWebhookTimeout,
+        ActionsEventHubNamespace,
+        ActionsEventHubConnectionString,
+        ActionsEventHubName,
     ];
 }

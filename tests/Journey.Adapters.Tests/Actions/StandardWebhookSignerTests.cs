@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Journey.Adapters.Actions.Webhooks;
+using Journey.Testing;
 
 namespace Journey.Adapters.Tests.Actions;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Journey.Adapters.Actions.Webhooks;
 using Journey.Domain.Actions;
+using Journey.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -213,7 +214,7 @@ public sealed class WebhookDestinationTests : IAsyncLifetime
     private WebhookDestination Destination(Uri? url = null, TimeSpan? timeout = null, IReadOnlyList<string>? types = null, string name = "default") =>
         new(new WebhookEndpoint(name, url ?? _receiver.Url, _secret, types ?? [], timeout ?? TimeSpan.FromSeconds(10)), _clock, NullLogger<WebhookDestination>.Instance);
 
-    private static ActionDocument Action() => new()
+    internal static ActionDocument Action() => new()
     {
         Id = ActionDocument.IdFor(ActionTypes.OrderCancelled, "c-42", "o-7"),
         ActionType = ActionTypes.OrderCancelled,

@@ -19,7 +19,7 @@ public sealed class ActionCaptureTests
     private readonly RecordingOutbox _outbox = new();
 
     private JourneyProcessor Processor(InMemoryJourneyStore store, ActionRulesOptions? options = null) =>
-        Processors.Create(store, store, store, new JourneyRulesOptions(), _clock, steps: [new ActionCapture(new ActionRules(options ?? new ActionRulesOptions { HoldoutShare = 0 }), _outbox, _clock)]);
+        Processors.Create(store, store, store, new JourneyRulesOptions(), _clock, steps: [new ActionCapture(new ActionRules(options ?? new ActionRulesOptions { HoldoutShare = 0 }, new JourneyRulesOptions()), _outbox, _clock)]);
 
     private static JourneyEvent[] Shopper() =>
     [

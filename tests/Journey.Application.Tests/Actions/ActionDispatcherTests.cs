@@ -217,7 +217,7 @@ public sealed class ActionDispatcherTests
     }
 
     [Fact]
-    public async Task An_action_no_destination_accepts_is_marked_sent_with_nothing_delivered()
+    public async Task An_action_no_destination_accepts_is_marked_skipped_with_nothing_delivered()
     {
         var hub = new FakeDestination("hub", accepts: ActionTypes.CartAbandoned);
         var action = await AddAsync(Action());
@@ -225,7 +225,7 @@ public sealed class ActionDispatcherTests
         var summary = await Dispatcher(null, hub).DispatchDueAsync(Ct);
 
         Assert.Equal((1, 0), (summary.Sent, summary.Deliveries));
-        Assert.Equal((ActionStatuses.Sent, 0), (Stored(action).Status, Stored(action).Attempts));
+        Assert.Equal((ActionStatuses.Skipped, 0, "no destination takes this action type"), (Stored(action).Status, Stored(action).Attempts, Stored(action).LastError));
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Journey.Application.Tests.Support;
+using Journey.Application.Actions;
 using Journey.Application.Metrics;
+using Journey.Domain.Actions;
 using Journey.Domain.Clv;
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
@@ -24,8 +26,14 @@ public sealed class DailyJobTests
         public InMemoryPredictionStore Predictions => _predictions ??= new InMemoryPredictionStore(Customers);
         private InMemoryPredictionStore? _predictions;
 
-        public DailyJob Job(DailyJobOptions? options = null) =>
-            new(Customers, Metrics, Predictions, new JourneyRulesOptions(), options ?? new DailyJobOptions(), new FakeTimeProvider(Day(4, 1, hour: 2)), NullLogger<DailyJob>.Instance);
+        public InMemoryActionStore Actions { get; } = new();
+
+        public DailyJob Job(DailyJobOptions? options = null)
+        {
+            var clock = new FakeTimeProvider(Day(4, 1, hour: 2));
+            var actions = new DailyActions(Actions, new ActionRules(new ActionRulesOptions(), new JourneyRulesOptions()), clock, NullLogger<DailyActions>.Instance, capture: true);
+            return new(Customers, Metrics, Predictions, new JourneyRulesOptions(), options ?? new DailyJobOptions(), clock, NullLogger<DailyJob>.Instance, actions);
+        }
 
         public async Task AddAsync(params CustomerDocument[] docs)
         {
@@ -82,9 +90,9 @@ public sealed class DailyJobTests
         var second = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
 
         Assert.Equal((6L, 4L, 0L), (first.CustomersScanned, first.CustomersCounted, first.ApproximateCustomers));
-        Assert.Equal((6, 0, 4L), (first.MetricsWritten, first.MetricsUnchanged, first.CustomersPatched)); // the 3 buyers' predictions and statuses, the visitor's status
-        Assert.Equal((0, 6, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.CustomersPatched));
-        Assert.Equal(6, s.Metrics.Upserts);
+        Assert.Equal((7, 0, 4L), (first.MetricsWritten, first.MetricsUnchanged, first.CustomersPatched)); // the 3 buyers' predictions and statuses, the visitor's status
+        Assert.Equal((0, 7, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.CustomersPatched));
+        Assert.Equal(7, s.Metrics.Upserts);
         Assert.Equal(MetricKinds.All, (await s.Metrics.ListAsync("2026-03-31", CancellationToken.None)).Select(d => d.Kind));
     }
 
@@ -115,8 +123,8 @@ public sealed class DailyJobTests
         var first = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
         var second = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
 
-        Assert.Equal((6, 300L), (first.MetricsWritten, first.CustomersPatched));
-        Assert.Equal((0, 6, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.CustomersPatched));
+        Assert.Equal((7, 300L), (first.MetricsWritten, first.CustomersPatched));
+        Assert.Equal((0, 7, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.CustomersPatched));
         var clv = await s.DataAsync(MetricKinds.Clv, AsOf);
         Assert.Equal("fitted", clv.GetProperty("status").GetString());
         var model = clv.GetProperty("model");
@@ -169,7 +177,7 @@ public sealed class DailyJobTests
 
         var earlier = await s.Job().RunAsync(new DateOnly(2026, 2, 28), null, CancellationToken.None);
 
-        Assert.Equal((6, 1L, 1L), (earlier.MetricsWritten, earlier.CustomersCounted, earlier.CustomersPatched));
+        Assert.Equal((7, 1L, 1L), (earlier.MetricsWritten, earlier.CustomersCounted, earlier.CustomersPatched));
         var rates = await s.DataAsync(MetricKinds.Rates, new DateOnly(2026, 2, 28));
         Assert.Equal((2, 140), (rates.GetProperty("orders").GetInt32(), rates.GetProperty("revenue").GetDecimal()));
         Assert.Equal("2026-02-28", (await s.PredictionsAsync("x"))!.AsOf);
@@ -255,6 +263,33 @@ public sealed class DailyJobTests
         Assert.Equal(("lapsed", "2026-03-31"), await LifecycleAsync(s, "gone"));
         Assert.Equal(("active", "2026-03-31"), await LifecycleAsync(s, "buyer")); // too few repeat buyers for a model: days decide
     }
+
+    [Fact]
+    public async Task RunAsync_AddsTheModelBasedActions_OncePerBuyingCycle_AndCountsThemInTheActionsDocument()
+    {
+        var s = new Setup();
+        await s.AddAsync(
+            new CustomerBuilder("steady", Day(3, 1)).Order(Day(3, 10), 30m).Order(Day(3, 25), 30m).Build(),
+            new CustomerBuilder("slipping", Day(3, 1)).Order(Day(3, 4), 30m).Order(Day(3, 14), 30m).Build(), // every 10 days; 17 days since
+            new CustomerBuilder("long-overdue", Day(1, 1)).Order(Day(1, 4), 30m).Order(Day(1, 14), 30m).Build(), // overdue since February
+            new CustomerBuilder("lapsed", Day(7, 1, year: 2025)).Order(Day(8, 1, year: 2025), 80m).Build());
+
+        var first = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+        var second = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+        var later = await s.Job().RunAsync(AsOf.AddDays(1), null, CancellationToken.None);
+
+        Assert.Equal((2, 0, 0), (first.ActionsAdded, second.ActionsAdded, later.ActionsAdded));
+        Assert.Equal(
+            ["customer.at_risk:slipping:after:" + OrderIdOf(s, "slipping"), "customer.win_back:lapsed:after:" + OrderIdOf(s, "lapsed")],
+            s.Actions.All().Select(a => a.Id).Order(StringComparer.Ordinal));
+        var rules = (await s.DataAsync(MetricKinds.Actions, AsOf)).GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("type").GetString()!);
+        Assert.Equal(0, rules["customer.at_risk"].GetProperty("triggered").GetInt64()); // the job counts the actions before it adds today's
+        var next = (await s.DataAsync(MetricKinds.Actions, AsOf.AddDays(1))).GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("type").GetString()!);
+        Assert.Equal(1, next["customer.at_risk"].GetProperty("triggered").GetInt64());
+        Assert.Equal(1, next["customer.win_back"].GetProperty("triggered").GetInt64());
+    }
+
+    private static string OrderIdOf(Setup s, string id) => s.Customers.GetAsync(id, CancellationToken.None).Result!.Document.Orders.History[^1].OrderId;
 
     [Fact]
     public async Task RunAsync_ForALaterDate_MovesTheStatusOn_AndKeepsTheDateOfThoseThatDidNotChange()

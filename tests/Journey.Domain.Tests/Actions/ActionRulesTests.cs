@@ -2,6 +2,7 @@ using System.Text.Json;
 using Journey.Domain.Actions;
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
+using Journey.Domain.Stages;
 using Journey.Testing;
 
 namespace Journey.Domain.Tests.Actions;
@@ -9,7 +10,7 @@ namespace Journey.Domain.Tests.Actions;
 public sealed class ActionRulesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
-    private static readonly ActionRules Rules = new(new ActionRulesOptions { HoldoutShare = 0 });
+    private static readonly ActionRules Rules = new(new ActionRulesOptions { HoldoutShare = 0 }, new JourneyRulesOptions());
 
     private static JourneyEvent Track(string name, string messageId, string properties, DateTimeOffset? at = null) => new()
     {
@@ -91,9 +92,9 @@ public sealed class ActionRulesTests
     public void ADisabledRule_CreatesNothing_AndAHeldOutCustomer_IsRecordedButNotDue()
     {
         var cancel = Track(EventNames.OrderCancelled, "m1", """{"order_id":"o1"}""");
-        Assert.Empty(new ActionRules(new ActionRulesOptions { Disabled = [ActionTypes.OrderCancelled] }).Evaluate(Customer(), [cancel], [], Now));
+        Assert.Empty(new ActionRules(new ActionRulesOptions { Disabled = [ActionTypes.OrderCancelled] }, new JourneyRulesOptions()).Evaluate(Customer(), [cancel], [], Now));
 
-        var held = Assert.Single(new ActionRules(new ActionRulesOptions { HoldoutShares = new() { [ActionTypes.OrderCancelled] = 1.0 } }).Evaluate(Customer(), [cancel], [], Now));
+        var held = Assert.Single(new ActionRules(new ActionRulesOptions { HoldoutShares = new() { [ActionTypes.OrderCancelled] = 1.0 } }, new JourneyRulesOptions()).Evaluate(Customer(), [cancel], [], Now));
         Assert.True(held.Holdout);
         Assert.Equal(ActionStatuses.Holdout, held.Status);
         Assert.Null(held.NextAttemptAt);

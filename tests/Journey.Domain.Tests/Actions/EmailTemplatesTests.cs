@@ -72,13 +72,16 @@ public sealed class EmailTemplatesTests
         Assert.Contains("<ul>\n<li>Blue mug x 2 (12.50)</li>\n<li>p2</li>\n</ul>", email.HtmlBody, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Render_OrderCancelled_AsksWhy_WithTheOrderAndTheReason()
+    [Theory]
+    [InlineData(ActionTypes.OrderCancelled, "Could you tell us why you cancelled order o-17?", "We are sorry order o-17 did not work out:")]
+    [InlineData(ActionTypes.OrderRefunded, "Your refund for order o-17", "Your return of order o-17 is refunded:")]
+    public void Render_OrderCancelledOrRefunded_CarriesTheOrderItsItemsAndTheReason(string type, string subject, string intro)
     {
-        var email = EmailTemplates.Render(Action(ActionTypes.OrderCancelled), "Mugs", Unsubscribe);
+        var email = EmailTemplates.Render(Action(type), "Mugs", Unsubscribe);
 
-        Assert.Equal("Could you tell us why you cancelled order o-17?", email.Subject);
-        Assert.Contains("The reason we have is: Too slow.", email.TextBody, StringComparison.Ordinal);
+        Assert.Equal(subject, email.Subject);
+        Assert.Contains($"{intro}\n\n- Blue mug x 2 (12.50)\n- p2\n\nThe reason we have is: Too slow.", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<ul>\n<li>Blue mug x 2 (12.50)</li>\n<li>p2</li>\n</ul>", email.HtmlBody, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Journey.Adapters.Actions.EventHubs;
 using Journey.Functions.Hosting;
 using Journey.Functions.Tests.Support;
 
@@ -61,6 +62,8 @@ public sealed partial class CompiledInfraTests
         SettingNames.OpenAIDeployment,
         SettingNames.OpenAIEmbeddingDeployment,
         SettingNames.OpenAIClientId,
+        SettingNames.ActionsEventHubNamespace,
+        SettingNames.ActionsEventHubName,
     ];
 
     /// <summary>The other settings of <see cref="SettingNames"/>, and why Azure leaves each out.</summary>
@@ -127,6 +130,7 @@ public sealed partial class CompiledInfraTests
         [SettingNames.ActionsWebhookUrl] = "set by the shop",
         [SettingNames.ActionsWebhookSecret] = "set by the shop",
         [SettingNames.ActionsWebhookTimeout] = "the code default",
+        [SettingNames.ActionsEventHubConnectionString] = "a connection string: the namespace has local (SAS) auth disabled",
     };
 
     [Fact]
@@ -301,6 +305,45 @@ public sealed partial class CompiledInfraTests
         Assert.Contains("'chatDeploymentName'", main.ModuleParameter("api", "openAIDeployment"), StringComparison.Ordinal);
         Assert.Contains("'embeddingDeploymentName'", main.ModuleParameter("api", "openAIEmbeddingDeployment"), StringComparison.Ordinal);
         Assert.Contains("OPENAI_EMBEDDING_DEPLOYMENT", main.OutputNames);
+    }
+
+    [Fact]
+    public async Task ActionsEventHub_IsAHubWithItsConsumersGroup_InTheStreamsNamespace_AndTheAppSendsToIt()
+    {
+        var main = await CompiledInfra.MainAsync();
+        var eventHubs = main.Module("eventhubs");
+        var settings = AppSettings(main);
+
+        // The hub and its consumer group, both under the switch (on by default).
+        Assert.Equal(EventHubActionOptions.DefaultName, (string?)main.Variable("actionsEventHubName"));
+        Assert.Equal("actions-consumers", (string?)main.Variable("actionsConsumerGroup"));
+        Assert.True((bool?)main.Parameter("deployActionsEventHub")["defaultValue"]);
+        Assert.Equal(ArmTemplate.ParameterReference("deployActionsEventHub"), main.ModuleParameter("eventhubs", "deployActionsEventHub"));
+        Assert.Equal("[variables('actionsEventHubName')]", main.ModuleParameter("eventhubs", "actionsEventHubName"));
+        var groups = main.ModuleDeployment("eventhubs")["properties"]!["parameters"]!["actionsConsumerGroups"]!["value"]!.AsArray();
+        Assert.Equal(["[variables('actionsConsumerGroup')]"], groups.Select(g => (string?)g));
+
+        var hub = Assert.Single(eventHubs.ResourcesOfType("Microsoft.EventHub/namespaces/eventhubs"), r => ((string?)r["name"])!.Contains("parameters('actionsEventHubName')", StringComparison.Ordinal));
+        Assert.Equal(ArmTemplate.ParameterReference("deployActionsEventHub"), (string?)hub["condition"]);
+        Assert.Contains("parameters('name')", (string?)hub["name"], StringComparison.Ordinal);
+        Assert.Equal(ArmTemplate.ParameterReference("actionsPartitionCount"), (string?)hub["properties"]!["partitionCount"]);
+        var group = Assert.Single(eventHubs.ResourcesOfType("Microsoft.EventHub/namespaces/eventhubs/consumergroups"), r => ((string?)r["name"])!.Contains("parameters('actionsEventHubName')", StringComparison.Ordinal));
+        Assert.Equal(ArmTemplate.ParameterReference("deployActionsEventHub"), (string?)group["condition"]);
+        Assert.Contains("parameters('actionsConsumerGroups')[copyIndex()]", (string?)group["name"], StringComparison.Ordinal);
+
+        // The app's settings name that hub in the stream's namespace, and only when it is deployed.
+        Assert.Equal(ArmTemplate.ParameterReference("deployActionsEventHub"), main.ModuleParameter("api", "sendActionsToEventHub"));
+        Assert.Equal("[variables('actionsEventHubName')]", main.ModuleParameter("api", "actionsEventHubName"));
+        Assert.Equal("[if(parameters('sendActionsToEventHub'), parameters('eventHubFullyQualifiedNamespace'), '')]", (string?)settings[SettingNames.ActionsEventHubNamespace]);
+        Assert.Equal(ArmTemplate.ParameterReference("actionsEventHubName"), (string?)settings[SettingNames.ActionsEventHubName]);
+        Assert.False(settings.ContainsKey(SettingNames.ActionsEventHubConnectionString));
+        Assert.Contains("'eventhubs'", main.ModuleParameter("api", "eventHubFullyQualifiedNamespace"), StringComparison.Ordinal);
+
+        // Sending needs no role of its own: the app's Data Sender is on the namespace, which holds both hubs.
+        Assert.Contains(Grants(main.Module("rbac")), g => g is { Principal: "appPrincipalId", Role: EventHubsDataSender, Scope: EventHubNamespaces, Condition: null });
+        Assert.Contains("'eventhubs'", main.ModuleParameter("rbac", "eventHubNamespaceName"), StringComparison.Ordinal);
+        Assert.Contains("ACTIONS_EVENTHUB_NAME", main.OutputNames);
+        Assert.Contains("ACTIONS_EVENTHUB_CONSUMER_GROUP", main.OutputNames);
     }
 
     [Fact]

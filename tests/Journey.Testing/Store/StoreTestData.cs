@@ -76,7 +76,7 @@ public static class StoreTestData
         {
             Timeline =
             [
-                new TimelineEntry { Id = "m-1", T = T0, N = "Order Completed", Ch = "email", Dev = "desktop", Pk = "checkout", V = 100.00m, Q = 2, O = "A1", Cat = "shoes" },
+                new TimelineEntry { Id = "m-1", T = T0, N = "Order Completed", Ch = "email", Dev = "desktop", Pk = "checkout", V = 100.00m, Q = 2, O = "A1", Cat = "shoes", P = "sku-1", Pn = "Trail shoe" },
                 new TimelineEntry { Id = "m-2", T = T0.AddDays(1), N = "Page Viewed", Ch = "paid_search", Dev = "mobile", Pk = "policy" },
             ],
             Baseline = Baseline(),
@@ -216,6 +216,12 @@ public static class StoreTestData
         Created = 3,
         Converted = 2,
         Abandoned = 1,
+        Last = new LastCart
+        {
+            Since = T0.AddDays(29),
+            Outcome = CartOutcomes.Open,
+            Lines = [new CartLine("sku-1", "Trail shoe", 1, 49.9m), new CartLine("sku-2", null, 1, 10m)],
+        },
     };
 
     private static OrderStats Orders() => new()
@@ -237,6 +243,7 @@ public static class StoreTestData
     {
         Reviews = 2,
         ReviewRatingSum = 9,
+        PositiveReviews = 1,
         CsatResponses = 3,
         CsatSatisfied = 2,
     };

@@ -7,7 +7,7 @@ using Moq;
 namespace Journey.Testing.Stream;
 
 /// <summary>
-/// An Event Hub as the Azure SDK's mocking guidance builds one: a Moq mock of <see cref="EventHubProducerClient"/>
+/// An Event Hub (the stream's, or the actions') as the Azure SDK's mocking guidance builds one: a Moq mock of <see cref="EventHubProducerClient"/>
 /// (its members are virtual) whose <c>CreateBatchAsync</c> hands out batches from
 /// <see cref="EventHubsModelFactory.EventDataBatch"/>, each taking events until their bodies reach
 /// <see cref="BatchBodyLimit"/> bytes, and whose <c>SendAsync</c> records a batch as accepted once
@@ -97,14 +97,15 @@ public sealed class MockEventHub
         List<EventData> store;
         CreateBatchOptions options;
         lock (_gate) (store, options) = _contents[batch];
-        var sent = new SentBatch(
-            options.PartitionKey ?? "",
-            [.. store.Select(d => JourneyJson.Deserialize<JourneyEvent>(d.EventBody.ToMemory().Span))],
-            [.. store]);
+        var sent = new SentBatch(options.PartitionKey ?? "", [.. store]);
         await OnSend(sent, cancellationToken);
         lock (_gate) _sent.Add(sent);
     }
 }
 
-/// <summary>One batch the producer sent: its partition key, its events (decoded from the bodies) and the raw <see cref="EventData"/>.</summary>
-public sealed record SentBatch(string PartitionKey, IReadOnlyList<JourneyEvent> Events, IReadOnlyList<EventData> Data);
+/// <summary>One batch a producer sent: its partition key and the raw <see cref="EventData"/>.</summary>
+public sealed record SentBatch(string PartitionKey, IReadOnlyList<EventData> Data)
+{
+    /// <summary>The collector's events, decoded from the bodies (a batch of the stream).</summary>
+    public IReadOnlyList<JourneyEvent> Events => [.. Data.Select(d => JourneyJson.Deserialize<JourneyEvent>(d.EventBody.ToMemory().Span))];
+}

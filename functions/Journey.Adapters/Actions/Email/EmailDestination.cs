@@ -16,10 +16,17 @@ namespace Journey.Adapters.Actions.Email;
 /// The <c>email</c> destination: the action type's template (<see cref="EmailTemplates"/>) sent over SMTP with MailKit to
 /// the customer's email trait, with a signed unsubscribe link in the body and the <c>List-Unsubscribe</c> and
 /// <c>List-Unsubscribe-Post</c> headers (RFC 8058 one-click). Skipped on purpose, never retried: no address, the customer
-/// opted out, or <see cref="EmailOptions.EmailsPerCustomerPerWeek"/> emails already went out in the last 7 days. The
+/// opted out (when the action was made, or since: the customer's document is read again at delivery, so an action made
+/// before an unsubscribe and due after it is not mailed), the customer is no longer known (erased), or
+/// <see cref="EmailOptions.EmailsPerCustomerPerWeek"/> emails already went out in the last 7 days. The
 /// <c>Message-ID</c> comes from the action id, so a receiver can recognise a second delivery of the same action.
 /// Outcomes: accepted → delivered; connection failures, timeouts and 4xx replies → retried; a 5xx reply refusing the
 /// recipient, the sender or the message → given up.
+/// <para>The frequency cap counts the emails the outbox records as sent plus those this instance sent or is sending and
+/// the outbox does not record yet (the dispatcher writes an action back only when all its destinations are done, and runs
+/// several actions at once): a customer's count and its reservation are taken under a lock, so concurrent deliveries
+/// in one process never pass the cap together. Two dispatcher processes at the same moment could (in Azure the
+/// <c>Actions</c> timer runs on one instance at a time, so only a run that outlives its schedule overlaps another).</para>
 /// </summary>
 public sealed class EmailDestination : IActionDestination
 {
@@ -30,12 +37,14 @@ public sealed class EmailDestination : IActionDestination
 
     private readonly EmailOptions _options;
     private readonly IActionStore _actions;
+    private readonly ICustomerStore _customers;
     private readonly TimeProvider _clock;
     private readonly ILogger<EmailDestination> _logger;
     private readonly UnsubscribeToken _tokens;
     private readonly MailboxAddress _from;
+    private readonly EmailCapLedger _ledger = new(CapWindow);
 
-    public EmailDestination(EmailOptions options, IActionStore actions, TimeProvider clock, ILogger<EmailDestination> logger)
+    public EmailDestination(EmailOptions options, IActionStore actions, ICustomerStore customers, TimeProvider clock, ILogger<EmailDestination> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
@@ -43,6 +52,7 @@ public sealed class EmailDestination : IActionDestination
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
         _options = options;
         _actions = actions;
+        _customers = customers;
         _clock = clock;
         _logger = logger;
         _tokens = UnsubscribeToken.FromBase64Secret(options.UnsubscribeSecret!);
@@ -63,14 +73,23 @@ public sealed class EmailDestination : IActionDestination
         if (!MailboxAddress.TryParse(email, out var to) || to.Address.IndexOf('@', StringComparison.Ordinal) <= 0)
             return GiveUp(action, null, $"'{email}' is not an email address");
 
+        var reserved = false;
         try
         {
-            var sent = await SentInWindowAsync(action, cancellationToken);
-            if (sent >= _options.EmailsPerCustomerPerWeek)
-                return Skip(action, $"frequency cap: {sent} emails in the last 7 days (Actions__EmailsPerCustomerPerWeek is {_options.EmailsPerCustomerPerWeek})");
+            // The consent of now, not of when the action was made.
+            var current = await _customers.FindCurrentAsync(action.CustomerId, cancellationToken);
+            if (current is null) return Skip(action, "the customer is no longer known (erased)");
+            if (EmailOptOut.IsSet(current.Document.Traits)) return Skip(action, "the customer opted out of email");
+
+            var sent = await _ledger.TryReserveAsync(action, SentInWindowAsync, _options.EmailsPerCustomerPerWeek, _clock.GetUtcNow(), cancellationToken);
+            if (sent is { } count)
+                return Skip(action, $"frequency cap: {count} emails in the last 7 days (Actions__EmailsPerCustomerPerWeek is {_options.EmailsPerCustomerPerWeek})");
+            reserved = true;
 
             using var message = Compose(action, new MailboxAddress(action.Customer.FirstName?.Trim() ?? "", to.Address));
             await SendAsync(message, cancellationToken);
+            _ledger.Confirm(action, _clock.GetUtcNow());
+            reserved = false;
             _logger.Sent(action.Id, action.ActionType);
             return DeliveryOutcome.Success;
         }
@@ -80,6 +99,10 @@ public sealed class EmailDestination : IActionDestination
             if (outcome.Permanent) _logger.GaveUp(ex, action.Id, action.ActionType, outcome.Error!);
             else _logger.WillRetry(ex, action.Id, action.ActionType, outcome.Error!);
             return outcome;
+        }
+        finally
+        {
+            if (reserved) _ledger.Release(action);
         }
     }
 
@@ -108,15 +131,16 @@ public sealed class EmailDestination : IActionDestination
         return string.Create(CultureInfo.InvariantCulture, $"action.{hash}@{(string.IsNullOrEmpty(domain) ? "journey.local" : domain)}");
     }
 
-    private async Task<int> SentInWindowAsync(ActionDocument action, CancellationToken cancellationToken)
+    /// <summary>The ids of the customer's other actions the outbox records as emailed in the last 7 days.</summary>
+    private async Task<IReadOnlyCollection<string>> SentInWindowAsync(ActionDocument action, CancellationToken cancellationToken)
     {
         var since = _clock.GetUtcNow() - CapWindow;
         var actions = await _actions.ListByCustomerAsync(action.CustomerId, cancellationToken);
-        return actions.Count(a =>
+        return [.. actions.Where(a =>
             a.Id != action.Id
             && a.Deliveries.TryGetValue(DestinationName, out var delivery)
             && delivery.Status == ActionStatuses.Sent
-            && delivery.DeliveredAt is { } at && at > since);
+            && delivery.DeliveredAt is { } at && at > since).Select(a => a.Id)];
     }
 
     private async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)

@@ -1,19 +1,15 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Journey.Domain.Actions;
 using Journey.Domain.Ports;
-using Journey.Domain.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Journey.Adapters.Actions.Webhooks;
 
 /// <summary>
-/// Delivers actions to one webhook receiver, the Standard Webhooks way: a JSON POST
-/// <c>{"type", "id", "timestamp", "data": {"customer", "trigger", "dueAt", "createdAt"}}</c> (camelCase, nulls left
-/// out) with the headers <c>webhook-id</c> (from the action id, the same on every attempt: the receiver's
+/// Delivers actions to one webhook receiver, the Standard Webhooks way: a JSON POST of
+/// <see cref="ActionPayload"/> with the headers <c>webhook-id</c> (from the action id, the same on every attempt: the receiver's
 /// idempotency key), <c>webhook-timestamp</c> (unix seconds of this attempt) and <c>webhook-signature</c>
 /// (see <see cref="StandardWebhookSigner"/>). A 2xx answer is a delivery; 408, 429, 5xx, a timeout or a
 /// connection failure is tried again later; any other answer gives the destination up for the action.
@@ -24,8 +20,6 @@ public sealed class WebhookDestination : IActionDestination, IDisposable
     public const string TimestampHeader = "webhook-timestamp";
     public const string SignatureHeader = "webhook-signature";
 
-    private static readonly JsonTypeInfo<ActionCustomer> CustomerInfo = (JsonTypeInfo<ActionCustomer>)JourneyJson.Options.GetTypeInfo(typeof(ActionCustomer));
-    private static readonly JsonTypeInfo<ActionTrigger> TriggerInfo = (JsonTypeInfo<ActionTrigger>)JourneyJson.Options.GetTypeInfo(typeof(ActionTrigger));
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
     private readonly WebhookEndpoint _endpoint;
@@ -60,7 +54,7 @@ public sealed class WebhookDestination : IActionDestination, IDisposable
     public async Task<DeliveryOutcome> DeliverAsync(ActionDocument action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var body = Payload(action);
+        var body = ActionPayload.ToUtf8(action);
         var messageId = StandardWebhookSigner.MessageIdFor(action.Id);
         var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint.Url);
@@ -91,31 +85,6 @@ public sealed class WebhookDestination : IActionDestination, IDisposable
         else if (outcome.Permanent) _logger.GivenUp(Name, action.Id, outcome.Error);
         else _logger.WillRetry(Name, action.Id, outcome.Error);
         return outcome;
-    }
-
-    /// <summary>The request body of an action.</summary>
-    public static byte[] Payload(ActionDocument action)
-    {
-        ArgumentNullException.ThrowIfNull(action);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", action.ActionType);
-            writer.WriteString("id", action.Id);
-            writer.WriteString("timestamp", action.CreatedAt);
-            writer.WriteStartObject("data");
-            writer.WritePropertyName("customer");
-            JsonSerializer.Serialize(writer, action.Customer, CustomerInfo);
-            writer.WritePropertyName("trigger");
-            JsonSerializer.Serialize(writer, action.Trigger, TriggerInfo);
-            writer.WriteString("dueAt", action.DueAt);
-            writer.WriteString("createdAt", action.CreatedAt);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
     }
 
     /// <summary>2xx: delivered; 408, 429, 5xx: try again; anything else: give up.</summary>

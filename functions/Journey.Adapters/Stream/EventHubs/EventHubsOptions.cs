@@ -144,35 +144,7 @@ public sealed class EventHubsOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        string? nsFromConnection = null;
-        if (UsesConnectionString)
-        {
-            if (!TryParseConnectionString(out var parsed, out var error))
-            {
-                problems.Add($"{ConnectionSetting} is not a valid Event Hubs connection string: {error}");
-            }
-            else
-            {
-                nsFromConnection = parsed.FullyQualifiedNamespace;
-                if (NonEmpty(parsed.EventHubName) is { } entityPath && !string.Equals(entityPath, HubName, StringComparison.Ordinal))
-                    problems.Add($"{ConnectionSetting} names the event hub '{entityPath}' (EntityPath) but {HubNameSetting} is '{HubName}'.");
-            }
-        }
-
-        if (!string.IsNullOrWhiteSpace(FullyQualifiedNamespace))
-        {
-            if (NormalizeNamespace(FullyQualifiedNamespace) is not { } ns)
-                problems.Add($"{NamespaceSetting} must be a host name such as 'myns.servicebus.windows.net' (was '{FullyQualifiedNamespace}').");
-            else if (nsFromConnection is not null && !string.Equals(ns, nsFromConnection, StringComparison.OrdinalIgnoreCase))
-                problems.Add($"{NamespaceSetting} ('{ns}') and the Endpoint of {ConnectionSetting} ('{nsFromConnection}') name different namespaces.");
-        }
-        else if (!UsesConnectionString)
-        {
-            problems.Add($"Event Hubs is not configured: set {ConnectionSetting} (a connection string, local and test runs) or {NamespaceSetting} (Microsoft Entra auth).");
-        }
-
-        if (string.IsNullOrWhiteSpace(HubName) || HubName.Length > 256 || HubName.Any(c => c is '/' or '?' or '#' or '\\' || char.IsWhiteSpace(c) || char.IsControl(c)))
-            problems.Add($"{HubNameSetting} must be an event hub name (1-256 characters, no '/', '?', '#' or spaces; was '{HubName}').");
+        ValidateConnection(ConnectionString, FullyQualifiedNamespace, HubName, new(ConnectionSetting, NamespaceSetting, HubNameSetting), problems);
         if (MaxRetries is < 0 or > 10)
             problems.Add($"{SectionName}:MaxRetries must be between 0 and 10 (was {MaxRetries}).");
         if (RetryDelay < TimeSpan.FromMilliseconds(1) || RetryDelay > TimeSpan.FromMinutes(1))
@@ -195,6 +167,44 @@ public sealed class EventHubsOptions
     }
 
     /// <summary>
+    /// The checks of a connection to one event hub (a connection string, or a namespace for Microsoft Entra auth, and the
+    /// hub's name), each problem naming the setting of <paramref name="settings"/>: shared by the stream and by the other
+    /// producers of the app (the actions' hub), which have settings of their own.
+    /// </summary>
+    internal static void ValidateConnection(string? connectionString, string? fullyQualifiedNamespace, string? hubName, ConnectionSettingNames settings, List<string> problems)
+    {
+        string? nsFromConnection = null;
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (!TryParseConnectionString(connectionString, out var parsed, out var error))
+            {
+                problems.Add($"{settings.Connection} is not a valid Event Hubs connection string: {error}");
+            }
+            else
+            {
+                nsFromConnection = parsed.FullyQualifiedNamespace;
+                if (NonEmpty(parsed.EventHubName) is { } entityPath && !string.Equals(entityPath, hubName, StringComparison.Ordinal))
+                    problems.Add($"{settings.Connection} names the event hub '{entityPath}' (EntityPath) but {settings.Hub} is '{hubName}'.");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(fullyQualifiedNamespace))
+        {
+            if (NormalizeNamespace(fullyQualifiedNamespace) is not { } ns)
+                problems.Add($"{settings.Namespace} must be a host name such as 'myns.servicebus.windows.net' (was '{fullyQualifiedNamespace}').");
+            else if (nsFromConnection is not null && !string.Equals(ns, nsFromConnection, StringComparison.OrdinalIgnoreCase))
+                problems.Add($"{settings.Namespace} ('{ns}') and the Endpoint of {settings.Connection} ('{nsFromConnection}') name different namespaces.");
+        }
+        else if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            problems.Add($"Event Hubs is not configured: set {settings.Connection} (a connection string, local and test runs) or {settings.Namespace} (Microsoft Entra auth).");
+        }
+
+        if (string.IsNullOrWhiteSpace(hubName) || hubName.Length > 256 || hubName.Any(c => c is '/' or '?' or '#' or '\\' || char.IsWhiteSpace(c) || char.IsControl(c)))
+            problems.Add($"{settings.Hub} must be an event hub name (1-256 characters, no '/', '?', '#' or spaces; was '{hubName}').");
+    }
+
+    /// <summary>
     /// The namespace host the options resolve to (the setting, else the connection string's
     /// Endpoint), lower-cased. Only valid on options that passed <see cref="Validate"/>.
     /// </summary>
@@ -206,11 +216,15 @@ public sealed class EventHubsOptions
     }
 
     /// <summary>The connection string parsed by the SDK's own parser; the error names no key.</summary>
-    internal bool TryParseConnectionString(out EventHubsConnectionStringProperties properties, out string error)
+    internal bool TryParseConnectionString(out EventHubsConnectionStringProperties properties, out string error) =>
+        TryParseConnectionString(ConnectionString, out properties, out error);
+
+    /// <summary>A connection string parsed by the SDK's own parser; the error names no key.</summary>
+    internal static bool TryParseConnectionString(string? connectionString, out EventHubsConnectionStringProperties properties, out string error)
     {
         properties = null!;
         error = "";
-        if (!UsesConnectionString)
+        if (string.IsNullOrWhiteSpace(connectionString))
         {
             error = "it is empty.";
             return false;
@@ -218,7 +232,7 @@ public sealed class EventHubsOptions
 
         try
         {
-            properties = EventHubsConnectionStringProperties.Parse(ConnectionString!);
+            properties = EventHubsConnectionStringProperties.Parse(connectionString);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
@@ -258,3 +272,6 @@ public sealed class EventHubsOptions
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
+
+/// <summary>The names of the settings of one event hub connection, for the problems <see cref="EventHubsOptions.ValidateConnection"/> finds.</summary>
+internal readonly record struct ConnectionSettingNames(string Connection, string Namespace, string Hub);

@@ -110,15 +110,16 @@ public sealed class EventHubsProducer : IEventStream, IAsyncDisposable, IDisposa
     /// namespace with <paramref name="credential"/> (the app's one <see cref="TokenCredential"/>). The
     /// retry policy is the options' (exponential, bounded).
     /// </summary>
+    /// <param name="role">What the client is for, in its identifier (<c>journey-{role}-{machine}</c>): the collector's stream, the actions' hub.</param>
     /// <exception cref="ArgumentException">The options are invalid (the message lists every problem).</exception>
     /// <exception cref="ArgumentNullException">Identity-based options without a credential.</exception>
-    public static EventHubProducerClient CreateClient(EventHubsOptions options, TokenCredential? credential)
+    public static EventHubProducerClient CreateClient(EventHubsOptions options, TokenCredential? credential, string role = "collector")
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
 
-        var clientOptions = CreateClientOptions(options);
+        var clientOptions = CreateClientOptions(options, role);
         if (options.UsesConnectionString)
         {
             // A connection string that names its hub (EntityPath) may not be given the name again.
@@ -133,12 +134,13 @@ public sealed class EventHubsProducer : IEventStream, IAsyncDisposable, IDisposa
     }
 
     /// <summary>The client options: the retry policy from <paramref name="options"/>, AMQP over TCP.</summary>
-    public static EventHubProducerClientOptions CreateClientOptions(EventHubsOptions options)
+    /// <param name="role">What the client is for, in its identifier (<c>journey-{role}-{machine}</c>).</param>
+    public static EventHubProducerClientOptions CreateClientOptions(EventHubsOptions options, string role = "collector")
     {
         ArgumentNullException.ThrowIfNull(options);
         return new EventHubProducerClientOptions
         {
-            Identifier = "journey-collector-" + Environment.MachineName,
+            Identifier = $"journey-{role}-{Environment.MachineName}",
             RetryOptions = new EventHubsRetryOptions
             {
                 Mode = EventHubsRetryMode.Exponential,

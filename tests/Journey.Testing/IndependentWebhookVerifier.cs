@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Journey.Adapters.Tests.Actions;
+namespace Journey.Testing;
 
 /// <summary>
 /// A receiver's check of a Standard Webhooks request, written from the specification apart from the production
