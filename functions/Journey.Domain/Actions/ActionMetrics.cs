@@ -30,8 +30,9 @@ public sealed record ConversionGroup(long Customers, long Converted, double? Rat
 /// after the action was due. Both groups are judged alike: an action counts once its window ended by D,
 /// and only when the customer had not ordered between the trigger and the due time (a cart ordered before
 /// its reminder was due is neither a success of the reminder nor a failure of the control group).
-/// Treated means offered (intent to treat): a treated action that was cancelled or skipped still counts,
-/// so the comparison is not flattered by who could be reached.
+/// Treated means offered (intent to treat): a treated action that failed, was cancelled or skipped by a
+/// destination (opted out, over the cap) still counts, so the comparison is not flattered by who could be
+/// reached; only actions recorded with no destination at all (a dry run) are left out, as nothing was offered.
 /// </summary>
 public sealed class ActionMetrics
 {
@@ -68,6 +69,7 @@ public sealed class ActionMetrics
         }
         if (action.Deliveries.Values.Any(d => d.Status == ActionStatuses.Sent)) counts.Delivered++;
         if (action.DueAt + _options.ConversionWindow > _when.Cutoff) return; // its window has not ended by D
+        if (action.Status == ActionStatuses.Skipped && action.Deliveries.Count == 0) return; // recorded only (no destination): never offered
         if (!_byCustomer.TryGetValue(action.CustomerId, out var rows)) _byCustomer[action.CustomerId] = rows = [];
         rows.Add(new Row(action.ActionType, action.Holdout, action.Trigger.At, action.DueAt));
     }

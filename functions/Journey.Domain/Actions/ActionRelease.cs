@@ -47,7 +47,7 @@ public sealed class ActionRelease(JourneyRulesOptions journey)
                     return new ReleaseDecision(ReleaseKind.Cancel, Reason: $"the cart was {cart.Outcome}");
                 if (cart.Outcome == CartOutcomes.Open && current.Carts.LastActivity is { } last && last + journey.CartAbandonmentWindow > now)
                     return new ReleaseDecision(ReleaseKind.Postpone, Until: last + journey.CartAbandonmentWindow);
-                action.Trigger = action.Trigger with { Items = ActionRules.CartItems(cart), Revenue = cart.Lines.Sum(l => (l.Price ?? 0m) * l.Quantity) };
+                action.Trigger = action.Trigger with { Items = ActionRules.CartItems(cart), Revenue = ActionRules.CartValue(cart) };
                 break;
             case ActionTypes.AtRisk:
             case ActionTypes.WinBack:

@@ -125,7 +125,7 @@ public sealed class ActionRules(ActionRulesOptions options, JourneyRulesOptions 
                 Key = CartKey(cart),
                 At = cart.Since,
                 MessageId = added.Where(e => e.Event == EventNames.ProductAdded).MaxBy(e => e.Timestamp)!.MessageId,
-                Revenue = customer.Carts.OpenValue,
+                Revenue = CartValue(cart),
                 Items = CartItems(cart),
             };
             Add(actions, ActionTypes.CartAbandoned, snapshot, trigger, now, Later(lastActivity, journey.CartAbandonmentWindow, now));
@@ -195,6 +195,13 @@ public sealed class ActionRules(ActionRulesOptions options, JourneyRulesOptions 
     {
         ArgumentNullException.ThrowIfNull(cart);
         return "cart@" + cart.Since.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>What the cart's lines are worth.</summary>
+    public static decimal CartValue(LastCart cart)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        return cart.Lines.Sum(l => (l.Price ?? 0m) * l.Quantity);
     }
 
     /// <summary>The cart's lines as action items.</summary>

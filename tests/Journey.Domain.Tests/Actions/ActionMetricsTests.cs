@@ -90,16 +90,18 @@ public sealed class ActionMetricsTests
     }
 
     [Fact]
-    public void ActionsWhoseWindowHasNotEnded_AreCountedButNotJudged_AndOldOnesNotAtAll()
+    public void ActionsWhoseWindowHasNotEnded_OrRecordedOnly_AreCountedButNotJudged_AndOldOnesNotAtAll()
     {
         var metrics = new ActionMetrics(AsOf, Options);
         metrics.Add(Action("recent", Day(6, 25), status: ActionStatuses.Pending));
+        metrics.Add(Action("dry-run", Day(5, 1), status: ActionStatuses.Skipped));
         metrics.Add(Action("old", Day(3, 1), created: Day(2, 1)));
         metrics.Add(Action("future", Day(7, 2), created: Day(7, 1)));
         metrics.Add(Customer("recent", Day(6, 26)));
+        metrics.Add(Customer("dry-run", Day(5, 2)));
 
         var rule = Rule(metrics);
-        Assert.Equal((1L, 1L, 0L), (rule.Triggered, rule.Pending, rule.Treated.Customers));
+        Assert.Equal((2L, 1L, 1L, 0L), (rule.Triggered, rule.Pending, rule.Skipped, rule.Treated.Customers));
         Assert.Equal("2026-04-02", metrics.Result().Since); // the 90 days up to and including D
         Assert.Equal(ActionTypes.All, metrics.Result().Rules.Select(r => r.Type));
     }
