@@ -16,13 +16,17 @@ namespace Journey.Benchmarks;
 /// </summary>
 public static class ProcessorBenchmark
 {
+    private static IReadOnlyList<string> Settings { get; set; } = [];
+
     public static async Task<int> RunAsync(string[] args)
     {
         var file = Option(args, "--file") ?? throw new ArgumentException("--file <clickstream csv> is required");
         var preset = Option(args, "--preset") ?? "taobao";
         var batch = int.Parse(Option(args, "--batch") ?? "100", System.Globalization.CultureInfo.InvariantCulture);
         var root = Option(args, "--data") ?? Path.Combine(Path.GetTempPath(), "journey-bench-" + Guid.NewGuid().ToString("N"));
-        Console.WriteLine($"file {Path.GetFileName(file)}, processor batch size {batch}, {Environment.ProcessorCount} cores");
+        // --setting Key=Value (repeatable): configuration for the composition, e.g. the action rules.
+        Settings = [.. args.Select((a, i) => (a, i)).Where(x => x.a == "--setting" && x.i + 1 < args.Length).Select(x => args[x.i + 1])];
+        Console.WriteLine($"file {Path.GetFileName(file)}, processor batch size {batch}, {Environment.ProcessorCount} cores{(Settings.Count > 0 ? ", settings " + string.Join(' ', Settings) : "")}");
 
         // 1. end to end in a fresh process (cold: the JIT compiles everything on the way)
         await EndToEndAsync(Path.Combine(root, "end-to-end-cold"), file, preset, batch, "end to end, cold start (import + processor together, as `import` runs)");
@@ -74,6 +78,12 @@ public static class ProcessorBenchmark
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Configuration[JourneyComposition.DataDirectoryKey] = data;
         builder.Configuration["Stream:BatchSize"] = batch.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var setting in Settings)
+        {
+            var eq = setting.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new ArgumentException($"--setting takes Key=Value (was '{setting}').");
+            builder.Configuration[setting[..eq]] = setting[(eq + 1)..];
+        }
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddJourney(builder.Configuration);
         var counting = new CountingProcessor();

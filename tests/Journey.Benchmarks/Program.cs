@@ -18,7 +18,7 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: Journey.Benchmarks bare --urls <url> [--durable <folder>]   (with --durable: each request appended and fdatasync-ed before its 204)");
-    Console.Error.WriteLine("       Journey.Benchmarks processor --file <taobao csv> [--batch 100] [--data <folder>]");
+    Console.Error.WriteLine("       Journey.Benchmarks processor --file <taobao csv> [--batch 100] [--data <folder>] [--setting Key=Value ...]");
     Console.Error.WriteLine("       Journey.Benchmarks synthetic --data <folder> [--customers 1000000] [--as-of 2026-06-30] [--seed n]");
     Console.Error.WriteLine("       Journey.Benchmarks clv [--customers 1000000] [--seed 1]");
     Console.Error.WriteLine("       Journey.Benchmarks daily --data <folder> [--as-of 2026-06-30] [--scan-only]   (on a copy: the job writes)");
