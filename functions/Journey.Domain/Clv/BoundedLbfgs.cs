@@ -95,11 +95,12 @@ public static class BoundedLbfgs
             evaluations += search.Evaluations;
             if (!search.Accepted)
             {
-                // −g·d is the decrease a quasi-Newton step predicts (about twice f − min f): when
-                // f cannot resolve it, the line search failed on rounding, at the minimum
+                // −g·d is the decrease the step predicts (for a quasi-Newton step about twice f − min f;
+                // for steepest descent |g|²): when f cannot resolve it, the line search failed on
+                // rounding, at the minimum
                 var predicted = 0.0;
                 for (var i = 0; i < n; i++) predicted -= g[i] * d[i];
-                if (usedMemory && predicted <= ResolvableDecrease * Math.Max(1, Math.Abs(fx)))
+                if (predicted <= ResolvableDecrease * Math.Max(1, Math.Abs(fx)))
                 {
                     status = OptimizerStatus.FunctionConverged;
                     break;

@@ -5,6 +5,24 @@ namespace Journey.Domain.Tests.Clv;
 public sealed class BoundedLbfgsTests
 {
     [Fact]
+    public void Minimize_WhenEvenSteepestDescentPredictsLessThanFResolves_StopsAsConverged()
+    {
+        // At the minimum of f = 1e-5 x² the gradient is computed 3e-6 off (as BG/NBD's is, through its
+        // hypergeometric terms): above the gradient tolerance, so the optimizer goes on, but the decrease
+        // even a steepest-descent step predicts (|g|² = 9e-12) is below what f resolves, and no step can
+        // lower f. That is the minimum to the precision of f and its gradient, not a failure (a small
+        // shop's BG/NBD fit ended like this and lost its CLV).
+        static double F(double[] v, double[] g)
+        {
+            g[0] = 2e-5 * v[0] + 3e-6;
+            return 1e-5 * v[0] * v[0];
+        }
+        var result = BoundedLbfgs.Minimize(F, [0.0], [-10], [10]);
+        Assert.Equal(OptimizerStatus.FunctionConverged, result.Status);
+        Assert.Equal(0.0, result.Minimum[0], 6);
+    }
+
+    [Fact]
     public void Minimize_WhenTheMinimumLiesOutsideTheBox_StopsOnTheBounds()
     {
         // unconstrained minimum (2, −1); inside x ∈ [−1, 1], y ∈ [0, 3] it is the corner (1, 0)
