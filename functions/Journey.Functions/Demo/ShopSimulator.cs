@@ -24,9 +24,9 @@ public sealed record DemoShopParameters
     public int Seed { get; init; } = 20261122;
 
     /// <summary>First visits spread over this many days before today.</summary>
-    public int Days { get; init; } = 300;
+    public int Days { get; init; } = 365;
 
-    public int Visitors { get; init; } = 1500;
+    public int Visitors { get; init; } = 4000;
 
     /// <summary>Of those, first visits in the last two days, recent enough for the real-time action rules.</summary>
     public int RecentVisitors { get; init; } = 60;
