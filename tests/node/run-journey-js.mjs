@@ -1,0 +1,50 @@
+// Runs the app's /journey.js as a browser page would, with the browser APIs it uses given by
+// Node: navigator.sendBeacon and the pixel <img> become real HTTP requests to the collector,
+// sent with the page's Origin, Referer and a desktop Chrome User-Agent.
+// Usage: node run-journey-js.mjs <collector base> <page url> <referrer> <title> <calls JSON> [--no-beacon]
+// Prints one JSON line per request the script made: {method, url, contentType, body, status}.
+const [base, pageUrl, referrer, title, callsJson, flag] = process.argv.slice(2);
+const noBeacon = flag === "--no-beacon";
+const page = new URL(pageUrl);
+const userAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const browserHeaders = { "User-Agent": userAgent, Origin: page.origin, Referer: page.origin + "/" };
+const pending = [];
+const requests = [];
+
+function record(method, url, contentType, body) {
+  const p = fetch(url, { method, body, headers: contentType ? { ...browserHeaders, "Content-Type": contentType } : browserHeaders })
+    .then(r => requests.push({ method, url, contentType, body: body ?? null, status: r.status }));
+  pending.push(p);
+}
+
+const cookies = new Map();
+const storage = new Map();
+const scriptSrc = `${base}/journey.js`;
+globalThis.window = globalThis;
+globalThis.location = page;
+globalThis.localStorage = { getItem: k => storage.get(k) ?? null, setItem: (k, v) => storage.set(k, String(v)) };
+globalThis.document = {
+  baseURI: page.href,
+  referrer,
+  title,
+  currentScript: { src: scriptSrc, getAttribute: n => ({ "data-key": "journey-local" })[n] ?? null },
+  getElementsByTagName: () => [],
+  get cookie() { return [...cookies].map(([k, v]) => `${k}=${v}`).join("; "); },
+  set cookie(text) { const [pair] = text.split(";"); const i = pair.indexOf("="); cookies.set(pair.slice(0, i).trim(), pair.slice(i + 1)); },
+};
+Object.defineProperty(globalThis, "navigator", {
+  configurable: true,
+  value: noBeacon ? { userAgent } : {
+    userAgent,
+    sendBeacon(url, blob) { pending.push(blob.text().then(text => record("POST", url, blob.type, text))); return true; },
+  },
+});
+globalThis.Image = class { set src(url) { record("GET", url, null, undefined); } };
+
+const served = await fetch(scriptSrc);
+if (!served.ok) throw new Error(`GET /journey.js answered ${served.status}`);
+new Function(await served.text())();
+for (const [name, ...args] of JSON.parse(callsJson)) window.journey[name](...args);
+while (pending.length) await pending.shift();
+for (const r of requests) console.log(JSON.stringify(r));
+console.log(JSON.stringify({ anonymousId: window.journey.anonymousId(), cookie: document.cookie }));
