@@ -11,10 +11,15 @@ const browserHeaders = { "User-Agent": userAgent, Origin: page.origin, Referer: 
 const pending = [];
 const requests = [];
 
-function record(method, url, contentType, body) {
-  const p = fetch(url, { method, body, headers: contentType ? { ...browserHeaders, "Content-Type": contentType } : browserHeaders })
-    .then(r => requests.push({ method, url, contentType, body: body ?? null, status: r.status }));
-  pending.push(p);
+// Requests are listed in the order the script made them, whatever order their answers come in.
+function record(method, url, contentType, bodyPromise) {
+  const entry = { method, url, contentType, body: null, status: 0 };
+  requests.push(entry);
+  pending.push(Promise.resolve(bodyPromise).then(async body => {
+    entry.body = body ?? null;
+    const r = await fetch(url, { method, body, headers: contentType ? { ...browserHeaders, "Content-Type": contentType } : browserHeaders });
+    entry.status = r.status;
+  }));
 }
 
 const cookies = new Map();
@@ -36,7 +41,7 @@ Object.defineProperty(globalThis, "navigator", {
   configurable: true,
   value: noBeacon ? { userAgent } : {
     userAgent,
-    sendBeacon(url, blob) { pending.push(blob.text().then(text => record("POST", url, blob.type, text))); return true; },
+    sendBeacon(url, blob) { record("POST", url, blob.type, blob.text()); return true; },
   },
 });
 globalThis.Image = class { set src(url) { record("GET", url, null, undefined); } };
