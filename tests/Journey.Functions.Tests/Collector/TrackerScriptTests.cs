@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -47,16 +46,9 @@ public sealed class TrackerScriptTests : IAsyncLifetime
 
     private async Task<(List<JsonElement> Requests, string AnonymousId, string Cookie)> RunAsync(string pageUrl, string referrer, string calls, bool noBeacon = false)
     {
-        var script = Path.Combine(RepoPaths.Root, "tests", "node", "run-journey-js.mjs");
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(script)! };
-        foreach (var a in new[] { script, _app.BaseAddress.ToString().TrimEnd('/'), pageUrl, referrer, "Spring sale – Shop", calls }) info.ArgumentList.Add(a);
-        if (noBeacon) info.ArgumentList.Add("--no-beacon");
-        using var node = Process.Start(info)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(node.ExitCode == 0, $"node exited {node.ExitCode}: {await stdout} {await stderr}");
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        string[] arguments = [_app.BaseAddress.ToString().TrimEnd('/'), pageUrl, referrer, "Spring sale – Shop", calls, .. noBeacon ? ["--no-beacon"] : Array.Empty<string>()];
+        var stdout = await NodeScript.RunAsync("run-journey-js.mjs", arguments);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         var last = lines[^1];
         return (lines[..^1], last.GetProperty("anonymousId").GetString()!, last.GetProperty("cookie").GetString()!);
     }
