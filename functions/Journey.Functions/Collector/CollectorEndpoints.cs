@@ -215,15 +215,14 @@ public static class CollectorEndpoints
     /// </summary>
     private static bool TryReadEncoding(HttpRequest request, out string? encoding)
     {
-        encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant() switch
+        switch (request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant())
         {
-            "" or "identity" => null,
-            "gzip" or "x-gzip" => "gzip",
-            "deflate" => "deflate",
-            "br" => "br",
-            _ => "",
-        };
-        return encoding is not "";
+            case "" or "identity": encoding = null; return true;
+            case "gzip" or "x-gzip": encoding = "gzip"; return true;
+            case "deflate": encoding = "deflate"; return true;
+            case "br": encoding = "br"; return true;
+            default: encoding = null; return false;
+        }
     }
 
     /// <summary>
