@@ -44,9 +44,9 @@ public sealed class TrackerScriptTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _app.Client.SendAsync(stale)).StatusCode);
     }
 
-    private async Task<(List<JsonElement> Requests, string AnonymousId, string Cookie)> RunAsync(string pageUrl, string referrer, string calls, bool noBeacon = false)
+    private async Task<(List<JsonElement> Requests, string AnonymousId, string Cookie)> RunAsync(string pageUrl, string referrer, string calls, params string[] flags)
     {
-        string[] arguments = [_app.BaseAddress.ToString().TrimEnd('/'), pageUrl, referrer, "Spring sale – Shop", calls, .. noBeacon ? ["--no-beacon"] : Array.Empty<string>()];
+        string[] arguments = [_app.BaseAddress.ToString().TrimEnd('/'), pageUrl, referrer, "Spring sale – Shop", calls, .. flags];
         var stdout = await NodeScript.RunAsync("run-journey-js.mjs", arguments);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         var last = lines[^1];
@@ -89,7 +89,7 @@ public sealed class TrackerScriptTests : IAsyncLifetime
             $"{Shop}/landing?utm_source=google&utm_medium=cpc&utm_campaign=brand",
             "https://www.google.com/",
             """[["track","Product Viewed",{"product_id":"9"}]]""",
-            noBeacon: true);
+            "--no-beacon");
 
         Assert.Equal(2, requests.Count);
         Assert.All(requests, r =>
@@ -117,5 +117,39 @@ public sealed class TrackerScriptTests : IAsyncLifetime
         Assert.All(requests, r => Assert.Equal(403, r.GetProperty("status").GetInt32()));
         await _app.DrainAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await _app.Client.GetAsync($"/api/customers/{anonymousId}")).StatusCode);
+    }
+
+    private static string AnonymousIdSent(JsonElement request) =>
+        JsonDocument.Parse(request.GetProperty("body").GetString()!).RootElement.GetProperty("anonymousId").GetString()!;
+
+    [Fact]
+    public async Task ReturningVisitor_KeepsTheAnonymousId_FromTheCookie_ElseFromLocalStorage()
+    {
+        var (fromCookie, id, cookie) = await RunAsync($"{Shop}/", "", "[]", "--cookie=journey_aid=returning-cookie", "--stored=journey_aid=stale");
+        Assert.Equal("returning-cookie", id);
+        Assert.Equal("returning-cookie", AnonymousIdSent(fromCookie.Single()));
+        Assert.Contains("journey_aid=returning-cookie", cookie, StringComparison.Ordinal);
+
+        var (fromStorage, storedId, noCookie) = await RunAsync($"{Shop}/", "", "[]", "--no-cookies", "--stored=journey_aid=returning-storage");
+        Assert.Equal("returning-storage", storedId);
+        Assert.Equal("returning-storage", AnonymousIdSent(fromStorage.Single()));
+        Assert.Equal("", noCookie);
+
+        await _app.DrainAsync();
+        Assert.Equal(HttpStatusCode.OK, (await _app.Client.GetAsync("/api/customers/returning-cookie")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.Client.GetAsync("/api/customers/returning-storage")).StatusCode);
+    }
+
+    [Fact]
+    public async Task CallsQueuedBeforeTheScriptLoaded_AreReplayed_AfterThePageView()
+    {
+        var (requests, _, _) = await RunAsync($"{Shop}/", "", "[]", """--queued=[["identify","queued-user",{"plan":"pro"}],["track","Signed Up",{"method":"email"}]]""");
+
+        Assert.Equal(["/v1/page", "/v1/identify", "/v1/track"], requests.Select(r => new Uri(r.GetProperty("url").GetString()!).AbsolutePath));
+        var track = JsonDocument.Parse(requests[2].GetProperty("body").GetString()!).RootElement;
+        Assert.Equal("queued-user", track.GetProperty("userId").GetString());
+        Assert.Equal("Signed Up", track.GetProperty("event").GetString());
+        await _app.DrainAsync();
+        Assert.Equal("pro", (await _app.GetJsonAsync("/api/customers/queued-user")).GetProperty("traits").GetProperty("plan").GetString());
     }
 }
