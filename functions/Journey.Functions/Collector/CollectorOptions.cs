@@ -37,6 +37,20 @@ public sealed class CollectorOptions
         return keys.Length == 0 ? new HashSet<string>(StringComparer.Ordinal) { LocalWriteKey } : new HashSet<string>(keys, StringComparer.Ordinal);
     }
 
+    /// <summary>Each listed origin is a scheme and host (and port), as a browser sends it in <c>Origin</c>: <c>https://shop.example</c>.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        foreach (var origin in Origins())
+        {
+            var valid = Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                && uri.GetLeftPart(UriPartial.Authority).Equals(origin, StringComparison.OrdinalIgnoreCase);
+            if (!valid)
+                problems.Add($"Collector:AllowedOrigins: '{origin}' is not an origin; list scheme and host (and port) as a browser sends them, e.g. https://shop.example, or * for any.");
+        }
+        return problems;
+    }
+
     /// <summary>The configured origins, normalised (no trailing slash); empty when any origin is allowed (<c>*</c> or nothing listed).</summary>
     public string[] Origins()
     {

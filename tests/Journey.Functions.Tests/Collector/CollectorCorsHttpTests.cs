@@ -115,4 +115,26 @@ public sealed class CollectorCorsHttpTests
         foreach (var accepted in new[] { "cors-allowed-origin", "cors-allowed-referer", "cors-server-side" })
             Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync($"/api/customers/{accepted}")).StatusCode);
     }
+
+    [Theory]
+    [InlineData("*", true)]
+    [InlineData("", true)]
+    [InlineData("https://shop.example, https://www.shop.example/", true)]
+    [InlineData("http://localhost:5173", true)]
+    [InlineData("shop.example", false)]
+    [InlineData("https://shop.example/products", false)]
+    [InlineData("ftp://shop.example", false)]
+    public void AllowedOrigins_MustBeOrigins(string setting, bool valid)
+    {
+        var problems = new Functions.Collector.CollectorOptions { AllowedOrigins = setting }.Validate();
+        Assert.Equal(valid, problems.Count == 0);
+        Assert.All(problems, p => Assert.StartsWith("Collector:AllowedOrigins", p, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnAllowedOriginThatIsNoOrigin_StopsTheAppAtStart()
+    {
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestApp.StartAsync("--Collector:AllowedOrigins=shop.example"));
+        Assert.Contains("'shop.example' is not an origin", ex.Message, StringComparison.Ordinal);
+    }
 }
