@@ -148,7 +148,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       cors: {
         allowedOrigins: corsAllowedOrigins
-        supportCredentials: false
+        // Listed origins are reflected with Access-Control-Allow-Credentials (sites that send cookies,
+        // sendBeacon with a JSON Blob); the platform refuses credentials with "*".
+        supportCredentials: !contains(corsAllowedOrigins, '*')
       }
     }
     functionAppConfig: {

@@ -85,6 +85,31 @@ public static class DeviceClassifier
         return ua.ContainsAny(HttpLibraries) && !ua.ContainsAny(Crawlers) && !ContainsBotWord(ua);
     }
 
+    /// <summary>
+    /// Why <paramref name="userAgent"/> is classed as <see cref="DeviceClass.Bot"/>: the crawler or
+    /// HTTP library token it contains (<c>headless</c>, <c>lighthouse</c>, <c>curl</c>, <c>python-requests</c>),
+    /// or <c>bot</c> for the bare word (Googlebot, bingbot); null when it is not a bot. The reasons
+    /// come from the fixed token lists, so counting by reason stays bounded.
+    /// </summary>
+    public static string? BotReason(string? userAgent)
+    {
+        if (string.IsNullOrWhiteSpace(userAgent)) return null;
+        var ua = userAgent.AsSpan();
+        if (ua.ContainsAny(Crawlers)) return FirstToken(ua, CrawlerTokens);
+        if (ContainsBotWord(ua)) return "bot";
+        if (ua.ContainsAny(HttpLibraries)) return FirstToken(ua, HttpLibraryTokens);
+        return null;
+    }
+
+    private static string FirstToken(ReadOnlySpan<char> ua, IReadOnlyList<string> tokens)
+    {
+        foreach (var token in tokens)
+        {
+            if (ua.Contains(token, StringComparison.OrdinalIgnoreCase)) return token.TrimEnd('/', ' ', '(');
+        }
+        throw new InvalidOperationException("A token matched by the search values is missing from its list.");
+    }
+
     private static bool IsBot(ReadOnlySpan<char> ua) =>
         ua.ContainsAny(Crawlers) || ua.ContainsAny(HttpLibraries) || ContainsBotWord(ua);
 

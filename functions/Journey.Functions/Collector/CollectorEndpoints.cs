@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.Text.Json;
 using Journey.Domain.Collection;
 using Journey.Domain.Enrichment;
@@ -24,11 +25,17 @@ public static class CollectorEndpoints
         app.MapGet("/i", PixelAsync).RequireCors(CorsPolicy);
         app.MapPost("/v1/{route}", SegmentAsync).RequireCors(CorsPolicy);
         app.MapGet("/v1/projects/{writeKey}/settings", Settings).RequireCors(CorsPolicy);
+        app.MapTrackerScript();
     }
 
     private static async Task PixelAsync(HttpContext http, CollectorService collector, CancellationToken ct)
     {
         // The raw query string, read by the domain reader itself (one pass, no query collection).
+        if (collector.RefuseOrigin(http.Request) is { } refused)
+        {
+            await WriteAsync(http, refused);
+            return;
+        }
         var query = http.Request.QueryString.Value;
         var writeKey = PixelRequestReader.WriteKey(query, out var invalidKey);
         if (invalidKey is not null)
@@ -67,20 +74,52 @@ public static class CollectorEndpoints
             return;
         }
 
-        var limit = CollectionLimits.MaxBatchBytes;
-        if (http.Request.ContentLength > limit)
+        if (collector.RefuseOrigin(http.Request) is { } refused)
         {
-            await WriteAsync(http, ErrorResponses.BadRequest($"The body is {http.Request.ContentLength} bytes; the limit is {limit} bytes (500 KB) per request.", isBatch ? "batch" : "body"));
+            await WriteAsync(http, refused);
+            return;
+        }
+        if (!TryReadEncoding(http.Request, out var encoding))
+        {
+            await WriteAsync(http, ErrorResponses.UnsupportedEncoding($"The Content-Encoding '{http.Request.Headers.ContentEncoding}' is not supported; send the body as it is, or with gzip, deflate or br."));
             return;
         }
 
-        var body = await ReadBodyAsync(http.Request, limit, ct);
+        var limit = CollectionLimits.MaxBatchBytes;
+        var field = isBatch ? "batch" : "body";
+        if (http.Request.ContentLength > limit)
+        {
+            await WriteAsync(http, ErrorResponses.BadRequest($"The body is {http.Request.ContentLength} bytes; the limit is {limit} bytes (500 KB) per request.", field));
+            return;
+        }
+
+        var body = await ReadBodyAsync(http.Request.Body, http.Request.ContentLength, limit, ct);
         try
         {
             if (body.TooLarge)
             {
-                await WriteAsync(http, ErrorResponses.BadRequest($"The body is over {limit} bytes (500 KB), the limit per request.", isBatch ? "batch" : "body"));
+                await WriteAsync(http, ErrorResponses.BadRequest($"The body is over {limit} bytes (500 KB), the limit per request.", field));
                 return;
+            }
+            if (encoding is not null)
+            {
+                Body decoded;
+                try
+                {
+                    decoded = await DecompressAsync(body, encoding, limit, ct);
+                }
+                catch (InvalidDataException ex)
+                {
+                    await WriteAsync(http, ErrorResponses.BadRequest($"The body is not valid {encoding} data: {ex.Message}", "Content-Encoding"));
+                    return;
+                }
+                ArrayPool<byte>.Shared.Return(body.Bytes);
+                body = decoded;
+                if (body.TooLarge)
+                {
+                    await WriteAsync(http, ErrorResponses.TooLarge($"The body expands past {limit} bytes (500 KB) once {encoding}-decoded, the limit per request; nothing was recorded.", field));
+                    return;
+                }
             }
 
             JsonDocument document;
@@ -135,6 +174,7 @@ public static class CollectorEndpoints
     /// <summary>The settings document analytics.js loads from its CDN, pointing it back at this collector.</summary>
     private static IResult Settings(string writeKey, HttpContext http, CollectorService collector)
     {
+        if (collector.RefuseOrigin(http.Request) is { } refused) return refused;
         if (!collector.IsAccepted(writeKey)) return ErrorResponses.Unauthorized(UnknownKeyMessage(writeKey));
         var baseUri = collector.PublicBaseUri(http.Request);
         return Results.Json(new
@@ -169,10 +209,46 @@ public static class CollectorEndpoints
 
     private readonly record struct Body(byte[] Bytes, int Length, bool TooLarge);
 
-    /// <summary>Reads the body into a pooled buffer, stopping one byte past the limit.</summary>
-    private static async Task<Body> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
+    /// <summary>
+    /// The body's <c>Content-Encoding</c>: null for none (or <c>identity</c>), else <c>gzip</c>,
+    /// <c>deflate</c> or <c>br</c>; false for any other (or a chain of several).
+    /// </summary>
+    private static bool TryReadEncoding(HttpRequest request, out string? encoding)
     {
-        var capacity = request.ContentLength is { } length and >= 0 ? (int)Math.Min(length + 1, limit + 1) : 16 * 1024;
+        switch (request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant())
+        {
+            case "" or "identity": encoding = null; return true;
+            case "gzip" or "x-gzip": encoding = "gzip"; return true;
+            case "deflate": encoding = "deflate"; return true;
+            case "br": encoding = "br"; return true;
+            default: encoding = null; return false;
+        }
+    }
+
+    /// <summary>
+    /// Decodes a compressed body into a new pooled buffer, stopping one byte past <paramref name="limit"/>:
+    /// the limit applies to the decoded body, so a small bomb costs at most the limit in memory.
+    /// </summary>
+    private static async Task<Body> DecompressAsync(Body compressed, string encoding, int limit, CancellationToken ct)
+    {
+        var input = new MemoryStream(compressed.Bytes, 0, compressed.Length, writable: false);
+        await using Stream decoder = encoding switch
+        {
+            "gzip" => new GZipStream(input, CompressionMode.Decompress),
+            "br" => new BrotliStream(input, CompressionMode.Decompress),
+            // HTTP's "deflate" is zlib (RFC 9110), but some clients send raw deflate: the zlib header tells them apart.
+            _ => IsZlibHeader(compressed) ? new ZLibStream(input, CompressionMode.Decompress) : new DeflateStream(input, CompressionMode.Decompress),
+        };
+        return await ReadBodyAsync(decoder, lengthHint: null, limit, ct);
+    }
+
+    private static bool IsZlibHeader(Body body) =>
+        body.Length >= 2 && (body.Bytes[0] & 0x0F) == 8 && ((body.Bytes[0] << 8) | body.Bytes[1]) % 31 == 0;
+
+    /// <summary>Reads a stream into a pooled buffer, stopping one byte past the limit.</summary>
+    private static async Task<Body> ReadBodyAsync(Stream stream, long? lengthHint, int limit, CancellationToken ct)
+    {
+        var capacity = lengthHint is { } length and >= 0 ? (int)Math.Min(length + 1, limit + 1) : 16 * 1024;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 256));
         var total = 0;
         while (true)
@@ -185,7 +261,7 @@ public static class CollectorEndpoints
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = bigger;
             }
-            var read = await request.Body.ReadAsync(buffer.AsMemory(total, Math.Min(buffer.Length, limit + 1) - total), ct);
+            var read = await stream.ReadAsync(buffer.AsMemory(total, Math.Min(buffer.Length, limit + 1) - total), ct);
             if (read == 0) break;
             total += read;
             if (total > limit) return new Body(buffer, total, true);

@@ -13,7 +13,11 @@ public sealed class CollectorOptions
     /// <summary>Accepted write keys, comma-separated in one setting (<c>Collector__WriteKeys</c>). Empty: <see cref="LocalWriteKey"/>.</summary>
     public string WriteKeys { get; set; } = "";
 
-    /// <summary>Origins allowed by CORS, comma-separated; <c>*</c> for any.</summary>
+    /// <summary>
+    /// Origins allowed to send events from a browser, comma-separated (<c>https://shop.example</c>);
+    /// <c>*</c> or empty for any. When origins are listed, CORS allows only them and requests whose
+    /// <c>Origin</c> (else <c>Referer</c>) names another origin are refused with 403.
+    /// </summary>
     public string AllowedOrigins { get; set; } = "*";
 
     /// <summary>Anonymise client IPs (IPv4 /24, IPv6 /48) before they reach the stream.</summary>
@@ -33,5 +37,24 @@ public sealed class CollectorOptions
         return keys.Length == 0 ? new HashSet<string>(StringComparer.Ordinal) { LocalWriteKey } : new HashSet<string>(keys, StringComparer.Ordinal);
     }
 
-    public string[] Origins() => AllowedOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>Each listed origin is a scheme and host (and port), as a browser sends it in <c>Origin</c>: <c>https://shop.example</c>.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        foreach (var origin in Origins())
+        {
+            var valid = Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                && uri.GetLeftPart(UriPartial.Authority).Equals(origin, StringComparison.OrdinalIgnoreCase);
+            if (!valid)
+                problems.Add($"Collector:AllowedOrigins: '{origin}' is not an origin; list scheme and host (and port) as a browser sends them, e.g. https://shop.example, or * for any.");
+        }
+        return problems;
+    }
+
+    /// <summary>The configured origins, normalised (no trailing slash); empty when any origin is allowed (<c>*</c> or nothing listed).</summary>
+    public string[] Origins()
+    {
+        var origins = AllowedOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return origins.Contains("*") ? [] : [.. origins.Select(o => o.TrimEnd('/'))];
+    }
 }

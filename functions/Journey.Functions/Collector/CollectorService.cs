@@ -18,6 +18,7 @@ public sealed class CollectorService
     private readonly CollectorOptions _options;
     private readonly IReadOnlySet<string> _writeKeys;
     private readonly EnrichmentOptions _enrichment;
+    private readonly HashSet<string> _origins;
 
     public CollectorService(IEventStream stream, TimeProvider clock, IOptions<CollectorOptions> options, ILogger<CollectorService> logger)
     {
@@ -27,6 +28,25 @@ public sealed class CollectorService
         _collector = new EventCollector(stream, _options.DoNotTrack);
         _writeKeys = _options.AcceptedWriteKeys();
         _enrichment = new EnrichmentOptions { AnonymizeIp = _options.AnonymizeIp };
+        _origins = new HashSet<string>(_options.Origins(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The hits classed as bots since start, per reason.</summary>
+    public BotHits Bots { get; } = new();
+
+    /// <summary>
+    /// Null when the request may be recorded: any origin while <c>Collector:AllowedOrigins</c> is open,
+    /// else an origin it lists, or no origin at all (a server-side client sends neither <c>Origin</c> nor <c>Referer</c>).
+    /// Otherwise the 403 answer naming the origin and the setting.
+    /// </summary>
+    public IResult? RefuseOrigin(HttpRequest request)
+    {
+        if (_origins.Count == 0) return null;
+        var origin = RequestOrigin.Of(request);
+        if (origin is null || _origins.Contains(origin)) return null;
+        return ErrorResponses.Forbidden(
+            $"Requests from the origin '{origin}' are not accepted: Collector:AllowedOrigins (Collector__AllowedOrigins) lists {string.Join(", ", _origins.Order(StringComparer.Ordinal))}. Nothing was recorded.",
+            "origin");
     }
 
     public bool IsAccepted(string? writeKey) => writeKey is not null && _writeKeys.Contains(writeKey);
@@ -57,6 +77,7 @@ public sealed class CollectorService
         try
         {
             await _collector.AcceptAsync(result.Events, privacy, ct);
+            if (Bots.Record(result.Events) is { } botHeader) http.Response.Headers[BotHits.Header] = botHeader;
             return null;
         }
         catch (StreamUnavailableException ex)

@@ -19,6 +19,24 @@ internal static class ErrorResponses
         return Results.Json(new ErrorBody(error, field), statusCode: StatusCodes.Status401Unauthorized);
     }
 
+    public static IResult Forbidden(string error, string field)
+    {
+        JourneyMetrics.Rejected("forbidden");
+        return Results.Json(new ErrorBody(error, field), statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    public static IResult TooLarge(string error, string field)
+    {
+        JourneyMetrics.Rejected("invalid");
+        return Results.Json(new ErrorBody(error, field), statusCode: StatusCodes.Status413PayloadTooLarge);
+    }
+
+    public static IResult UnsupportedEncoding(string error)
+    {
+        JourneyMetrics.Rejected("invalid");
+        return Results.Json(new ErrorBody(error, "Content-Encoding"), statusCode: StatusCodes.Status415UnsupportedMediaType);
+    }
+
     public static IResult Unavailable(HttpContext context, string error, TimeSpan retryAfter)
     {
         JourneyMetrics.Rejected("unavailable");

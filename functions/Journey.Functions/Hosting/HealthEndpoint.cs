@@ -12,6 +12,7 @@ public static class HealthEndpoint
         var storeOk = await store.IsReachableAsync(ct);
         var dispatcher = services.GetService<EmbeddedStreamDispatcher>()?.GetStatus();
         var suppressions = services.GetService<Journey.Application.Privacy.SuppressionList>();
+        var bots = services.GetService<Journey.Functions.Collector.CollectorService>()?.Bots;
         var body = new
         {
             status = streamOk && storeOk ? "healthy" : "unhealthy",
@@ -19,6 +20,8 @@ public static class HealthEndpoint
             store = storeOk ? "reachable" : "unreachable",
             processor = dispatcher is null ? null : new { dispatcher.EventsProcessed, dispatcher.Batches, dispatcher.Lag },
             suppression = suppressions is null ? null : new { entries = suppressions.Entries, eventsDropped = suppressions.EventsDropped },
+            // Hits the collector classed as bots since this instance started (kept out of journeys), per reason.
+            bots = bots is null ? null : new { total = bots.Total, byReason = bots.ByReason() },
         };
         return Results.Json(body, statusCode: streamOk && storeOk ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     });

@@ -53,7 +53,7 @@ public static class JourneyComposition
     {
         services.AddSingleton(TimeProvider.System);
         services.AddJourneyOptions<JourneyRulesOptions>(JourneyRulesOptions.SectionName, o => o.Validate());
-        services.AddJourneyOptions<CollectorOptions>(CollectorOptions.SectionName);
+        services.AddJourneyOptions<CollectorOptions>(CollectorOptions.SectionName, o => o.Validate());
         services.AddJourneyOptions<AdminOptions>(AdminOptions.SectionName);
         AddAzureCredential(services);
 

@@ -60,10 +60,14 @@ public static class JourneyWebHost
         builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<Microsoft.Extensions.Options.IOptions<CollectorOptions>>((cors, collector) =>
             cors.AddPolicy(CollectorEndpoints.CorsPolicy, policy =>
             {
+                // Never "*": browsers refuse it for credentialed requests (fetch with credentials: 'include',
+                // sendBeacon with a JSON Blob). The allowed origin is reflected with Allow-Credentials
+                // and Vary: Origin; an open collector (no origins listed) reflects any origin.
                 var origins = collector.Value.Origins();
-                if (origins.Length == 0 || origins.Contains("*")) policy.AllowAnyOrigin();
+                if (origins.Length == 0) policy.SetIsOriginAllowed(static _ => true);
                 else policy.WithOrigins(origins);
-                policy.AllowAnyHeader().WithMethods("GET", "POST", "OPTIONS").SetPreflightMaxAge(TimeSpan.FromDays(1));
+                policy.AllowCredentials().AllowAnyHeader().WithMethods("GET", "POST", "OPTIONS")
+                    .WithExposedHeaders(BotHits.Header).SetPreflightMaxAge(TimeSpan.FromDays(1));
             }));
         if (commandLine.Demo) builder.Services.AddHostedService<Demo.DemoShop>();
         configureServices?.Invoke(builder.Services);

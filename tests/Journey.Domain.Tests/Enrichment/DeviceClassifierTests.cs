@@ -78,4 +78,33 @@ public class DeviceClassifierTests
     {
         Assert.Equal(expected, DeviceClassifier.IsHttpClientLibrary(userAgent));
     }
+
+    [Theory]
+    [InlineData("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36", "headless")]
+    [InlineData("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "bot")]
+    [InlineData("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Lighthouse", "lighthouse")]
+    [InlineData("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm) crawler", "crawl")]
+    [InlineData("curl/8.5.0", "curl")]
+    [InlineData("python-requests/2.31.0", "python-requests")]
+    [InlineData("got (https://github.com/sindresorhus/got)", "got")]
+    [InlineData("Mozilla/5.0 (Linux; Android 11; CUBOT_X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/110.0.0.0 Mobile Safari/537.36", null)]
+    [InlineData("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void BotReason_names_the_token_that_made_the_agent_a_bot(string? userAgent, string? expected)
+    {
+        Assert.Equal(expected, DeviceClassifier.BotReason(userAgent));
+        Assert.Equal(expected is not null, DeviceClassifier.Classify(userAgent) == DeviceClass.Bot);
+    }
+
+    [Fact]
+    public void BotReason_is_given_for_every_agent_classified_as_a_bot()
+    {
+        foreach (var token in DeviceClassifier.CrawlerTokens.Concat(DeviceClassifier.HttpLibraryTokens))
+        {
+            var agent = "Mozilla/5.0 " + token + "1.0";
+            Assert.Equal(DeviceClass.Bot, DeviceClassifier.Classify(agent));
+            Assert.False(string.IsNullOrEmpty(DeviceClassifier.BotReason(agent)), agent);
+        }
+    }
 }

@@ -219,7 +219,10 @@ public sealed partial class CompiledInfraTests
 
         var origins = api.Expand((string?)cors["allowedOrigins"] ?? throw new InvalidOperationException("siteConfig.cors.allowedOrigins is not an expression."));
         Assert.Contains("split(parameters('collectorAllowedOrigins'), ',')", origins, StringComparison.Ordinal);
-        Assert.False((bool?)cors["supportCredentials"]);
+        // Credentials (reflected origin) whenever origins are listed; never with "*", which the platform refuses.
+        var credentials = (string?)cors["supportCredentials"] ?? throw new InvalidOperationException("siteConfig.cors.supportCredentials is not an expression.");
+        Assert.Equal("[not(contains(variables('corsAllowedOrigins'), '*'))]", credentials);
+        Assert.Contains("split(parameters('collectorAllowedOrigins'), ',')", api.Expand("[variables('corsAllowedOrigins')]"), StringComparison.Ordinal);
 
         var parameters = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "main.parameters.json")))!["parameters"]!;
         Assert.StartsWith("${JOURNEY_ALLOWED_ORIGINS", (string?)parameters["collectorAllowedOrigins"]!["value"], StringComparison.Ordinal);

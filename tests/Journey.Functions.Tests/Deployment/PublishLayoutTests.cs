@@ -22,6 +22,7 @@ public sealed class PublishLayoutTests(PublishedApp app)
         { "Pixel", "anonymous", ["get", "options"], "i" },
         { "SegmentApi", "anonymous", ["get", "post", "options"], "v1/{*path}" },
         { "Health", "anonymous", ["get"], "health" },
+        { "Tracker", "anonymous", ["get"], "journey.js" },
         { "Admin", "function", ["get", "post", "delete"], "api/{*path}" },
     };
 
@@ -32,7 +33,7 @@ public sealed class PublishLayoutTests(PublishedApp app)
         { "Actions", "%ActionsSchedule%" },
     };
 
-    private static readonly string[] AllFunctions = ["Actions", "Admin", "DailyMetrics", "Health", "PainPoints", "Pixel", "ProcessEvents", "SegmentApi"];
+    private static readonly string[] AllFunctions = ["Actions", "Admin", "DailyMetrics", "Health", "PainPoints", "Pixel", "ProcessEvents", "SegmentApi", "Tracker"];
 
     private static string? Text(JsonNode? node, string property) => node?[property]?.GetValue<string>();
 

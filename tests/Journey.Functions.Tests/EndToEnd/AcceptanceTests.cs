@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -60,16 +59,9 @@ public sealed class AcceptanceTests : IAsyncLifetime
     [Fact]
     public async Task SegmentAnalyticsNode_FromNpm_LandsOnTheCustomer()
     {
-        var script = Path.Combine(RepoPaths.Root, "tests", "node", "send-with-analytics-node.mjs");
         Assert.True(Directory.Exists(Path.Combine(RepoPaths.Root, "tests", "node", "node_modules", "@segment", "analytics-node")),
             "Run `npm ci` in tests/node first (tests/run.sh does).");
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(script)! };
-        foreach (var a in new[] { script, _app.BaseAddress.ToString().TrimEnd('/'), "journey-local", "node-user", "node-anon" }) info.ArgumentList.Add(a);
-        using var node = Process.Start(info)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(node.ExitCode == 0, $"node exited {node.ExitCode}: {await stdout} {await stderr}");
+        await NodeScript.RunAsync("send-with-analytics-node.mjs", _app.BaseAddress.ToString().TrimEnd('/'), "journey-local", "node-user", "node-anon");
         await _app.DrainAsync();
 
         var customer = await _app.GetJsonAsync("/api/customers/node-user");
