@@ -73,7 +73,7 @@ public sealed class ParquetTableWriter : ITableWriter
             switch (column.Type)
             {
                 case ExportType.Text:
-                    await group.WriteAsync(field, Values<string>(c, column));
+                    await group.WriteAsync(field, Texts(c, column));
                     break;
                 case ExportType.WholeNumber:
                     await group.WriteAsync(field, new ReadOnlyMemory<long?>(Structs<long>(c, column, static v => v)), null, null, cancellationToken);
@@ -93,7 +93,7 @@ public sealed class ParquetTableWriter : ITableWriter
         _buffer.Clear();
     }
 
-    private string[] Values<T>(int c, ExportColumn column)
+    private string[] Texts(int c, ExportColumn column)
     {
         var values = new string[_buffer.Count];
         for (var r = 0; r < values.Length; r++)
