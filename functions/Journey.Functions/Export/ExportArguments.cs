@@ -1,9 +1,7 @@
 using System.Globalization;
+using Journey.Functions.Jobs;
 
 namespace Journey.Functions.Export;
-
-/// <summary>Bad arguments of the <c>export</c> command (exit code 2).</summary>
-public sealed class ExportArgumentException(string message) : Exception(message);
 
 /// <summary>
 /// The options of <c>export --format csv|parquet --out &lt;folder&gt; [--what customers,transitions,…] [--since yyyy-MM-dd]</c>.
@@ -20,59 +18,49 @@ public sealed record ExportArguments(string Format, string OutputDirectory, IRea
         DateOnly? since = null;
         for (var i = 0; i < args.Count; i++)
         {
-            var (name, value) = Split(args, ref i);
+            var (name, value) = JobArguments.Split(args, ref i);
             switch (name)
             {
                 case "--format":
                     format = value?.Trim().ToLowerInvariant();
                     if (format is null || !ExportFormats.All.Contains(format))
-                        throw new ExportArgumentException($"--format needs one of: {string.Join(", ", ExportFormats.All)}{(value is null ? "" : $" (not '{value}')")}");
+                        throw new JobArgumentException($"--format needs one of: {string.Join(", ", ExportFormats.All)}{(value is null ? "" : $" (not '{value}')")}");
                     break;
                 case "--out":
-                    if (string.IsNullOrWhiteSpace(value)) throw new ExportArgumentException("--out needs a folder: --out <folder>");
+                    if (string.IsNullOrWhiteSpace(value)) throw new JobArgumentException("--out needs a folder: --out <folder>");
                     output = value;
                     break;
                 case "--what":
                     datasets = ParseWhat(value);
                     break;
                 case "--since":
-                    if (value is null) throw new ExportArgumentException("--since needs a value: --since yyyy-MM-dd");
+                    if (value is null) throw new JobArgumentException("--since needs a value: --since yyyy-MM-dd");
                     if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-                        throw new ExportArgumentException($"--since '{value}' is not a date: use yyyy-MM-dd, e.g. --since 2026-11-01");
+                        throw new JobArgumentException($"--since '{value}' is not a date: use yyyy-MM-dd, e.g. --since 2026-11-01");
                     since = day;
                     break;
                 default:
-                    throw new ExportArgumentException($"unknown option '{args[i]}'; usage: {Usage}");
+                    throw new JobArgumentException($"unknown option '{args[i]}'; usage: {Usage}");
             }
         }
-        if (format is null) throw new ExportArgumentException($"--format is required; usage: {Usage}");
-        if (output is null) throw new ExportArgumentException($"--out is required; usage: {Usage}");
+        if (format is null) throw new JobArgumentException($"--format is required; usage: {Usage}");
+        if (output is null) throw new JobArgumentException($"--out is required; usage: {Usage}");
         return new ExportArguments(format, output, datasets ?? ExportDatasets.All, since);
     }
 
     private static List<IExportDataset> ParseWhat(string? value)
     {
         var names = ExportDatasets.All.Select(d => d.Name).ToList();
-        if (string.IsNullOrWhiteSpace(value)) throw new ExportArgumentException($"--what needs a comma-separated list of: {string.Join(",", names)}");
+        if (string.IsNullOrWhiteSpace(value)) throw new JobArgumentException($"--what needs a comma-separated list of: {string.Join(",", names)}");
         var chosen = new List<IExportDataset>();
         foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var dataset = ExportDatasets.All.FirstOrDefault(d => string.Equals(d.Name, part, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ExportArgumentException($"--what: unknown dataset '{part}'; the datasets are: {string.Join(",", names)}");
+                ?? throw new JobArgumentException($"--what: unknown dataset '{part}'; the datasets are: {string.Join(",", names)}");
             if (!chosen.Contains(dataset)) chosen.Add(dataset);
         }
-        if (chosen.Count == 0) throw new ExportArgumentException($"--what needs a comma-separated list of: {string.Join(",", names)}");
+        if (chosen.Count == 0) throw new JobArgumentException($"--what needs a comma-separated list of: {string.Join(",", names)}");
         // In the order of ExportDatasets.All, whatever the order asked.
         return [.. ExportDatasets.All.Where(chosen.Contains)];
-    }
-
-    /// <summary>"--name value" or "--name=value".</summary>
-    private static (string Name, string? Value) Split(IReadOnlyList<string> args, ref int i)
-    {
-        var arg = args[i];
-        var equals = arg.IndexOf('=', StringComparison.Ordinal);
-        if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0) return (arg[..equals], arg[(equals + 1)..]);
-        if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) return (arg, args[++i]);
-        return (arg, null);
     }
 }

@@ -133,11 +133,16 @@ public static class Commands
     }
 
     /// <summary>The options of <c>daily</c> or <c>metrics</c>, or null after saying on stderr what is wrong with them.</summary>
-    private static async Task<JobArguments?> ParseJobArgumentsAsync(string command, CommandLine commandLine, bool allowKind)
+    private static Task<JobArguments?> ParseJobArgumentsAsync(string command, CommandLine commandLine, bool allowKind) =>
+        TryParseAsync(command, () => JobArguments.Parse(command, commandLine.CommandArguments, allowKind));
+
+    /// <summary>A command's options, or null after saying on stderr what is wrong with them.</summary>
+    private static async Task<T?> TryParseAsync<T>(string command, Func<T> parse)
+        where T : class
     {
         try
         {
-            return JobArguments.Parse(command, commandLine.CommandArguments, allowKind);
+            return parse();
         }
         catch (JobArgumentException ex)
         {
@@ -196,16 +201,7 @@ public static class Commands
     /// </summary>
     private static async Task<int> PainPointsAsync(IHost host, CommandLine commandLine, CancellationToken ct)
     {
-        PainPointArguments arguments;
-        try
-        {
-            arguments = PainPointArguments.Parse(commandLine.CommandArguments);
-        }
-        catch (JobArgumentException ex)
-        {
-            await Console.Error.WriteLineAsync($"journey painpoints: {ex.Message}");
-            return BadInput;
-        }
+        if (await TryParseAsync("painpoints", () => PainPointArguments.Parse(commandLine.CommandArguments)) is not { } arguments) return BadInput;
         var runner = host.Services.GetRequiredService<PainPointRunner>();
         var today = DateOnly.FromDateTime(host.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
         var until = arguments.Until ?? today;
@@ -259,16 +255,7 @@ public static class Commands
     /// </summary>
     private static async Task<int> ExportAsync(IHost host, CommandLine commandLine, CancellationToken ct)
     {
-        ExportArguments arguments;
-        try
-        {
-            arguments = ExportArguments.Parse(commandLine.CommandArguments);
-        }
-        catch (ExportArgumentException ex)
-        {
-            await Console.Error.WriteLineAsync($"journey export: {ex.Message}");
-            return BadInput;
-        }
+        if (await TryParseAsync("export", () => ExportArguments.Parse(commandLine.CommandArguments)) is not { } arguments) return BadInput;
 
         await host.StartAsync(ct);
         try

@@ -33,7 +33,7 @@ public sealed class ExportArgumentTests
     [InlineData("--out", "o", "--format is required; usage: export --format csv|parquet --out <folder> [--what customers,transitions,metrics,feedback,painpoints,actions] [--since yyyy-MM-dd]")]
     public void The_message_says_what_is_wrong(params string[] argsAndMessage)
     {
-        var ex = Assert.Throws<ExportArgumentException>(() => ExportArguments.Parse(argsAndMessage[..^1]));
+        var ex = Assert.Throws<Journey.Functions.Jobs.JobArgumentException>(() => ExportArguments.Parse(argsAndMessage[..^1]));
         Assert.Equal(argsAndMessage[^1], ex.Message);
     }
 
