@@ -8,7 +8,7 @@ namespace Journey.Functions.Export;
 /// </summary>
 public sealed record ExportArguments(string Format, string OutputDirectory, IReadOnlyList<IExportDataset> Datasets, DateOnly? Since)
 {
-    public const string Usage = "export --format csv|parquet --out <folder> [--what customers,transitions,metrics,feedback,painpoints,actions] [--since yyyy-MM-dd]";
+    public const string Usage = "export --format csv|parquet --out <folder> [--what customers,transitions,metrics,rates,feedback,painpoints,actions] [--since yyyy-MM-dd]";
 
     public static ExportArguments Parse(IReadOnlyList<string> args)
     {

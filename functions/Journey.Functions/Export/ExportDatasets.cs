@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Journey.Domain.Actions;
 using Journey.Domain.Customers;
 using Journey.Domain.Feedback;
@@ -33,6 +34,7 @@ public static class ExportDatasets
     public const string Customers = "customers";
     public const string Transitions = "transitions";
     public const string Metrics = "metrics";
+    public const string Rates = "rates";
     public const string Feedback = "feedback";
     public const string PainPoints = "painpoints";
     public const string Actions = "actions";
@@ -135,6 +137,39 @@ public static class ExportDatasets
             .WholeNumber("customers", m => m.Run?.Customers)
             .Text("data", m => m.Data.GetRawText()));
 
+    /// <summary>The <c>rates</c> documents flattened: one row per as-of date (on or after <c>--since</c>), rates in percent.</summary>
+    public static IExportDataset RatesTable { get; } = new Dataset<RatesRow>(Rates,
+        (sources, since, ct) => sources.Scans.ScanMetricsAsync(since is { } s ? Day(s) : null, ct)
+            .Where(m => m.Kind == MetricKinds.Rates)
+            .Select(m => new RatesRow(m.Date, m.Data.Deserialize<RatesMetrics>(JourneyJson.Options) ?? throw new JsonException($"The metrics document {m.Id} has no data."))),
+        new Columns<RatesRow>()
+            .Text("date", r => r.Date)
+            .WholeNumber("customers", r => r.Rates.Customers)
+            .WholeNumber("sessions", r => r.Rates.Sessions)
+            .WholeNumber("bounces", r => r.Rates.Bounces)
+            .Real("bounce_rate", r => r.Rates.BounceRate)
+            .WholeNumber("buyers", r => r.Rates.Buyers)
+            .Real("conversion_rate", r => r.Rates.ConversionRate)
+            .WholeNumber("carts_created", r => r.Rates.CartsCreated)
+            .WholeNumber("carts_abandoned", r => r.Rates.CartsAbandoned)
+            .Real("cart_abandonment_rate", r => r.Rates.CartAbandonmentRate)
+            .WholeNumber("orders", r => r.Rates.Orders)
+            .Real("revenue", r => (double)r.Rates.Revenue)
+            .Real("average_order_value", r => (double?)r.Rates.AverageOrderValue)
+            .WholeNumber("repeat_buyers", r => r.Rates.RepeatBuyers)
+            .Real("repeat_purchase_rate", r => r.Rates.RepeatPurchaseRate)
+            .WholeNumber("cancels", r => r.Rates.Cancels)
+            .Real("cancel_rate", r => r.Rates.CancelRate)
+            .WholeNumber("returns", r => r.Rates.Returns)
+            .Real("return_rate", r => r.Rates.ReturnRate)
+            .WholeNumber("csat_responses", r => r.Rates.CsatResponses)
+            .Real("csat", r => r.Rates.Csat)
+            .WholeNumber("email_opens", r => r.Rates.Email.Opens)
+            .WholeNumber("email_clicks", r => r.Rates.Email.Clicks)
+            .Real("email_click_to_open_rate", r => r.Rates.Email.ClickToOpenRate)
+            .Real("email_engagement_rate", r => r.Rates.Email.EngagementRate)
+            .WholeNumber("purchases_after_email", r => r.Rates.Email.PurchasesAfterEmail));
+
     /// <summary>One row per redacted customer text written on or after <c>--since</c>.</summary>
     public static IExportDataset FeedbackTable { get; } = new Dataset<FeedbackItem>(Feedback,
         (sources, since, ct) => sources.Scans.ScanFeedbackAsync(StartOf(since), ct),
@@ -222,7 +257,10 @@ public static class ExportDatasets
             .Text("deliveries_json", a => JourneyJson.Serialize(a.Deliveries)));
 
     /// <summary>Every dataset, in the order the files are written.</summary>
-    public static IReadOnlyList<IExportDataset> All { get; } = [CustomerTable, TransitionTable, MetricsTable, FeedbackTable, PainPointTable, ActionTable];
+    public static IReadOnlyList<IExportDataset> All { get; } = [CustomerTable, TransitionTable, MetricsTable, RatesTable, FeedbackTable, PainPointTable, ActionTable];
+
+    /// <summary>A <c>rates</c> document's figures and its as-of date.</summary>
+    private sealed record RatesRow(string Date, RatesMetrics Rates);
 
     private static DateTimeOffset? ReachedAt(CustomerDocument customer, Stage stage) =>
         customer.StageReachedAt.TryGetValue(stage, out var at) ? at : null;

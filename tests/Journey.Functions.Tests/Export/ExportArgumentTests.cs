@@ -28,9 +28,9 @@ public sealed class ExportArgumentTests
 
     [Theory]
     [InlineData("--format", "xlsx", "--out", "o", "--format needs one of: csv, parquet (not 'xlsx')")]
-    [InlineData("--format", "csv", "--out", "o", "--what", "customers,orders", "--what: unknown dataset 'orders'; the datasets are: customers,transitions,metrics,feedback,painpoints,actions")]
+    [InlineData("--format", "csv", "--out", "o", "--what", "customers,orders", "--what: unknown dataset 'orders'; the datasets are: customers,transitions,metrics,rates,feedback,painpoints,actions")]
     [InlineData("--format", "csv", "--out", "o", "--since", "1 May", "--since '1 May' is not a date: use yyyy-MM-dd, e.g. --since 2026-11-01")]
-    [InlineData("--out", "o", "--format is required; usage: export --format csv|parquet --out <folder> [--what customers,transitions,metrics,feedback,painpoints,actions] [--since yyyy-MM-dd]")]
+    [InlineData("--out", "o", "--format is required; usage: export --format csv|parquet --out <folder> [--what customers,transitions,metrics,rates,feedback,painpoints,actions] [--since yyyy-MM-dd]")]
     public void The_message_says_what_is_wrong(params string[] argsAndMessage)
     {
         var ex = Assert.Throws<Journey.Functions.Jobs.JobArgumentException>(() => ExportArguments.Parse(argsAndMessage[..^1]));
@@ -40,9 +40,9 @@ public sealed class ExportArgumentTests
     [Fact]
     public void What_keeps_the_datasets_in_their_order_once_each()
     {
-        var arguments = ExportArguments.Parse(["--format=PARQUET", "--out=o", "--what", "actions, Customers,actions"]);
+        var arguments = ExportArguments.Parse(["--format=PARQUET", "--out=o", "--what", "actions, Customers,rates,actions"]);
         Assert.Equal(("parquet", "o", null), (arguments.Format, arguments.OutputDirectory, arguments.Since));
-        Assert.Equal(["customers", "actions"], arguments.Datasets.Select(d => d.Name));
+        Assert.Equal(["customers", "rates", "actions"], arguments.Datasets.Select(d => d.Name));
     }
 
     [Theory]

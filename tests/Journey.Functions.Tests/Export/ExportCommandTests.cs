@@ -86,8 +86,12 @@ public sealed class ExportCommandTests : IAsyncLifetime
         var metrics = await ExportFiles.ReadCsvAsync(Path.Combine(_out, "metrics.csv"));
         Assert.Contains(metrics.Rows, r => (string?)r["kind"] == "rates");
         Assert.All(metrics.Rows, r => Assert.Equal(Yesterday, r["date"]));
-        using (var rates = JsonDocument.Parse((string)metrics.Where("kind", "rates").Single()["data"]!))
-            Assert.Equal(3, rates.RootElement.GetProperty("orders").GetInt32());
+        using (var data = JsonDocument.Parse((string)metrics.Where("kind", "rates").Single()["data"]!))
+            Assert.Equal(3, data.RootElement.GetProperty("orders").GetInt32());
+
+        var rates = Assert.Single((await ExportFiles.ReadCsvAsync(Path.Combine(_out, "rates.csv"))).Rows);
+        Assert.Equal((Yesterday, "3", "3", "170"), (rates["date"], rates["customers"], rates["orders"], rates["revenue"]));
+        Assert.Equal("66.67", rates["conversion_rate"]); // two buyers of three customers (Cy only cancelled)
 
         var feedback = await ExportFiles.ReadCsvAsync(Path.Combine(_out, "feedback.csv"));
         Assert.Equal(7, feedback.Rows.Count); // six reviews and one cancel reason
@@ -129,7 +133,8 @@ public sealed class ExportCommandTests : IAsyncLifetime
                 }, schema[column.Name]);
             var csv = await ExportFiles.ReadCsvAsync(Path.Combine(_out, dataset.Name + ".csv"));
             Assert.Equal(csv.Rows.Count, table.Rows.Count);
-            Assert.Equal(csv.Rows.Select(r => r["id"]).Order(), table.Rows.Select(r => r["id"]).Order());
+            var key = dataset.Columns[0].Name; // the id, or the date of the rates
+            Assert.Equal(csv.Rows.Select(r => r[key]).Order(), table.Rows.Select(r => r[key]).Order());
         }
 
         var (_, customers) = await ExportFiles.ReadParquetAsync(Path.Combine(_out, "customers.parquet"));
