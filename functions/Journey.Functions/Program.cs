@@ -2,7 +2,7 @@ using Journey.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
 // Journey: serves the collector, admin API and dashboard (no command), or runs a batch command
-// (import, daily, metrics, painpoints). Exit code 2 means bad arguments or input.
+// (import, daily, metrics, painpoints, export). Exit code 2 means bad arguments or input.
 CommandLine commandLine;
 try
 {

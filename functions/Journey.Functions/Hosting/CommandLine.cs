@@ -6,7 +6,7 @@ namespace Journey.Functions.Hosting;
 /// </summary>
 public sealed record CommandLine(string? Command, IReadOnlyList<string> CommandArguments, string? DataDirectory, bool Demo, string[] HostArguments)
 {
-    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "import", "daily", "metrics", "painpoints" };
+    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "import", "daily", "metrics", "painpoints", "export" };
 
     public static CommandLine Parse(string[] args)
     {

@@ -5,6 +5,7 @@ using Journey.Domain.Ports;
 using Journey.Domain.Metrics;
 using Journey.Domain.PainPoints;
 using Journey.Domain.Serialization;
+using Journey.Functions.Export;
 using Journey.Functions.Import;
 using Journey.Functions.Jobs;
 using System.Text.Json;
@@ -48,6 +49,7 @@ public static class Commands
             "metrics" => await MetricsAsync(host, commandLine, cancel.Token),
             "daily" => await DailyAsync(host, commandLine, cancel.Token),
             "painpoints" => await PainPointsAsync(host, commandLine, cancel.Token),
+            "export" => await ExportAsync(host, commandLine, cancel.Token),
             _ => throw new CommandLineException($"unknown command '{commandLine.Command}'"),
         };
     }
@@ -131,11 +133,16 @@ public static class Commands
     }
 
     /// <summary>The options of <c>daily</c> or <c>metrics</c>, or null after saying on stderr what is wrong with them.</summary>
-    private static async Task<JobArguments?> ParseJobArgumentsAsync(string command, CommandLine commandLine, bool allowKind)
+    private static Task<JobArguments?> ParseJobArgumentsAsync(string command, CommandLine commandLine, bool allowKind) =>
+        TryParseAsync(command, () => JobArguments.Parse(command, commandLine.CommandArguments, allowKind));
+
+    /// <summary>A command's options, or null after saying on stderr what is wrong with them.</summary>
+    private static async Task<T?> TryParseAsync<T>(string command, Func<T> parse)
+        where T : class
     {
         try
         {
-            return JobArguments.Parse(command, commandLine.CommandArguments, allowKind);
+            return parse();
         }
         catch (JobArgumentException ex)
         {
@@ -194,16 +201,7 @@ public static class Commands
     /// </summary>
     private static async Task<int> PainPointsAsync(IHost host, CommandLine commandLine, CancellationToken ct)
     {
-        PainPointArguments arguments;
-        try
-        {
-            arguments = PainPointArguments.Parse(commandLine.CommandArguments);
-        }
-        catch (JobArgumentException ex)
-        {
-            await Console.Error.WriteLineAsync($"journey painpoints: {ex.Message}");
-            return BadInput;
-        }
+        if (await TryParseAsync("painpoints", () => PainPointArguments.Parse(commandLine.CommandArguments)) is not { } arguments) return BadInput;
         var runner = host.Services.GetRequiredService<PainPointRunner>();
         var today = DateOnly.FromDateTime(host.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
         var until = arguments.Until ?? today;
@@ -242,6 +240,46 @@ public static class Commands
         catch (IOException ex) when (arguments.AssignmentsFile is not null)
         {
             await Console.Error.WriteLineAsync($"journey painpoints: could not write {arguments.AssignmentsFile}: {ex.Message}");
+            return Failure;
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// <c>export --format csv|parquet --out &lt;folder&gt; [--what …] [--since yyyy-MM-dd]</c>: applies what the
+    /// local stream still holds, then writes one file per dataset (<see cref="ExportDatasets"/>) read
+    /// through the store's ports, so it exports the SQLite store or Cosmos DB, whichever is configured.
+    /// </summary>
+    private static async Task<int> ExportAsync(IHost host, CommandLine commandLine, CancellationToken ct)
+    {
+        if (await TryParseAsync("export", () => ExportArguments.Parse(commandLine.CommandArguments)) is not { } arguments) return BadInput;
+
+        await host.StartAsync(ct);
+        try
+        {
+            if (host.Services.GetService<EmbeddedStreamDispatcher>() is { } dispatcher)
+            {
+                Console.WriteLine("Applying the events still in the local stream...");
+                await dispatcher.WaitUntilDrainedAsync(ct);
+            }
+            var since = arguments.Since is { } s ? $" from {s:yyyy-MM-dd}" : "";
+            Console.WriteLine($"Exporting {string.Join(", ", arguments.Datasets.Select(d => d.Name))}{since} as {arguments.Format} to {Path.GetFullPath(arguments.OutputDirectory)}");
+            var sources = new ExportSources(host.Services.GetRequiredService<ICustomerStore>(), host.Services.GetRequiredService<IDocumentScans>());
+            var files = await new ExportCommand(sources, Console.Out).RunAsync(arguments, ct);
+            Console.WriteLine($"Exported {files.Count} files, {files.Sum(f => f.Rows):N0} rows.");
+            return Success;
+        }
+        catch (StoreUnavailableException ex)
+        {
+            await Console.Error.WriteLineAsync($"journey export: the store is unavailable: {ex.Message}");
+            return Failure;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"journey export: could not write to {arguments.OutputDirectory}: {ex.Message}");
             return Failure;
         }
         finally

@@ -165,7 +165,7 @@ public static class JourneyComposition
     }
 
     private static void AddStorePorts<TStore>(IServiceCollection services)
-        where TStore : class, ICustomerStore, ITransitionStore, IDeadLetterStore, IMetricsStore, IPredictionStore, IFeedbackStore, IPainPointStore, IActionStore, IPersonalDataStore, ISuppressionStore, IStoreHealth
+        where TStore : class, ICustomerStore, ITransitionStore, IDeadLetterStore, IMetricsStore, IPredictionStore, IFeedbackStore, IPainPointStore, IActionStore, IPersonalDataStore, ISuppressionStore, IStoreHealth, IDocumentScans
     {
         services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ITransitionStore>(sp => sp.GetRequiredService<TStore>());
@@ -178,6 +178,7 @@ public static class JourneyComposition
         services.AddSingleton<IActionStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ISuppressionStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IDocumentScans>(sp => sp.GetRequiredService<TStore>());
     }
 
     private static void AddEmbeddedStream(IServiceCollection services, IConfiguration configuration)

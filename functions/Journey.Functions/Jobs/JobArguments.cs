@@ -2,7 +2,7 @@ using Journey.Domain.Metrics;
 
 namespace Journey.Functions.Jobs;
 
-/// <summary>Bad arguments of the <c>daily</c> or <c>metrics</c> command (exit code 2).</summary>
+/// <summary>Bad arguments of a batch command (<c>daily</c>, <c>metrics</c>, <c>painpoints</c>, <c>export</c>): exit code 2.</summary>
 public sealed class JobArgumentException(string message) : Exception(message);
 
 /// <summary>The options of <c>daily [--date yyyy-MM-dd]</c> and <c>metrics [--date yyyy-MM-dd] [--kind k]</c>.</summary>
@@ -46,7 +46,7 @@ public sealed record JobArguments(DateOnly? Date, string? Kind, bool Matrix = fa
     }
 
     /// <summary>"--name value" or "--name=value".</summary>
-    private static (string Name, string? Value) Split(IReadOnlyList<string> args, ref int i)
+    internal static (string Name, string? Value) Split(IReadOnlyList<string> args, ref int i)
     {
         var arg = args[i];
         var equals = arg.IndexOf('=', StringComparison.Ordinal);

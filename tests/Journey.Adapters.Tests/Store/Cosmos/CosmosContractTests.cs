@@ -77,3 +77,9 @@ public sealed class CosmosPainPointStoreTests(CosmosTestServer server) : PainPoi
 {
     protected override async Task<IPainPointStore> CreateStoreAsync() => await server.GetSharedStoreAsync();
 }
+
+[Collection(CosmosTestServerCollection.Name)]
+public sealed class CosmosDocumentScansTests(CosmosTestServer server) : DocumentScansContract
+{
+    protected override async Task<ScanPorts> CreateStoreAsync() => ScanPorts.Of(await server.GetSharedStoreAsync());
+}

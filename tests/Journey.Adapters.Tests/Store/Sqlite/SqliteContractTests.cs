@@ -137,3 +137,27 @@ public sealed class SqlitePainPointStoreTests : PainPointStoreContract
         Assert.Empty(await Store.LatestAsync(Ct));
     }
 }
+
+public sealed class SqliteDocumentScansTests : DocumentScansContract
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override Task<ScanPorts> CreateStoreAsync() => Task.FromResult(ScanPorts.Of(_database.Open()));
+
+    protected override Task DisposeStoreAsync()
+    {
+        _database.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_scan_pages_through_more_documents_than_a_page()
+    {
+        var customer = StoreTestData.NewId();
+        var transitions = Enumerable.Range(0, 1_234).Select(i => StoreTestData.Transition(customer + "-" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture), Journey.Domain.Customers.Stage.Awareness, Journey.Domain.Customers.Stage.Consideration, StoreTestData.T0.AddMinutes(i))).ToList();
+        await Ports.Transitions.UpsertAsync(transitions, CancellationToken.None);
+
+        var scanned = await Ports.Scans.ScanTransitionsAsync(null, CancellationToken.None).Select(t => t.Id).ToListAsync();
+        Assert.Equal(transitions.Select(t => t.Id).Order(StringComparer.Ordinal), scanned);
+    }
+}
