@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite from a fresh clone: installs the npm packages the real-client tests
-# use, builds the solution, runs every test project and prints the closing line
+# Runs the whole test suite from a fresh clone: installs Chromium (Debian's, for the browser tests)
+# when it is missing and the npm packages the real-client tests use, builds the solution, runs every test project and prints the closing line
 # "N passed, N failed" (counted from the test result files).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,6 +9,14 @@ cd "$root"
 results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
+
+if ! command -v "${CHROMIUM_PATH:-chromium}" >/dev/null 2>&1; then
+  echo "== Chromium for the browser tests (apt)"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
 
 echo "== npm packages for the real-client tests (tests/node)"
 (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
