@@ -9,9 +9,11 @@ namespace Journey.Functions.Tests.Browser;
 /// <summary>
 /// Real trackers in a real browser, as a web developer tries them: Debian's Chromium, headless, driven by
 /// playwright-core (tests/node/browser-visit.mjs); the shop page on another origin than the collector,
-/// which lists the shop in <c>Collector:AllowedOrigins</c>. The page loads <c>/journey.js</c> with its
-/// one-line snippet and queues an identify and an order before it loaded, and carries a newsletter
-/// pixel <c>&lt;img&gt;</c> with UTM parameters: both land on the right customer, credited to the right channel.
+/// which lists the shop in <c>Collector:AllowedOrigins</c>. <c>/journey.js</c> with its one-line snippet
+/// (calls queued before it loaded) and a pixel <c>&lt;img&gt;</c> with UTM parameters; analytics.js 2.0
+/// (@segment/analytics-next 1.84, the npm package's bundle served by the shop, <c>cdnURL</c> and
+/// <c>apiHost</c> set) and a <c>fetch</c> with <c>credentials: 'include'</c>: each lands on the right
+/// customer, credited to the right channel, with no console error and no failed request.
 /// </summary>
 public sealed class BrowserTrackerTests
 {
@@ -50,6 +52,73 @@ public sealed class BrowserTrackerTests
         var pixelVisitor = await app.GetJsonAsync("/api/customers/browser-pixel-1");
         Assert.Equal("paid search", pixelVisitor.GetProperty("acquisition").GetProperty("channel").GetString());
     }
+
+    [Fact]
+    public async Task AnalyticsNext_BundledLocally_AndACredentialedFetch_FromAnotherOrigin_LandOnTheCustomer()
+    {
+        var appAddress = "";
+        var bundles = Path.Combine(RepoPaths.Root, "tests", "node", "node_modules", "@segment", "analytics-next", "dist", "umd");
+        using var http = new HttpClient();
+        await using var shop = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/landing", () => Results.Content(AnalyticsNextPage(appAddress), "text/html"));
+            app.MapGet("/favicon.ico", () => Results.NoContent());
+            // analytics.js from the shop's own origin (cdnURL): its bundles, and the settings the collector serves.
+            app.MapGet("/analytics-next/bundles/{file}", (string file) => Results.File(Path.Combine(bundles, Path.GetFileName(file)), "text/javascript"));
+            app.MapGet("/ajs/{file}", (string file) => Results.File(Path.Combine(bundles, Path.GetFileName(file)), "text/javascript"));
+            app.MapGet("/v1/projects/{key}/settings", async (string key) =>
+                Results.Content(await http.GetStringAsync($"{appAddress}/v1/projects/{key}/settings"), "application/json"));
+        });
+        var shopOrigin = LoopbackServer.Address(shop);
+        await using var app = await TestApp.StartAsync($"--Collector:AllowedOrigins={shopOrigin}");
+        appAddress = app.BaseAddress.ToString().TrimEnd('/');
+
+        var output = await NodeScript.RunAsync("browser-visit.mjs", $"{shopOrigin}/landing?utm_source=google&utm_medium=cpc&utm_campaign=spring", appAddress, DesktopChrome);
+        await app.DrainAsync();
+
+        var visit = JsonDocument.Parse(output).RootElement;
+        Assert.Empty(visit.GetProperty("errors").EnumerateArray());
+        var posts = visit.GetProperty("requests").EnumerateArray().Where(r => r.GetProperty("method").GetString() == "POST").ToList();
+        Assert.NotEmpty(posts);
+        Assert.All(posts, r => Assert.Equal((200, shopOrigin), (r.GetProperty("status").GetInt32(), r.GetProperty("allowOrigin").GetString())));
+
+        var customer = await app.GetJsonAsync("/api/customers/ajs-u1");
+        Assert.Equal("paid search", customer.GetProperty("acquisition").GetProperty("channel").GetString());
+        Assert.Equal("Advocacy", customer.GetProperty("stage").GetString()); // ordered, then a 5-star review
+        var counters = customer.GetProperty("counters");
+        Assert.Equal(1, counters.GetProperty("Product Viewed").GetInt32());
+        Assert.Equal(1, counters.GetProperty("Product Added").GetInt32());
+        Assert.Equal(1, counters.GetProperty("Order Completed").GetInt32());
+        Assert.Equal(1, counters.GetProperty("Product Reviewed").GetInt32()); // sent with fetch(credentials: 'include')
+    }
+
+    /// <summary>A shop page using analytics.js 2.0 (the npm package's browser bundle, served by the shop) and a credentialed fetch.</summary>
+    private static string AnalyticsNextPage(string app) => $$"""
+        <!doctype html>
+        <html><head><title>Trail shoes</title>
+        <script src="/ajs/index.js"></script>
+        </head><body><h1>Trail shoes</h1>
+        <script>
+          (async function () {
+            const [analytics] = await AnalyticsNext.AnalyticsBrowser.load(
+              { writeKey: 'journey-local', cdnURL: location.origin },
+              { integrations: { 'Segment.io': { apiHost: '{{new Uri(app).Authority}}/v1', protocol: 'http' } } });
+            await analytics.page();
+            await analytics.identify('ajs-u1', { email: 'ajs-u1@example.test', firstName: 'Grace' });
+            await analytics.track('Product Viewed', { product_id: 'p1', name: 'Trail shoe', price: 30 });
+            await analytics.track('Product Added', { product_id: 'p1', name: 'Trail shoe', price: 30, quantity: 1 });
+            await analytics.track('Order Completed', { order_id: 'AJS1', revenue: 30 });
+            // A site that sends cookies with every request: credentials 'include' needs the origin reflected, not '*'.
+            await fetch('{{app}}/v1/track', {
+              method: 'POST', credentials: 'include',
+              headers: { 'content-type': 'application/json', authorization: 'Basic ' + btoa('journey-local:') },
+              body: JSON.stringify({ userId: 'ajs-u1', event: 'Product Reviewed', properties: { product_id: 'p1', rating: 5 } }),
+            });
+            window.visitDone = true;
+          })().catch(e => console.error(String(e)));
+        </script>
+        </body></html>
+        """;
 
     /// <summary>The shop's landing page: the snippet, calls queued before the script loads, a newsletter pixel.</summary>
     private static string ShopPage(string app)
