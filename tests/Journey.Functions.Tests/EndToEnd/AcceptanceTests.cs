@@ -56,19 +56,22 @@ public sealed class AcceptanceTests : IAsyncLifetime
         Assert.Equal("id", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("field").GetString());
     }
 
-    [Fact]
-    public async Task SegmentAnalyticsNode_FromNpm_LandsOnTheCustomer()
+    /// <summary>The same journey through Segment's and RudderStack's server libraries (RudderStack's gzips its bodies and labels them form-urlencoded).</summary>
+    [Theory]
+    [InlineData("send-with-analytics-node.mjs", "@segment/analytics-node", "node")]
+    [InlineData("send-with-rudder-sdk-node.mjs", "@rudderstack/rudder-sdk-node", "rudder")]
+    public async Task ServerSideClients_FromNpm_LandOnTheCustomer(string script, string package, string prefix)
     {
-        Assert.True(Directory.Exists(Path.Combine(RepoPaths.Root, "tests", "node", "node_modules", "@segment", "analytics-node")),
+        Assert.True(Directory.Exists(Path.Combine([RepoPaths.Root, "tests", "node", "node_modules", .. package.Split('/')])),
             "Run `npm ci` in tests/node first (tests/run.sh does).");
-        await NodeScript.RunAsync("send-with-analytics-node.mjs", _app.BaseAddress.ToString().TrimEnd('/'), "journey-local", "node-user", "node-anon");
+        await NodeScript.RunAsync(script, _app.BaseAddress.ToString().TrimEnd('/'), "journey-local", $"{prefix}-user", $"{prefix}-anon");
         await _app.DrainAsync();
 
-        var customer = await _app.GetJsonAsync("/api/customers/node-user");
+        var customer = await _app.GetJsonAsync($"/api/customers/{prefix}-user");
         Assert.Equal("Conversion", customer.GetProperty("stage").GetString());
-        Assert.Contains("node-anon", customer.GetProperty("anonymousIds").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains($"{prefix}-anon", customer.GetProperty("anonymousIds").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(19.99m, customer.GetProperty("orders").GetProperty("revenue").GetDecimal());
-        Assert.Equal("node-user@example.com", customer.GetProperty("traits").GetProperty("email").GetString());
+        Assert.Equal($"{prefix}-user@example.com", customer.GetProperty("traits").GetProperty("email").GetString());
         var counters = customer.GetProperty("counters");
         Assert.Equal(1, counters.GetProperty("Page Viewed").GetInt32());
         Assert.Equal(1, counters.GetProperty("Identified").GetInt32());
