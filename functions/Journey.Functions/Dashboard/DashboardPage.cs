@@ -8,6 +8,7 @@ internal static class DashboardPage
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <title>Journey</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
@@ -40,6 +41,10 @@ internal static class DashboardPage
 <table id="rfm"><thead><tr><th>segment</th><th class="n">customers</th><th class="n">share %</th><th class="n">avg orders</th><th class="n">revenue</th></tr></thead><tbody></tbody></table>
 <h3>Monthly retention: customers by first order, % active in month k</h3>
 <table id="retention"><thead></thead><tbody></tbody></table>
+<h2>Actions <span class="muted">(the latest 1,000, by rule and status; conversion of treated against holdout from the daily metrics)</span></h2>
+<table id="actions"><thead><tr><th>rule</th><th class="n">pending</th><th class="n">sent</th><th class="n">failed</th><th class="n">skipped</th><th class="n">cancelled</th><th class="n">holdout</th><th class="n">treated converted</th><th class="n">holdout converted</th></tr></thead><tbody></tbody></table>
+<h2>Kept out of journeys</h2>
+<table id="keptout"><thead><tr><th>why</th><th class="n">hits or events since start</th></tr></thead><tbody></tbody></table>
 <script>
 const fmt = n => Number(n).toLocaleString('en-US', { maximumFractionDigits: 2 });
 function cell(text, numeric) { const td = document.createElement('td'); td.textContent = text; if (numeric) td.className = 'n'; return td; }
@@ -82,7 +87,33 @@ async function refreshMetrics() {
   const hr = document.createElement('tr'); hr.append(cell('cohort'), cell('size', true)); for (let k = 0; k < width; k++) hr.append(cell('+' + k, true)); head.append(hr);
   for (const row of table.cohorts.slice(-12)) { const tr = document.createElement('tr'); tr.append(cell(row.cohort), cell(fmt(row.size), true)); for (const p of row.percentages) tr.append(cell(fmt(p), true)); body.append(tr); }
 }
+async function refreshActions() {
+  const [list, latest] = await Promise.all([fetch('/api/actions?limit=1000'), fetch('/api/metrics/latest')]);
+  if (!list.ok) return;
+  const statuses = ['pending', 'sent', 'failed', 'skipped', 'cancelled', 'holdout'];
+  const byRule = {};
+  for (const a of await list.json()) { byRule[a.actionType] ??= {}; byRule[a.actionType][a.status] = (byRule[a.actionType][a.status] ?? 0) + 1; }
+  const metrics = latest.ok ? (await latest.json()).find(d => d.kind === 'actions') : null;
+  const judged = Object.fromEntries((metrics ? metrics.data.rules : []).map(r => [r.type, r]));
+  const rate = g => g && g.customers > 0 ? fmt(100 * g.converted / g.customers) + ' % of ' + fmt(g.customers) : '-';
+  const body = document.querySelector('#actions tbody'); body.replaceChildren();
+  for (const [rule, counts] of Object.entries(byRule).sort()) {
+    const tr = document.createElement('tr'); tr.append(cell(rule));
+    for (const s of statuses) tr.append(cell(fmt(counts[s] ?? 0), true));
+    tr.append(cell(rate(judged[rule]?.treated), true), cell(rate(judged[rule]?.control), true)); body.append(tr);
+  }
+}
+async function refreshKeptOut() {
+  const r = await fetch('/health');
+  if (!r.ok) return;
+  const h = await r.json();
+  const body = document.querySelector('#keptout tbody'); body.replaceChildren();
+  for (const [reason, n] of Object.entries(h.bots?.byReason ?? {})) { const tr = document.createElement('tr'); tr.append(cell('bot: ' + reason), cell(fmt(n), true)); body.append(tr); }
+  if (h.suppression) { const tr = document.createElement('tr'); tr.append(cell('erased people (suppression list: ' + fmt(h.suppression.entries) + ' ids)'), cell(fmt(h.suppression.eventsDropped), true)); body.append(tr); }
+}
 refresh(); setInterval(refresh, 5000);
+refreshActions(); setInterval(refreshActions, 15000);
+refreshKeptOut(); setInterval(refreshKeptOut, 15000);
 refreshMetrics(); setInterval(refreshMetrics, 60000);
 </script>
 </body>
