@@ -20,7 +20,8 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#actions tbody tr').length > 0 && document.querySelectorAll('#retention tbody tr').length > 0, null, { timeout: 20000 });
   await page.screenshot({ path: screenshot, fullPage: true });
   const rows = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('table[id]')].map(t => [t.id, t.querySelectorAll('tbody tr').length])));
-  console.log(JSON.stringify({ errors, rows }));
+  const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  console.log(JSON.stringify({ errors, rows, pageWidth }));
 } finally {
   await browser.close();
 }

@@ -23,6 +23,8 @@ internal static class DashboardPage
   td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
   .bar { background: #3d6fd8; height: .7rem; border-radius: .2rem; }
   code { background: #f3f5f8; padding: .1rem .3rem; border-radius: .2rem; }
+  /* Phones: wide tables scroll inside themselves, the page does not. */
+  @media (max-width: 700px) { table { display: block; overflow-x: auto; white-space: nowrap; } }
 </style>
 </head>
 <body>

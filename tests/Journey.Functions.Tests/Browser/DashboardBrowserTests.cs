@@ -5,7 +5,8 @@ namespace Journey.Functions.Tests.Browser;
 
 /// <summary>
 /// The dashboard after <c>--demo</c>, in headless Chromium at desktop and phone width: every panel has
-/// rows, no console error, no failed request. Screenshots go to artifacts/screenshots.
+/// rows, no console error, no failed request, and the page no wider than the screen (wide tables scroll
+/// inside themselves). Screenshots go to artifacts/screenshots.
 /// </summary>
 public sealed class DashboardBrowserTests
 {
@@ -25,6 +26,7 @@ public sealed class DashboardBrowserTests
         Assert.Empty(result.GetProperty("errors").EnumerateArray());
         foreach (var table in result.GetProperty("rows").EnumerateObject())
             Assert.True(table.Value.GetInt32() > 0, $"the {table.Name} panel is empty");
+        Assert.True(result.GetProperty("pageWidth").GetInt32() <= width, $"the page is {result.GetProperty("pageWidth").GetInt32()} px wide at a {width} px viewport");
         Assert.True(File.Exists(Path.Combine(folder, screenshot)));
     }
 
