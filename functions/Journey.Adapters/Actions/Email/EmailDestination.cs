@@ -16,9 +16,11 @@ namespace Journey.Adapters.Actions.Email;
 /// The <c>email</c> destination: the action type's template (<see cref="EmailTemplates"/>) sent over SMTP with MailKit to
 /// the customer's email trait, with a signed unsubscribe link in the body and the <c>List-Unsubscribe</c> and
 /// <c>List-Unsubscribe-Post</c> headers (RFC 8058 one-click). Skipped on purpose, never retried: no address, the customer
-/// opted out (when the action was made, or since: the customer's document is read again at delivery, so an action made
-/// before an unsubscribe and due after it is not mailed), the customer is no longer known (erased), or
-/// <see cref="EmailOptions.EmailsPerCustomerPerWeek"/> emails already went out in the last 7 days. The
+/// opted out, or
+/// <see cref="EmailOptions.EmailsPerCustomerPerWeek"/> emails already went out in the last 7 days. The customer is
+/// as the dispatcher's release check found it just before delivery (<see cref="ActionRelease"/>: the current
+/// document, merges followed), so an action made before an unsubscribe and due after it is not mailed, and an
+/// erased customer's action never reaches a destination. The
 /// <c>Message-ID</c> comes from the action id, so a receiver can recognise a second delivery of the same action.
 /// Outcomes: accepted → delivered; connection failures, timeouts and 4xx replies → retried; a 5xx reply refusing the
 /// recipient, the sender or the message → given up.
@@ -37,14 +39,13 @@ public sealed class EmailDestination : IActionDestination
 
     private readonly EmailOptions _options;
     private readonly IActionStore _actions;
-    private readonly ICustomerStore _customers;
     private readonly TimeProvider _clock;
     private readonly ILogger<EmailDestination> _logger;
     private readonly UnsubscribeToken _tokens;
     private readonly MailboxAddress _from;
     private readonly EmailCapLedger _ledger = new(CapWindow);
 
-    public EmailDestination(EmailOptions options, IActionStore actions, ICustomerStore customers, TimeProvider clock, ILogger<EmailDestination> logger)
+    public EmailDestination(EmailOptions options, IActionStore actions, TimeProvider clock, ILogger<EmailDestination> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
@@ -52,7 +53,6 @@ public sealed class EmailDestination : IActionDestination
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
         _options = options;
         _actions = actions;
-        _customers = customers;
         _clock = clock;
         _logger = logger;
         _tokens = UnsubscribeToken.FromBase64Secret(options.UnsubscribeSecret!);
@@ -76,11 +76,6 @@ public sealed class EmailDestination : IActionDestination
         var reserved = false;
         try
         {
-            // The consent of now, not of when the action was made.
-            var current = await _customers.FindCurrentAsync(action.CustomerId, cancellationToken);
-            if (current is null) return Skip(action, "the customer is no longer known (erased)");
-            if (EmailOptOut.IsSet(current.Document.Traits)) return Skip(action, "the customer opted out of email");
-
             var sent = await _ledger.TryReserveAsync(action, SentInWindowAsync, _options.EmailsPerCustomerPerWeek, _clock.GetUtcNow(), cancellationToken);
             if (sent is { } count)
                 return Skip(action, $"frequency cap: {count} emails in the last 7 days (Actions__EmailsPerCustomerPerWeek is {_options.EmailsPerCustomerPerWeek})");

@@ -24,20 +24,8 @@ public sealed class EmailDestinationTests : IDisposable
     private readonly SimpleSmtpServer _server = Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();
     private readonly FakeTimeProvider _clock = new(Now);
     private readonly ListedActions _store = new();
-    private readonly InMemoryJourneyStore _customers = new();
-
-    public EmailDestinationTests() => Customer("user-1", """{"email":"ada@example.com","firstName":"Ada"}""");
 
     public void Dispose() => _server.Dispose();
-
-    /// <summary>The customer's document as the processor keeps it (the destination reads its consent at delivery).</summary>
-    private void Customer(string id, string traits, string? mergedInto = null)
-    {
-        var document = new CustomerDocument { Id = id, MergedInto = mergedInto, Traits = JsonDocument.Parse(traits).RootElement };
-        var stored = _customers.GetAsync(id, CancellationToken.None).Result;
-        if (stored is null) _customers.CreateAsync(document, CancellationToken.None).Wait();
-        else _customers.ReplaceAsync(document, stored.ETag, CancellationToken.None).Wait();
-    }
 
     private static EmailOptions Options(int port, int cap = 2) => new()
     {
@@ -49,7 +37,7 @@ public sealed class EmailDestinationTests : IDisposable
     };
 
     private EmailDestination Destination(int? port = null, int cap = 2) =>
-        new(Options(port ?? _server.Configuration.Port, cap), _store, _customers, _clock, NullLogger<EmailDestination>.Instance);
+        new(Options(port ?? _server.Configuration.Port, cap), _store, _clock, NullLogger<EmailDestination>.Instance);
 
     private static ActionDocument Action(string type = ActionTypes.CartAbandoned, string? email = "ada@example.com", bool optOut = false, string key = "cart-9") => new()
     {
@@ -149,45 +137,6 @@ public sealed class EmailDestinationTests : IDisposable
     }
 
     [Fact]
-    public async Task Deliver_ToACustomerWhoOptedOutAfterTheActionWasMade_IsSkipped()
-    {
-        Customer("user-1", """{"email":"ada@example.com","firstName":"Ada","email_opt_out":true,"unsubscribed":true}""");
-
-        var outcome = await Destination().DeliverAsync(Action(optOut: false), CancellationToken.None);
-
-        Assert.True(outcome.Skipped);
-        Assert.Equal("the customer opted out of email", outcome.Error);
-        Assert.Equal(0, _server.ReceivedEmailCount);
-    }
-
-    [Fact]
-    public async Task Deliver_ReadsTheConsentOfTheProfileTheCustomerWasMergedInto()
-    {
-        Customer("user-1", "{}", mergedInto: "user-1-merged");
-        Customer("user-1-merged", """{"email":"ada@example.com","emailOptOut":"TRUE"}""");
-
-        var outcome = await Destination().DeliverAsync(Action(), CancellationToken.None);
-
-        Assert.True(outcome.Skipped);
-        Assert.Equal("the customer opted out of email", outcome.Error);
-
-        Customer("user-1-merged", """{"email":"ada@example.com"}""");
-        Assert.Equal(DeliveryOutcome.Success, await Destination().DeliverAsync(Action(), CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task Deliver_ToACustomerNoLongerKnown_IsSkipped()
-    {
-        await _customers.DeleteAsync("user-1", CancellationToken.None);
-
-        var outcome = await Destination().DeliverAsync(Action(), CancellationToken.None);
-
-        Assert.True(outcome.Skipped);
-        Assert.Contains("no longer known", outcome.Error, StringComparison.Ordinal);
-        Assert.Equal(0, _server.ReceivedEmailCount);
-    }
-
-    [Fact]
     public async Task Deliver_ConcurrentActionsOfOneCustomer_NeverPassTheCapTogether()
     {
         // The dispatcher runs several actions at once and records their deliveries only when each action is done:
@@ -209,7 +158,7 @@ public sealed class EmailDestinationTests : IDisposable
     [Fact]
     public async Task Deliver_AFailedSend_FreesItsPlaceUnderTheCap()
     {
-        var down = new EmailDestination(Options(ClosedPort(), cap: 1), _store, _customers, _clock, NullLogger<EmailDestination>.Instance);
+        var down = new EmailDestination(Options(ClosedPort(), cap: 1), _store, _clock, NullLogger<EmailDestination>.Instance);
 
         Assert.False((await down.DeliverAsync(Action(key: "cart-a"), CancellationToken.None)).Delivered);
         Assert.False((await down.DeliverAsync(Action(key: "cart-b"), CancellationToken.None)).Skipped);
@@ -337,7 +286,7 @@ public sealed class EmailDestinationTests : IDisposable
         Assert.Contains("Actions__EmailsPerCustomerPerWeek must be at least 1", problems, StringComparison.Ordinal);
         Assert.Empty(Options(25).Validate());
         Assert.Empty(new EmailOptions().Validate());
-        Assert.Throws<ArgumentException>(() => new EmailDestination(new EmailOptions(), _store, _customers, _clock, NullLogger<EmailDestination>.Instance));
+        Assert.Throws<ArgumentException>(() => new EmailDestination(new EmailOptions(), _store, _clock, NullLogger<EmailDestination>.Instance));
     }
 
     /// <summary>A loopback port nothing listens on (taken and let go).</summary>
