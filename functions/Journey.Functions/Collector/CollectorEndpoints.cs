@@ -89,7 +89,7 @@ public static class CollectorEndpoints
         var field = isBatch ? "batch" : "body";
         if (http.Request.ContentLength > limit)
         {
-            await WriteAsync(http, ErrorResponses.BadRequest($"The body is {http.Request.ContentLength} bytes; the limit is {limit} bytes (500 KB) per request.", field));
+            await WriteAsync(http, ErrorResponses.TooLarge($"The body is {http.Request.ContentLength} bytes; the limit is {limit} bytes (500 KB) per request; nothing was recorded.", field));
             return;
         }
 
@@ -98,7 +98,7 @@ public static class CollectorEndpoints
         {
             if (body.TooLarge)
             {
-                await WriteAsync(http, ErrorResponses.BadRequest($"The body is over {limit} bytes (500 KB), the limit per request.", field));
+                await WriteAsync(http, ErrorResponses.TooLarge($"The body is over {limit} bytes (500 KB), the limit per request; nothing was recorded.", field));
                 return;
             }
             if (encoding is not null)

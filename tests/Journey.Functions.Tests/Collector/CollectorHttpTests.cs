@@ -122,11 +122,11 @@ public sealed class CollectorHttpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BatchOver500KB_Is400NamingTheBatch()
+    public async Task BatchOver500KB_Is413NamingTheBatch_LikeADecodedOne()
     {
         var item = $$$"""{"type":"track","anonymousId":"a","event":"X","properties":{"blob":"{{{new string('x', 20 * 1024)}}}"}}""";
         var json = $$"""{"batch":[{{string.Join(',', Enumerable.Repeat(item, 26))}}]}""";
-        AssertError(HttpStatusCode.BadRequest, "batch", await PostAsync("/v1/batch", json), "500");
+        AssertError(HttpStatusCode.RequestEntityTooLarge, "batch", await PostAsync("/v1/batch", json), "500");
     }
 
     [Fact]
