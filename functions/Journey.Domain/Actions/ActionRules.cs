@@ -86,7 +86,9 @@ public sealed class ActionRules(ActionRulesOptions options, JourneyRulesOptions 
         ArgumentNullException.ThrowIfNull(customer);
         ArgumentNullException.ThrowIfNull(added);
         ArgumentNullException.ThrowIfNull(stageChanges);
-        var snapshot = Snapshot(customer);
+        // What destinations are told is built only when an action is made: most writes make none.
+        ActionCustomer? built = null;
+        ActionCustomer snapshot() => built ??= Snapshot(customer);
         var actions = new List<ActionDocument>();
         foreach (var e in added.Where(e => e.Type == MessageType.Track).OrderBy(e => e.Timestamp).ThenBy(e => e.MessageId, StringComparer.Ordinal))
         {
@@ -153,7 +155,8 @@ public sealed class ActionRules(ActionRulesOptions options, JourneyRulesOptions 
     public IReadOnlyList<ActionDocument> Evaluate(CustomerStanding standing, DateOnly asOf, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(standing);
-        var snapshot = new ActionCustomer { Id = standing.Id, ProbabilityAlive = standing.ProbabilityAlive };
+        var customer = new ActionCustomer { Id = standing.Id, ProbabilityAlive = standing.ProbabilityAlive };
+        ActionCustomer snapshot() => customer;
         var actions = new List<ActionDocument>();
         var afterLastOrder = $"after:{standing.LastOrderId}";
         var statusAt = EndOf(standing.StatusSince);
@@ -211,9 +214,10 @@ public sealed class ActionRules(ActionRulesOptions options, JourneyRulesOptions 
         return [.. cart.Lines.Select(l => new ActionItem(l.ProductId, l.Name, l.Price, l.Quantity))];
     }
 
-    private void Add(List<ActionDocument> actions, string type, ActionCustomer customer, ActionTrigger trigger, DateTimeOffset now, DateTimeOffset due)
+    private void Add(List<ActionDocument> actions, string type, Func<ActionCustomer> snapshot, ActionTrigger trigger, DateTimeOffset now, DateTimeOffset due)
     {
         if (!options.IsEnabled(type) || trigger.At < now - options.MaxTriggerAge) return;
+        var customer = snapshot();
         var id = ActionDocument.IdFor(type, customer.Id, trigger.Key);
         if (actions.Exists(a => a.Id == id)) return;
         var holdout = Holdout.IsHeldOut(type, customer.Id, options.HoldoutShareOf(type));
