@@ -83,6 +83,7 @@ public static class JourneyComposition
         services.AddSingleton<ICustomerChangeStep, FeedbackCapture>();
         services.AddSingleton<IJourneyProcessor, JourneyProcessor>();
         services.AddSingleton<CustomerLookup>();
+        services.AddSingleton<CustomerViews>();
         services.AddSingleton<CollectorService>();
         AddDailyJob(services, configuration);
         AddPainPoints(services, configuration);
