@@ -54,7 +54,7 @@ function card(value, label) { return h('div', { class: 'card' }, h('b', {}, valu
 function fill(tbodySelector, rows) { const b = document.querySelector(tbodySelector); b.replaceChildren(...rows); }
 function heatCell(value, share, text) { const c = td(text ?? num(value, 1), true); if (share != null) { c.style.background = Charts.heat(share); c.style.color = Charts.heatInk(share); } return c; }
 function empty(id, text) { byId(id).textContent = text ?? ''; }
-function customerLink(id) { return h('a', { class: 'id', href: '#lookup', onclick: () => lookUp(id) }, id); }
+function customerLink(id) { return h('a', { class: 'id', href: '#customer=' + encodeURIComponent(id) }, id); }
 
 let errors = [];
 function report(panel, e) {
@@ -306,10 +306,10 @@ async function lookUp(id) {
         ['predictions', p.asOf ? `as of ${p.asOf}: ${p.rfmSegment ?? ''}${p.probabilityAlive != null ? `, P(alive) ${num(p.probabilityAlive, 2)}, ${num(p.expectedPurchases365, 1)} orders expected in a year, CLV ${money(p.predictedClv)}` : ''}` : 'none yet']]))),
     h('h3', {}, 'Stage history'),
     h('table', {}, h('thead', {}, h('tr', {}, th('when'), th('from'), th('to'), th('moved by'), th('channel'), th('days in', true), th('sessions', true), th('micro-conversions before'))),
-      h('tbody', {}, v.transitions.sort((x, y) => x.at.localeCompare(y.at)).map(t => h('tr', {}, td(when(t.at)), td(t.from), td(t.to + (t.skipped?.length ? ` (skipped ${t.skipped.join(', ')})` : '')), td(t.triggerEvent), td(t.channel ?? ''),
+      h('tbody', {}, v.transitions.sort((x, y) => x.at.localeCompare(y.at)).map(t => h('tr', {}, td(when(t.at)), td(t.from === 'None' ? '(first touch)' : t.from), td(t.to + (t.skipped?.length ? ` (skipped ${t.skipped.join(', ')})` : '')), td(t.triggerEvent), td(t.channel ?? ''),
         td(num(t.daysSinceFirstTouch, 1), true), td(num(t.sessionsSinceFirstTouch, 0), true), td(Object.entries(t.microConversions ?? {}).map(([k, n]) => `${k} ×${n}`).join(', ')))))),
     h('h3', {}, `Sessions `, h('span', { class: 'muted' }, `(the latest ${v.sessions.length} of ${v.sessionsHeld}${v.timelineCompacted ? ', older events compacted into the totals' : ''})`)),
-    v.sessions.map(s => h('div', { class: 'session' }, h('b', {}, when(s.start)), ` · ${s.channel}${s.device ? ' · ' + s.device : ''} · ${s.events.length} events`,
+    ...v.sessions.map(s => h('div', { class: 'session' }, h('b', {}, when(s.start)), ` · ${s.channel}${s.device ? ' · ' + s.device : ''} · ${s.events.length} events`,
       h('ol', {}, s.events.slice(0, 25).map(e => h('li', {}, `${when(e.t).slice(11)} ${e.n}${e.pn ? ' – ' + e.pn : e.p ? ' – ' + e.p : ''}${e.o ? ' order ' + e.o : ''}${e.v != null ? ' (' + num(e.v, 2) + ')' : ''}`)),
         s.events.length > 25 ? h('li', { class: 'muted' }, `… ${s.events.length - 25} more`) : null))),
     h('h3', {}, 'Feedback'),
@@ -317,7 +317,15 @@ async function lookUp(id) {
     h('h3', {}, 'Actions'),
     v.actions.length ? h('table', {}, h('tbody', {}, v.actions.map(x => h('tr', {}, td(x.actionType), td(x.status), td(when(x.dueAt)), td(x.holdout ? 'holdout' : ''), td(x.lastError ?? ''))))) : h('div', { class: 'muted' }, 'none'));
 }
-byId('lookup-form').addEventListener('submit', e => { e.preventDefault(); lookUp(byId('lookup-id').value); });
+byId('lookup-form').addEventListener('submit', e => { e.preventDefault(); location.hash = 'customer=' + encodeURIComponent(byId('lookup-id').value.trim()); });
+// A customer's address is /dashboard#customer=<id>: links, the back button and bookmarks work.
+function lookUpFromHash() {
+  if (!location.hash.startsWith('#customer=')) return;
+  lookUp(decodeURIComponent(location.hash.slice('#customer='.length)));
+  byId('lookup').scrollIntoView();
+}
+window.addEventListener('hashchange', lookUpFromHash);
+lookUpFromHash();
 
 // ---- kept out ----
 async function loadKeptOut() {
