@@ -84,6 +84,7 @@ public static class JourneyComposition
         services.AddSingleton<IJourneyProcessor, JourneyProcessor>();
         services.AddSingleton<CustomerLookup>();
         services.AddSingleton<CustomerViews>();
+        services.AddSingleton<Dashboard.LiveOverview>();
         services.AddSingleton<CollectorService>();
         AddDailyJob(services, configuration);
         AddPainPoints(services, configuration);

@@ -87,6 +87,7 @@ async function loadLatest() {
 async function loadOverview() {
   const o = await api('/api/overview');
   if (!o) return;
+  byId('subtitle').textContent = `Customer journeys of this shop. Live counts as of ${new Date(o.computedAt).toLocaleTimeString()} (a scan of ${num(o.customers, 0)} customers in ${num(o.seconds, 2)} s).`;
   byId('cards').replaceChildren(
     card(num(o.customers, 0), 'customers'), card(num(o.orders, 0), 'orders'), card(money(o.revenue), 'revenue'),
     card(pct(o.bounceRate * 100), 'bounce rate'), card(pct(o.cartAbandonmentRate * 100), 'cart abandonment'), card(num(o.deadLettersToday, 0), 'dead letters today'));
