@@ -22,7 +22,7 @@ public static class DailyJobBenchmark
         var data = Option(args, "--data") ?? throw new ArgumentException("--data <folder> is required");
         var asOf = DateOnly.ParseExact(Option(args, "--as-of") ?? "2026-06-30", "yyyy-MM-dd", CultureInfo.InvariantCulture);
         await using var store = new SqliteJourneyStore(SqliteStoreOptions.ForDataDirectory(data), NullLogger<SqliteJourneyStore>.Instance);
-        var job = new DailyJob(store, store, store, new JourneyRulesOptions(), new DailyJobOptions(), TimeProvider.System, NullLogger<DailyJob>.Instance);
+        var job = new DailyJob(store, store, store, store, new JourneyRulesOptions(), new DailyJobOptions(), TimeProvider.System, NullLogger<DailyJob>.Instance);
 
         if (args.Contains("--scan-only"))
         {

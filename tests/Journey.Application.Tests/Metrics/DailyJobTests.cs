@@ -32,7 +32,7 @@ public sealed class DailyJobTests
         {
             var clock = new FakeTimeProvider(Day(4, 1, hour: 2));
             var actions = new DailyActions(Actions, new ActionRules(new ActionRulesOptions(), new JourneyRulesOptions()), clock, NullLogger<DailyActions>.Instance, capture: true);
-            return new(Customers, Metrics, Predictions, new JourneyRulesOptions(), options ?? new DailyJobOptions(), clock, NullLogger<DailyJob>.Instance, actions);
+            return new(Customers, Customers, Metrics, Predictions, new JourneyRulesOptions(), options ?? new DailyJobOptions(), clock, NullLogger<DailyJob>.Instance, actions);
         }
 
         public async Task AddAsync(params CustomerDocument[] docs)
@@ -350,7 +350,7 @@ public sealed class DailyJobTests
         var h = new ProcessorHarness();
         await h.SendAsync(Testing.Events.Page("/", "a1", at: Testing.Events.T0));
         var predictions = new InMemoryPredictionStore(h.Store);
-        var job = new DailyJob(h.Store, new InMemoryMetricsStore(), predictions, h.Options, new DailyJobOptions(), h.Clock, NullLogger<DailyJob>.Instance);
+        var job = new DailyJob(h.Store, h.Store, new InMemoryMetricsStore(), predictions, h.Options, new DailyJobOptions(), h.Clock, NullLogger<DailyJob>.Instance);
         await job.RunAsync(DateOnly.FromDateTime(Testing.Events.T0.UtcDateTime.AddDays(200)), null, CancellationToken.None);
         Assert.Equal("lapsed", (await h.CustomerAsync("a1")).Lifecycle.Status);
 
