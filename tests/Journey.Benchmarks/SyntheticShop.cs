@@ -50,20 +50,11 @@ public static class SyntheticShop
         using (var connection = new SqliteConnection($"Data Source={path}"))
         {
             connection.Open();
-            using var insert = connection.CreateCommand();
             // the layout the store writes: the document, and its processor state in its own column
-            insert.CommandText = "INSERT INTO customers(id, etag, doc, updated_at, journey) VALUES ($id, $etag, $doc, $updated_at, $journey)";
-            var id = insert.Parameters.Add("$id", SqliteType.Text);
-            var etag = insert.Parameters.Add("$etag", SqliteType.Text);
-            var doc = insert.Parameters.Add("$doc", SqliteType.Text);
-            var updated = insert.Parameters.Add("$updated_at", SqliteType.Text);
-            var journey = insert.Parameters.Add("$journey", SqliteType.Text);
-            using var insertTransition = connection.CreateCommand();
-            insertTransition.CommandText = "INSERT INTO transitions(id, customer_id, at, doc) VALUES ($id, $customer_id, $at, $doc)";
-            var transitionId = insertTransition.Parameters.Add("$id", SqliteType.Text);
-            var transitionCustomer = insertTransition.Parameters.Add("$customer_id", SqliteType.Text);
-            var transitionAt = insertTransition.Parameters.Add("$at", SqliteType.Text);
-            var transitionDoc = insertTransition.Parameters.Add("$doc", SqliteType.Text);
+            using var insert = Insert(connection, "customers", "id", "etag", "doc", "updated_at", "journey");
+            var (id, etag, doc, updated, journey) = (insert.Parameters[0], insert.Parameters[1], insert.Parameters[2], insert.Parameters[3], insert.Parameters[4]);
+            using var insertTransition = Insert(connection, "transitions", "id", "customer_id", "at", "doc");
+            var (transitionId, transitionCustomer, transitionAt, transitionDoc) = (insertTransition.Parameters[0], insertTransition.Parameters[1], insertTransition.Parameters[2], insertTransition.Parameters[3]);
             SqliteTransaction? transaction = null;
             for (var i = 0; i < customers; i++)
             {
@@ -229,6 +220,15 @@ public static class SyntheticShop
         doc.Lifecycle = new Lifecycle { LastSeen = last };
         doc.UpdatedAt = last;
         return doc.WithJourney([.. stages.Select(s => (s.Key, s.Value))]);
+    }
+
+    /// <summary>An INSERT of text values into the columns, its parameters in their order.</summary>
+    private static SqliteCommand Insert(SqliteConnection connection, string table, params string[] columns)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO {table}({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "$" + c))})";
+        foreach (var column in columns) command.Parameters.Add("$" + column, SqliteType.Text);
+        return command;
     }
 
     /// <summary>
