@@ -181,6 +181,7 @@ public static class JourneyComposition
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ISuppressionStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IDocumentScans>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<ITransitionScan>(sp => sp.GetRequiredService<TStore>());
     }
 
     private static void AddEmbeddedStream(IServiceCollection services, IConfiguration configuration)
