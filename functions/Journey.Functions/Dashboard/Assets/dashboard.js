@@ -119,14 +119,25 @@ function drawJourney() {
   sankey.replaceChildren(Charts.sankey(j.stages, j.links ?? [], n => num(n, 1)));
   byId('steps').replaceChildren(...(j.transitions ?? []).filter(t => t.customers > 0).map(t => {
     const list = (title, rows, extra) => rows?.length ? [h('div', { class: 'muted' }, title), h('table', {}, h('tbody', {}, rows.slice(0, 6).map(r =>
-      h('tr', {}, td(r.name), td(pct(r.share), true), extra ? td(extra(r), true) : null, h('td', { class: 'wide' }, bar(r.share / 100, true))))))] : [];
+      h('tr', {}, td(r.name), td(pct(r.share), true), extra ? td(extra(r), true) : null))))] : [];
     return h('div', {}, h('h3', {}, `Into ${t.to} `, h('span', { class: 'muted' }, `(${num(t.customers, 0)} customers)`)),
       ...list('micro-conversions done in the stage before (share of them; mean times)', t.microConversions, r => '×' + num(r.mean, 1)),
       ...list('the event that moved them', t.triggers),
       ...list('in a visit from', t.channels));
   }));
   const paths = j.pathsToFirstOrder?.paths ?? [];
-  fill('#paths tbody', paths.map(p => h('tr', {}, td(p.steps.map(x => `${x.stage} · ${x.channel}`).join(' → ')), td(num(p.customers, 0), true), td(pct(p.share), true), td(days(p.medianDays), true), td(num(p.medianSessions, 1), true))));
+  fill('#paths tbody', paths.map(p => h('tr', {}, td(describePath(p.steps)), td(num(p.customers, 0), true), td(pct(p.share), true), td(days(p.medianDays), true), td(num(p.medianSessions, 1), true))));
+}
+
+/** "organic search (Awareness → Consideration) → email (Conversion)": consecutive steps in visits from one channel grouped. */
+function describePath(steps) {
+  const groups = [];
+  for (const step of steps) {
+    const last = groups[groups.length - 1];
+    if (last && last.channel === step.channel) last.stages.push(step.stage);
+    else groups.push({ channel: step.channel, stages: [step.stage] });
+  }
+  return groups.map(g => `${g.channel} (${g.stages.join(' → ')})`).join(' → ');
 }
 
 // ---- funnel ----
