@@ -29,6 +29,8 @@ namespace Journey.Domain.Serialization;
 [JsonSerializable(typeof(FunnelMetrics))]
 [JsonSerializable(typeof(RatesMetrics))]
 [JsonSerializable(typeof(ClvMetrics))]
+[JsonSerializable(typeof(RatesPeriod))]
+[JsonSerializable(typeof(RatesPeriodSeries))]
 [JsonSerializable(typeof(BestCustomersMetrics))]
 [JsonSerializable(typeof(ActionsMetrics))]
 [JsonSerializable(typeof(FeedbackItem))]
