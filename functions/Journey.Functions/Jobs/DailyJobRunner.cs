@@ -39,5 +39,53 @@ public sealed class DailyJobRunner(DailyJob job, ILogger<DailyJobRunner> logger)
         }
     }
 
+    /// <summary>
+    /// A backfill: the job for each of <paramref name="dates"/> in turn, in one hold of the gate, writing only
+    /// the metrics documents for every date but the last, which is a full run (predictions, statuses and
+    /// follow-ups as of it). Null at once when a run is in progress; the summaries in date order otherwise.
+    /// </summary>
+    public async Task<IReadOnlyList<DailyJobSummary>?> TryRunHistoryAsync(
+        IReadOnlyList<DateOnly> dates, string trigger, Action<DailyJobSummary>? done, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dates);
+        if (dates.Count == 0) return [];
+        if (!await _gate.WaitAsync(0, cancellationToken))
+        {
+            logger.DailyJobAlreadyRunning(new AsOf(dates[^1]).Text, trigger);
+            return null;
+        }
+        try
+        {
+            var summaries = new List<DailyJobSummary>(dates.Count);
+            for (var i = 0; i < dates.Count; i++)
+            {
+                logger.DailyJobTriggered(new AsOf(dates[i]).Text, trigger);
+                var summary = await job.RunAsync(dates[i], metricsOnly: i < dates.Count - 1, progress: null, cancellationToken);
+                summaries.Add(summary);
+                done?.Invoke(summary);
+            }
+            LastRun = summaries[^1];
+            return summaries;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The dates of a backfill from <paramref name="since"/> to <paramref name="until"/>: every
+    /// <paramref name="every"/> days counted back from <paramref name="until"/> (so the last period ends on it), oldest first.
+    /// </summary>
+    public static IReadOnlyList<DateOnly> HistoryDates(DateOnly since, DateOnly until, int every)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(every);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(since, until);
+        var dates = new List<DateOnly>();
+        for (var d = until; d >= since; d = d.AddDays(-every)) dates.Add(d);
+        dates.Reverse();
+        return dates;
+    }
+
     public void Dispose() => _gate.Dispose();
 }

@@ -70,7 +70,7 @@ public sealed class MetricsSeriesEndpointTests : IAsyncLifetime
     }
 
     private static string Order(string user, string at, string orderId, int revenue) =>
-        $$"""{"type":"track","userId":"{{user}}","event":"Order Completed","timestamp":"{{at}}","properties":{"order_id":"{{orderId}}","revenue":{{revenue}}}}""";
+        $$$"""{"type":"track","userId":"{{{user}}}","event":"Order Completed","timestamp":"{{{at}}}","properties":{"order_id":"{{{orderId}}}","revenue":{{{revenue}}}}}""";
 
     private async Task SendAsync(params string[] messages)
     {
@@ -80,5 +80,36 @@ public sealed class MetricsSeriesEndpointTests : IAsyncLifetime
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("journey-local:"u8.ToArray()));
         Assert.Equal(HttpStatusCode.OK, (await _app.Client.SendAsync(request)).StatusCode);
+    }
+}
+
+public sealed class DailyBackfillTests
+{
+    [Fact]
+    public void HistoryDates_CountBackFromUntil_EveryNDays_DownToSince()
+    {
+        var dates = Journey.Functions.Jobs.DailyJobRunner.HistoryDates(new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 20), 7);
+
+        Assert.Equal([new DateOnly(2026, 1, 6), new DateOnly(2026, 1, 13), new DateOnly(2026, 1, 20)], dates);
+        Assert.Equal([new DateOnly(2026, 1, 20)], Journey.Functions.Jobs.DailyJobRunner.HistoryDates(new DateOnly(2026, 1, 20), new DateOnly(2026, 1, 20), 7));
+        Assert.Equal(3, Journey.Functions.Jobs.DailyJobRunner.HistoryDates(new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 3), 1).Count);
+    }
+
+    [Fact]
+    public async Task The_daily_command_backfills_the_metrics_of_every_seventh_day()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "journey-backfill-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Assert.Equal(Journey.Functions.Hosting.Commands.Success, await Journey.Functions.Hosting.Commands.RunAsync(Journey.Functions.Hosting.CommandLine.Parse(
+                ["daily", "--since", "2026-01-01", "--until", "2026-01-29", "--every", "7", "--data", data])));
+            foreach (var date in new[] { "2026-01-01", "2026-01-08", "2026-01-15", "2026-01-22", "2026-01-29" })
+                Assert.Equal(Journey.Functions.Hosting.Commands.Success, await Journey.Functions.Hosting.Commands.RunAsync(Journey.Functions.Hosting.CommandLine.Parse(["metrics", "--date", date, "--kind", "rates", "--data", data])));
+            Assert.NotEqual(Journey.Functions.Hosting.Commands.Success, await Journey.Functions.Hosting.Commands.RunAsync(Journey.Functions.Hosting.CommandLine.Parse(["metrics", "--date", "2026-01-09", "--kind", "rates", "--data", data])));
+        }
+        finally
+        {
+            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+        }
     }
 }
