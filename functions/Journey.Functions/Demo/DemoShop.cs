@@ -14,9 +14,10 @@ namespace Journey.Functions.Demo;
 /// <see cref="DemoShopParameters"/>, a fixed seed) by sending its visitors' events through the real HTTP
 /// collector as a real site would: the first visit through the pixel (with the referrer and UTM
 /// parameters of its channel), the rest as Segment batches. Then, once the processor has applied them,
-/// it runs the daily job for every 7th day back from yesterday across the simulated period (metrics only: the
-/// weekly series the rates-over-time panels read) and in full for yesterday (the CLV models, predictions and
-/// model-based actions), then the pain-point summarizer over the last <see cref="PainPointDays"/> days.
+/// it runs the daily job in full for yesterday (the CLV models, predictions and model-based actions: the
+/// dashboard's latest documents), then for every 7th day back from yesterday across the simulated period
+/// (metrics only: the weekly series the rates-over-time panels read), then the pain-point summarizer over
+/// the last <see cref="PainPointDays"/> days.
 /// The demo records actions without a destination (<c>Actions:RecordWithoutDestination</c>), so every
 /// rule's actions appear.
 /// </summary>

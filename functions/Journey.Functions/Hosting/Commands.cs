@@ -208,10 +208,10 @@ public static class Commands
         }
     }
 
-    /// <summary>The daily job for each date of a backfill (metrics only but the last), a line per date.</summary>
+    /// <summary>The daily job for each date of a backfill (the last in full, first; the others' metrics only), a line per date.</summary>
     private static async Task<int> BackfillAsync(DailyJobRunner runner, IReadOnlyList<DateOnly> dates, CancellationToken ct)
     {
-        Console.WriteLine($"Daily job for {dates.Count} dates from {new AsOf(dates[0]).Text} to {new AsOf(dates[^1]).Text} (metrics only; the last date in full: predictions, statuses, follow-ups)");
+        Console.WriteLine($"Daily job for {dates.Count} dates from {new AsOf(dates[0]).Text} to {new AsOf(dates[^1]).Text}: {new AsOf(dates[^1]).Text} first in full (predictions, statuses, follow-ups), then the others' metrics only");
         var summaries = await runner.TryRunHistoryAsync(dates, "daily command", s =>
             Console.WriteLine($"  {new AsOf(s.AsOf).Text}: {s.CustomersCounted} customers, {s.MetricsWritten} documents written, {s.MetricsUnchanged} unchanged, {s.TotalSeconds:0.00} s"), ct);
         if (summaries is null)
@@ -219,7 +219,7 @@ public static class Commands
             await Console.Error.WriteLineAsync("journey daily: a run is already in progress in this process.");
             return Failure;
         }
-        Console.WriteLine(JobSummaries.ToText(summaries[^1]));
+        Console.WriteLine(JobSummaries.ToText(summaries[0]));
         Console.WriteLine($"The series: journey metrics --date <date> --kind rates, or GET /api/metrics/series?kind=rates&since={new AsOf(dates[0]).Text}&until={new AsOf(dates[^1]).Text}");
         return Success;
     }

@@ -40,9 +40,10 @@ public sealed class DailyJobRunner(DailyJob job, ILogger<DailyJobRunner> logger)
     }
 
     /// <summary>
-    /// A backfill: the job for each of <paramref name="dates"/> in turn, in one hold of the gate, writing only
-    /// the metrics documents for every date but the last, which is a full run (predictions, statuses and
-    /// follow-ups as of it). Null at once when a run is in progress; the summaries in date order otherwise.
+    /// A backfill: the job for each of <paramref name="dates"/> (oldest first), in one hold of the gate. The
+    /// last date runs first and in full (predictions, statuses and follow-ups as of it), so the latest
+    /// documents are there at once and stay the latest; then the earlier dates, oldest first, write only
+    /// their metrics documents. Null at once when a run is in progress; else the summaries in the order run.
     /// </summary>
     public async Task<IReadOnlyList<DailyJobSummary>?> TryRunHistoryAsync(
         IReadOnlyList<DateOnly> dates, string trigger, Action<DailyJobSummary>? done, CancellationToken cancellationToken)
@@ -57,14 +58,16 @@ public sealed class DailyJobRunner(DailyJob job, ILogger<DailyJobRunner> logger)
         try
         {
             var summaries = new List<DailyJobSummary>(dates.Count);
-            for (var i = 0; i < dates.Count; i++)
+            for (var i = -1; i < dates.Count - 1; i++)
             {
-                logger.DailyJobTriggered(new AsOf(dates[i]).Text, trigger);
-                var summary = await job.RunAsync(dates[i], metricsOnly: i < dates.Count - 1, progress: null, cancellationToken);
+                var full = i < 0;
+                var asOf = full ? dates[^1] : dates[i];
+                logger.DailyJobTriggered(new AsOf(asOf).Text, trigger);
+                var summary = await job.RunAsync(asOf, metricsOnly: !full, progress: null, cancellationToken);
+                if (full) LastRun = summary;
                 summaries.Add(summary);
                 done?.Invoke(summary);
             }
-            LastRun = summaries[^1];
             return summaries;
         }
         finally

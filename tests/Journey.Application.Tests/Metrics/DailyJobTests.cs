@@ -281,6 +281,26 @@ public sealed class DailyJobTests
     }
 
     [Fact]
+    public async Task RunAsync_MetricsOnly_WritesTheDocuments_ButNoPredictionStatusOrAction()
+    {
+        var s = await QuietAndActiveCustomersAsync();
+        await s.AddAsync(new CustomerBuilder("lapsed-buyer", Day(7, 1, year: 2025)).Order(Day(8, 1, year: 2025), 80m).Build());
+
+        var backfill = await s.Job().RunAsync(AsOf.AddDays(-7), metricsOnly: true, null, CancellationToken.None);
+
+        Assert.Equal((MetricKinds.All.Count, 0L, 0), (backfill.MetricsWritten, backfill.CustomersPatched, backfill.ActionsAdded));
+        Assert.Empty(s.Predictions.Patched);
+        Assert.Empty(await s.Actions.ListAsync(null, null, null, 100, CancellationToken.None));
+        Assert.Equal((null, null), await LifecycleAsync(s, "quiet"));
+        Assert.NotNull(await s.Metrics.GetAsync(MetricKinds.Rates, "2026-03-24", CancellationToken.None));
+
+        var full = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+
+        Assert.True(full.CustomersPatched > 0 && full.ActionsAdded > 0);
+        Assert.Equal(("at_risk", "2026-03-31"), await LifecycleAsync(s, "quiet"));
+    }
+
+    [Fact]
     public async Task RunAsync_AddsTheModelBasedActions_OncePerBuyingCycle_AndCountsThemInTheActionsDocument()
     {
         var s = new Setup();
