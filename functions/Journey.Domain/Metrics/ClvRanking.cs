@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace Journey.Domain.Metrics;
 
 /// <summary>
@@ -111,5 +114,29 @@ internal static class ClvRanking
     {
         var (x, y) = (Measure(a), Measure(b));
         return x != y ? x > y : string.CompareOrdinal(a.Id, b.Id) < 0;
+    }
+}
+
+/// <summary>Takes erased people out of the <c>top</c> list of a <c>clv</c> document's data.</summary>
+public static class ClvTopList
+{
+    /// <summary>
+    /// The data without the <c>top</c> entries whose id is one of <paramref name="ids"/>, and how many were
+    /// taken out; null when none was there (the document need not be written again).
+    /// </summary>
+    public static (JsonElement Data, int Removed)? Without(JsonElement data, IReadOnlySet<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("top", out var top) || top.ValueKind != JsonValueKind.Array) return null;
+        var theirs = top.EnumerateArray().Count(e => e.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && ids.Contains(id.GetString()!));
+        if (theirs == 0) return null;
+        var node = JsonNode.Parse(data.GetRawText())!.AsObject();
+        var list = node["top"]!.AsArray();
+        for (var i = list.Count - 1; i >= 0; i--)
+        {
+            if (list[i]?["id"]?.GetValue<string>() is { } id && ids.Contains(id)) list.RemoveAt(i);
+        }
+        using var json = JsonDocument.Parse(node.ToJsonString());
+        return (json.RootElement.Clone(), theirs);
     }
 }

@@ -91,3 +91,23 @@ public sealed class ClvRankingTests
         Assert.Equal(new ClvTopCustomer("b", 1, 10, 300, 0.5, 1.25, "email", "champions"), top[0]);
     }
 }
+
+public sealed class ClvTopListTests
+{
+    [Fact]
+    public void Without_TakesTheGivenIdsOutOfTheTopList_AndKeepsTheRest()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse("""{"status":"fitted","top":[{"id":"a","orders":2},{"id":"b","orders":1},{"id":"c"}],"histogram":[{"from":0,"customers":3}]}""");
+
+        var (data, removed) = ClvTopList.Without(json.RootElement, new HashSet<string> { "b", "c", "z" })!.Value;
+
+        Assert.Equal(2, removed);
+        Assert.Equal(["a"], data.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+        Assert.Equal(2, data.GetProperty("top")[0].GetProperty("orders").GetInt32());
+        Assert.Equal("fitted", data.GetProperty("status").GetString());
+        Assert.Equal(3, data.GetProperty("histogram")[0].GetProperty("customers").GetInt32());
+        Assert.Null(ClvTopList.Without(json.RootElement, new HashSet<string> { "z" }));
+        using var old = System.Text.Json.JsonDocument.Parse("""{"status":"fitted"}""");
+        Assert.Null(ClvTopList.Without(old.RootElement, new HashSet<string> { "a" }));
+    }
+}
