@@ -148,7 +148,7 @@ public static class AdminEndpoints
         var end = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (until is not null && !AsOf.TryParse(until, out end))
             return Bad($"'{until}' is not a date: use ?until=yyyy-MM-dd.", "until");
-        var start = end.AddDays(-365);
+        var start = end.AddDays(-364); // the 365 days up to until
         if (since is not null && !AsOf.TryParse(since, out start))
             return Bad($"'{since}' is not a date: use ?since=yyyy-MM-dd.", "since");
         if (start > end)
