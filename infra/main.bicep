@@ -123,6 +123,9 @@ param collectorWriteKeys string = ''
 @description('Origins allowed to send events from a browser (CORS), comma-separated; * for any.')
 param collectorAllowedOrigins string = '*'
 
+@description('Optional: the client id of an Entra ID app registration. When set, the dashboard (/dashboard) and the admin API (/api) ask for Entra sign-in in front of the function key; the collector\'s routes stay open. Empty: the function key alone guards them.')
+param dashboardSignInClientId string = ''
+
 @description('When the daily job runs: six-field NCRONTAB (seconds first), UTC.')
 param dailyMetricsSchedule string = '0 0 2 * * *'
 
@@ -316,6 +319,7 @@ module api 'app/api.bicep' = {
     actionsSchedule: actionsSchedule
     collectorWriteKeys: collectorWriteKeys
     collectorAllowedOrigins: collectorAllowedOrigins
+    signInClientId: dashboardSignInClientId
     // openAI is conditional: .? reads its outputs only when it was deployed.
     openAIEndpoint: openAI.?outputs.endpoint ?? ''
     openAIDeployment: openAI.?outputs.chatDeploymentName ?? ''

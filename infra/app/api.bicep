@@ -57,6 +57,9 @@ param collectorWriteKeys string = ''
 @description('Origins allowed to send events from a browser, comma-separated; * for any. Both the app (Collector__AllowedOrigins) and the site\'s CORS setting get them.')
 param collectorAllowedOrigins string = '*'
 
+@description('Client id of an Entra ID app registration: when set, App Service authentication asks for Entra sign-in on every route but the collector\'s public ones (the dashboard and the admin API then need sign-in and the function key).')
+param signInClientId string = ''
+
 @description('Azure OpenAI v1 endpoint; empty turns the summarizer off.')
 param openAIEndpoint string = ''
 @description('Name of the chat model deployment; empty without OpenAI.')
@@ -181,6 +184,52 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   resource settings 'config' = {
     name: 'appsettings'
     properties: appSettings
+  }
+
+  // Entra ID sign-in in front of the dashboard and the admin API (optional). The collector's routes stay
+  // open to browsers and servers: the pixel, the Segment API and its settings, the tracker script, the
+  // health probe and the unsubscribe page. Without a client secret the platform signs users in with ID
+  // tokens, so the app registration must allow them (Authentication > ID tokens) and list the redirect URI
+  // https://<app>/.auth/login/aad/callback.
+  resource auth 'config' = if (!empty(signInClientId)) {
+    name: 'authsettingsV2'
+    properties: {
+      platform: {
+        enabled: true
+      }
+      globalValidation: {
+        requireAuthentication: true
+        unauthenticatedClientAction: 'RedirectToLoginPage'
+        redirectToProvider: 'azureactivedirectory'
+        excludedPaths: [
+          '/i'
+          '/v1'
+          '/journey.js'
+          '/health'
+          '/unsubscribe'
+        ]
+      }
+      identityProviders: {
+        azureActiveDirectory: {
+          enabled: true
+          registration: {
+            clientId: signInClientId
+            openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+          }
+          validation: {
+            allowedAudiences: [
+              'api://${signInClientId}'
+              signInClientId
+            ]
+          }
+        }
+      }
+      login: {
+        tokenStore: {
+          enabled: false
+        }
+      }
+    }
   }
 }
 

@@ -19,9 +19,9 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Journey.Benchmarks bare --urls <url> [--durable <folder>]   (with --durable: each request appended and fdatasync-ed before its 204)");
     Console.Error.WriteLine("       Journey.Benchmarks processor --file <taobao csv> [--batch 100] [--data <folder>] [--setting Key=Value ...]");
-    Console.Error.WriteLine("       Journey.Benchmarks synthetic --data <folder> [--customers 1000000] [--as-of 2026-06-30] [--seed n]");
+    Console.Error.WriteLine("       Journey.Benchmarks synthetic --data <folder> [--customers 1000000] [--as-of 2026-06-30] [--seed n] [--transitions]   (--transitions: each customer's transition documents too)");
     Console.Error.WriteLine("       Journey.Benchmarks clv [--customers 1000000] [--seed 1]");
-    Console.Error.WriteLine("       Journey.Benchmarks daily --data <folder> [--as-of 2026-06-30] [--scan-only]   (on a copy: the job writes)");
+    Console.Error.WriteLine("       Journey.Benchmarks daily --data <folder> [--as-of 2026-06-30] [--scan-only | --journey-only]   (on a copy: the job writes)");
     Console.Error.WriteLine("       Journey.Benchmarks azure --file <taobao csv> [--batch 100] [--partitions 4] [--limit <events>]");
     Console.Error.WriteLine("       Journey.Benchmarks producer [--requests 200000] [--concurrency 32]   (the Event Hubs producer against a client that completes at once)");
     Console.Error.WriteLine("       Journey.Benchmarks painpoints-quality [--data <reviews folder>] [--speed-texts 20000] [--batch 32] [--speed-only]   (TF-IDF vs MiniLM on labelled reviews: ARI, NMI; embedding and clustering speed)");

@@ -31,6 +31,7 @@ public static class SyntheticShop
         var data = Option(args, "--data") ?? throw new ArgumentException("--data <folder> is required");
         var asOf = DateOnly.ParseExact(Option(args, "--as-of") ?? "2026-06-30", "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var seed = int.Parse(Option(args, "--seed") ?? "20260630", CultureInfo.InvariantCulture);
+        var withTransitions = args.Contains("--transitions");
 
         // The store creates the file and its schema; the fixture then goes in with one bulk insert
         // per 10,000 rows (the store's writer commits what its callers await, which is not the point here).
@@ -45,18 +46,15 @@ public static class SyntheticShop
         var clock = Stopwatch.StartNew();
         var random = new Random(seed);
         var end = new DateTimeOffset(asOf.ToDateTime(new TimeOnly(23, 0)), TimeSpan.Zero);
-        long buyers = 0, orders = 0;
+        long buyers = 0, orders = 0, transitionCount = 0;
         using (var connection = new SqliteConnection($"Data Source={path}"))
         {
             connection.Open();
-            using var insert = connection.CreateCommand();
             // the layout the store writes: the document, and its processor state in its own column
-            insert.CommandText = "INSERT INTO customers(id, etag, doc, updated_at, journey) VALUES ($id, $etag, $doc, $updated_at, $journey)";
-            var id = insert.Parameters.Add("$id", SqliteType.Text);
-            var etag = insert.Parameters.Add("$etag", SqliteType.Text);
-            var doc = insert.Parameters.Add("$doc", SqliteType.Text);
-            var updated = insert.Parameters.Add("$updated_at", SqliteType.Text);
-            var journey = insert.Parameters.Add("$journey", SqliteType.Text);
+            using var insert = Insert(connection, "customers", "id", "etag", "doc", "updated_at", "journey");
+            var (id, etag, doc, updated, journey) = (insert.Parameters[0], insert.Parameters[1], insert.Parameters[2], insert.Parameters[3], insert.Parameters[4]);
+            using var insertTransition = Insert(connection, "transitions", "id", "customer_id", "at", "doc");
+            var (transitionId, transitionCustomer, transitionAt, transitionDoc) = (insertTransition.Parameters[0], insertTransition.Parameters[1], insertTransition.Parameters[2], insertTransition.Parameters[3]);
             SqliteTransaction? transaction = null;
             for (var i = 0; i < customers; i++)
             {
@@ -66,6 +64,7 @@ public static class SyntheticShop
                     transaction?.Dispose();
                     transaction = connection.BeginTransaction();
                     insert.Transaction = transaction;
+                    insertTransition.Transaction = transaction;
                 }
                 var customer = Customer($"synthetic-{i:D7}", random, end);
                 if (customer.Orders.Count > 0) buyers++;
@@ -76,12 +75,24 @@ public static class SyntheticShop
                 journey.Value = JourneyJson.Serialize(customer.Journey);
                 updated.Value = customer.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
                 insert.ExecuteNonQuery();
+                if (withTransitions)
+                {
+                    foreach (var t in Transitions(customer))
+                    {
+                        transitionId.Value = t.Id;
+                        transitionCustomer.Value = t.CustomerId;
+                        transitionAt.Value = t.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+                        transitionDoc.Value = JourneyJson.Serialize(t);
+                        insertTransition.ExecuteNonQuery();
+                        transitionCount++;
+                    }
+                }
                 if ((i + 1) % 100_000 == 0) Console.WriteLine($"  {i + 1:N0} customers written ({clock.Elapsed.TotalSeconds:N0} s)");
             }
             transaction?.Commit();
             transaction?.Dispose();
         }
-        Console.WriteLine($"{customers:N0} customers ({buyers:N0} buyers, {orders:N0} orders) as of {asOf:yyyy-MM-dd} in {path}: {clock.Elapsed.TotalSeconds:N1} s, {new FileInfo(path).Length / (1024.0 * 1024):N0} MiB");
+        Console.WriteLine($"{customers:N0} customers ({buyers:N0} buyers, {orders:N0} orders, {transitionCount:N0} transitions) as of {asOf:yyyy-MM-dd} in {path}: {clock.Elapsed.TotalSeconds:N1} s, {new FileInfo(path).Length / (1024.0 * 1024):N0} MiB");
         return 0;
     }
 
@@ -209,6 +220,56 @@ public static class SyntheticShop
         doc.Lifecycle = new Lifecycle { LastSeen = last };
         doc.UpdatedAt = last;
         return doc.WithJourney([.. stages.Select(s => (s.Key, s.Value))]);
+    }
+
+    /// <summary>An INSERT of text values into the columns, its parameters in their order.</summary>
+    private static SqliteCommand Insert(SqliteConnection connection, string table, params string[] columns)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO {table}({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "$" + c))})";
+        foreach (var column in columns) command.Parameters.Add("$" + column, SqliteType.Text);
+        return command;
+    }
+
+    /// <summary>
+    /// The transition documents the processor would write for the customer's stages (no random draw, so
+    /// the customers are the same with or without them): the session's channel is the acquisition
+    /// channel, the micro-conversions those the synthetic events give each stage.
+    /// </summary>
+    private static IEnumerable<TransitionDocument> Transitions(CustomerDocument doc)
+    {
+        var from = Stage.None;
+        var firstSeen = doc.FirstSeen ?? doc.StageReachedAt[Stage.Awareness];
+        foreach (var (to, at) in doc.StageReachedAt.OrderBy(p => p.Key))
+        {
+            var (trigger, micro) = to switch
+            {
+                Stage.Awareness => ("Page Viewed", new Dictionary<string, long>()),
+                Stage.Consideration => ("Product Viewed", new Dictionary<string, long> { ["Product Viewed"] = 2 }),
+                Stage.Conversion => ("Order Completed", new Dictionary<string, long> { ["Product Viewed"] = 1, ["Product Added"] = 1, ["Order Completed"] = 1 }),
+                Stage.Retention => ("Order Completed", new Dictionary<string, long> { ["Product Added"] = 1, ["Order Completed"] = 1 }),
+                _ => ("Product Reviewed", new Dictionary<string, long> { ["Positive Review"] = 1 }),
+            };
+            yield return new TransitionDocument
+            {
+                Id = TransitionDocument.IdFor(doc.Id, to),
+                CustomerId = doc.Id,
+                From = from,
+                To = to,
+                Skipped = [.. Enumerable.Range((int)from + 1, Math.Max(0, to - from - 1)).Select(s => (Stage)s).Where(s => s != Stage.None)],
+                At = at,
+                TriggerEvent = trigger,
+                TriggerMessageId = $"{doc.Id}-{to}",
+                Rule = "synthetic",
+                Channel = doc.Acquisition?.Channel,
+                AcquisitionChannel = doc.Acquisition?.Channel,
+                FirstDevice = doc.Acquisition?.FirstDevice,
+                DaysSinceFirstTouch = Math.Round(Math.Max(0, (at - firstSeen).TotalDays), 4),
+                SessionsSinceFirstTouch = Math.Min(doc.Sessions.Count, 1 + (long)(at - firstSeen).TotalDays / 20),
+                MicroConversions = micro,
+            };
+            from = to;
+        }
     }
 
     private static T Pick<T>(Random random, T[] values, double[] weights)

@@ -10,7 +10,7 @@ namespace Journey.Testing;
 /// A store fake with Cosmos-like ETag semantics; documents are kept as JSON so no reference is shared
 /// with the processor. The store contracts run against it too (Journey.Application.Tests/Store).
 /// </summary>
-public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDeadLetterStore
+public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, ITransitionScan, IDeadLetterStore
 {
     private readonly ConcurrentDictionary<string, (string ETag, string Json)> _customers = new();
     private readonly ConcurrentDictionary<string, string> _transitions = new();
@@ -77,6 +77,17 @@ public sealed class InMemoryJourneyStore : ICustomerStore, ITransitionStore, IDe
                 _transitions.TryRemove(id, out _);
         }
         return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<TransitionDocument> ScanTransitionsAsync(DateTimeOffset? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        foreach (var (_, json) in _transitions)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var transition = JourneyJson.Deserialize<TransitionDocument>(json);
+            if (since is not { } s || transition.At >= s) yield return transition;
+        }
     }
 
     public Task DeleteAllAsync(string customerId, CancellationToken cancellationToken)

@@ -27,6 +27,9 @@ try {
   await page.waitForFunction(() => window.visitDone === true, null, { timeout: 20000 });
   await page.waitForTimeout(300);
   await page.close({ runBeforeUnload: true });
+  // A closed tab's beacons and keepalive fetches (with their CORS preflight) outlive it in a real browser;
+  // here they live as long as the browser context, so give them a moment before closing it.
+  await new Promise(resolve => setTimeout(resolve, 1500));
   await context.close();
   console.log(JSON.stringify({ requests, errors }));
 } finally {

@@ -13,13 +13,15 @@ namespace Journey.Application.Metrics;
 
 /// <summary>
 /// The daily job as of a date D: one scan of the customers (only events up to the end of D count,
-/// see <see cref="CustomerFacts"/>), the CLV fit and scores, one <c>metrics</c> document per kind
+/// see <see cref="CustomerFacts"/>), one scan of the transitions (the journey map, those up to the end
+/// of D), the CLV fit and scores, one <c>metrics</c> document per kind
 /// (written only when its figures changed) and the customers' <c>predictions</c> (patched only
 /// where they changed). Running it twice for the same date writes nothing the second time.
 /// </summary>
 public sealed class DailyJob
 {
     private readonly ICustomerStore _customers;
+    private readonly ITransitionScan _transitions;
     private readonly IMetricsStore _metrics;
     private readonly IPredictionStore _predictions;
     private readonly DailyJobOptions _options;
@@ -30,6 +32,7 @@ public sealed class DailyJob
 
     public DailyJob(
         ICustomerStore customers,
+        ITransitionScan transitions,
         IMetricsStore metrics,
         IPredictionStore predictions,
         JourneyRulesOptions rules,
@@ -39,6 +42,7 @@ public sealed class DailyJob
         DailyActions? actions = null)
     {
         _customers = customers;
+        _transitions = transitions;
         _metrics = metrics;
         _predictions = predictions;
         _options = options;
@@ -91,16 +95,24 @@ public sealed class DailyJob
             actionMetrics?.Add(facts);
             if (metrics.Add(facts) is { } update && !metricsOnly) await patches.AddAsync(update, cancellationToken);
         }
-        progress?.Report(new DailyJobProgress("metrics", scanned, counted));
         _logger.DailyJobScanned(when.Text, scanned, reread, counted, approximate, metrics.Buyers);
 
-        // 2. The per-customer metrics (RFM, CLV, best customers) and every document's figures.
-        var result = metrics.Compute();
-        var documents = actionMetrics is null
-            ? result.Documents
-            : [.. result.Documents, new MetricsData(MetricKinds.Actions, JsonSerializer.SerializeToElement(actionMetrics.Result(), JourneyJson.Options))];
+        // 2. One scan of the transitions, in any order: the journey map keeps a compact entry per customer.
+        progress?.Report(new DailyJobProgress("journey", scanned, counted));
+        var journeyStarted = _clock.GetTimestamp();
+        var journey = new JourneyMapAccumulator(asOf);
+        await foreach (var transition in _transitions.ScanTransitionsAsync(since: null, cancellationToken)) journey.Add(transition);
+        var journeyData = JsonSerializer.SerializeToElement(journey.Result(), JourneyJson.Options);
+        var journeySeconds = Math.Round(_clock.GetElapsedTime(journeyStarted).TotalSeconds, 3);
+        _logger.DailyJobJourneyMapped(when.Text, journey.Counted, journey.Skipped, journey.Customers, journeySeconds);
 
-        // 3. The metrics documents, each written only when its figures changed.
+        // 3. The per-customer metrics (RFM, CLV, best customers) and every document's figures.
+        progress?.Report(new DailyJobProgress("metrics", scanned, counted));
+        var result = metrics.Compute();
+        List<MetricsData> documents = [.. result.Documents, new MetricsData(MetricKinds.Journey, journeyData)];
+        if (actionMetrics is not null) documents.Add(new MetricsData(MetricKinds.Actions, JsonSerializer.SerializeToElement(actionMetrics.Result(), JourneyJson.Options)));
+
+        // 4. The metrics documents, each written only when its figures changed.
         var written = 0;
         var unchanged = 0;
         foreach (var (kind, data) in documents)
@@ -122,7 +134,7 @@ public sealed class DailyJob
             written++;
         }
 
-        // 4. The buyers' predictions, patched where they changed.
+        // 5. The buyers' predictions, patched where they changed.
         progress?.Report(new DailyJobProgress("predictions", scanned, counted));
         if (!metricsOnly)
         {
@@ -130,12 +142,13 @@ public sealed class DailyJob
         }
         await patches.FlushAsync(cancellationToken);
 
-        // 5. The model-based follow-ups on each buyer's standing as of D.
+        // 6. The model-based follow-ups on each buyer's standing as of D.
         var actionsAdded = _actions is null || metricsOnly ? 0 : await _actions.CaptureAsync(metrics.Standings(), asOf, cancellationToken);
 
         var summary = new DailyJobSummary(
             asOf, scanned, counted, approximate, written, unchanged, patches.Patched,
-            Math.Round(result.ClvFitTime.TotalSeconds, 3), Math.Round(result.ClvScoreTime.TotalSeconds, 3), Math.Round(_clock.GetElapsedTime(started).TotalSeconds, 3), actionsAdded);
+            Math.Round(result.ClvFitTime.TotalSeconds, 3), Math.Round(result.ClvScoreTime.TotalSeconds, 3), Math.Round(_clock.GetElapsedTime(started).TotalSeconds, 3), actionsAdded,
+            journey.Counted, journeySeconds);
         progress?.Report(new DailyJobProgress("done", scanned, counted));
         _logger.DailyJobDone(
             when.Text, summary.TotalSeconds, counted, scanned, approximate, written, unchanged, patches.Patched, result.ClvStatus, summary.ClvFitSeconds, summary.ClvScoreSeconds);

@@ -14,4 +14,7 @@ internal static partial class DailyJobLog
     [LoggerMessage(202, LogLevel.Information, "Daily job as of {AsOf} done in {TotalSeconds} s: {Counted} of {Scanned} customers counted ({Approximate} approximate); metrics written {Written}, unchanged {Unchanged}; predictions patched {Patched}; CLV {ClvStatus} (fit {FitSeconds} s, scoring {ScoreSeconds} s)")]
     public static partial void DailyJobDone(
         this ILogger logger, string asOf, double totalSeconds, long counted, long scanned, long approximate, int written, int unchanged, long patched, string clvStatus, double fitSeconds, double scoreSeconds);
+
+    [LoggerMessage(203, LogLevel.Information, "Daily job as of {AsOf}: journey map from {Transitions} transitions of {Customers} customers ({Skipped} left out: after the date) in {Seconds} s")]
+    public static partial void DailyJobJourneyMapped(this ILogger logger, string asOf, long transitions, long skipped, int customers, double seconds);
 }

@@ -79,10 +79,7 @@ public sealed class CustomerErasure(
         }
         if (profile is null) return null;
 
-        var ids = new SortedSet<string>(StringComparer.Ordinal) { profile.Id };
-        if (profile.UserId is { Length: > 0 } userId) ids.Add(userId);
-        ids.UnionWith(profile.AnonymousIds.Where(a => a.Length > 0));
-        ids.UnionWith(profile.MergedIds.Where(m => m.Length > 0));
+        var ids = Processing.PersonIds.Of(profile);
         ids.UnionWith(hops);
 
         var redirects = new List<CustomerDocument>();

@@ -50,7 +50,7 @@ public sealed class DailyJobOptions
     }
 }
 
-/// <summary>Where a running job is: the phase (<c>scan</c>, <c>metrics</c>, <c>clv</c>, <c>predictions</c>, <c>done</c>) and the documents scanned so far.</summary>
+/// <summary>Where a running job is: the phase (<c>scan</c>, <c>journey</c>, <c>metrics</c>, <c>predictions</c>, <c>done</c>) and the documents scanned so far.</summary>
 public sealed record DailyJobProgress(string Phase, long CustomersScanned, long CustomersCounted);
 
 /// <summary>What a run did.</summary>
@@ -65,4 +65,6 @@ public sealed record DailyJobSummary(
     double ClvFitSeconds,
     double ClvScoreSeconds,
     double TotalSeconds,
-    int ActionsAdded = 0);
+    int ActionsAdded = 0,
+    long TransitionsCounted = 0,
+    double JourneySeconds = 0);

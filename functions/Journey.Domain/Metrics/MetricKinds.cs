@@ -13,5 +13,8 @@ public static class MetricKinds
     /// <summary>The follow-ups per rule: triggered, delivered, and the conversion of treated against holdout customers.</summary>
     public const string Actions = "actions";
 
-    public static readonly IReadOnlyList<string> All = [Actions, BestCustomers, Clv, Funnel, Rates, Retention, Rfm];
+    /// <summary>The journey map: flows between stages, what precedes each transition, the paths to the first order.</summary>
+    public const string Journey = "journey";
+
+    public static readonly IReadOnlyList<string> All = [Actions, BestCustomers, Clv, Funnel, Journey, Rates, Retention, Rfm];
 }

@@ -11,10 +11,8 @@ namespace Journey.Domain.Ports;
 /// optionally from a time on, streamed with bounded memory, in no particular order. The customers are
 /// read with <see cref="ICustomerStore.ScanProjectionsAsync"/>.
 /// </summary>
-public interface IDocumentScans
+public interface IDocumentScans : ITransitionScan
 {
-    /// <summary>Every transition with <c>At &gt;= since</c> (all when null).</summary>
-    IAsyncEnumerable<TransitionDocument> ScanTransitionsAsync(DateTimeOffset? since, CancellationToken cancellationToken);
 
     /// <summary>Every metrics document with an as-of date (yyyy-MM-dd) on or after <paramref name="sinceDate"/> (all when null).</summary>
     IAsyncEnumerable<MetricsDocument> ScanMetricsAsync(string? sinceDate, CancellationToken cancellationToken);
@@ -27,4 +25,14 @@ public interface IDocumentScans
 
     /// <summary>Every action created at or after <paramref name="since"/> (all when null).</summary>
     IAsyncEnumerable<ActionDocument> ScanActionsAsync(DateTimeOffset? since, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Every transition document, streamed with bounded memory, in no particular order: what the exports
+/// and the daily job's journey map read (every store adapter has it, the in-memory test store too).
+/// </summary>
+public interface ITransitionScan
+{
+    /// <summary>Every transition with <c>At &gt;= since</c> (all when null).</summary>
+    IAsyncEnumerable<TransitionDocument> ScanTransitionsAsync(DateTimeOffset? since, CancellationToken cancellationToken);
 }

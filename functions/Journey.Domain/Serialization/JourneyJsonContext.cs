@@ -27,6 +27,7 @@ namespace Journey.Domain.Serialization;
 [JsonSerializable(typeof(RetentionMetrics))]
 [JsonSerializable(typeof(RfmMetrics))]
 [JsonSerializable(typeof(FunnelMetrics))]
+[JsonSerializable(typeof(JourneyMapMetrics))]
 [JsonSerializable(typeof(RatesMetrics))]
 [JsonSerializable(typeof(ClvMetrics))]
 [JsonSerializable(typeof(RatesPeriod))]

@@ -83,6 +83,8 @@ public static class JourneyComposition
         services.AddSingleton<ICustomerChangeStep, FeedbackCapture>();
         services.AddSingleton<IJourneyProcessor, JourneyProcessor>();
         services.AddSingleton<CustomerLookup>();
+        services.AddSingleton<CustomerViews>();
+        services.AddSingleton<Dashboard.LiveOverview>();
         services.AddSingleton<CollectorService>();
         AddDailyJob(services, configuration);
         AddPainPoints(services, configuration);
@@ -179,6 +181,7 @@ public static class JourneyComposition
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ISuppressionStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IDocumentScans>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<ITransitionScan>(sp => sp.GetRequiredService<TStore>());
     }
 
     private static void AddEmbeddedStream(IServiceCollection services, IConfiguration configuration)

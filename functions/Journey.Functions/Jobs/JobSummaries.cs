@@ -12,7 +12,7 @@ public static class JobSummaries
         $"Daily job as of {new AsOf(s.AsOf).Text}: {s.CustomersScanned:N0} documents scanned, {s.CustomersCounted:N0} customers counted" +
         $"{(s.ApproximateCustomers > 0 ? $" ({s.ApproximateCustomers:N0} from history compacted past the date)" : "")}; " +
         $"{s.MetricsWritten} metrics documents written, {s.MetricsUnchanged} unchanged; {s.CustomersPatched:N0} customers' predictions or lifecycle updated; " +
-        $"{s.ActionsAdded:N0} model-based actions added; CLV fit {s.ClvFitSeconds:N2} s, scoring {s.ClvScoreSeconds:N2} s; total {s.TotalSeconds:N1} s.");
+        $"{s.ActionsAdded:N0} model-based actions added; journey map from {s.TransitionsCounted:N0} transitions in {s.JourneySeconds:N2} s; CLV fit {s.ClvFitSeconds:N2} s, scoring {s.ClvScoreSeconds:N2} s; total {s.TotalSeconds:N1} s.");
 
     public static JsonObject ToJson(DailyJobSummary s) => new()
     {
@@ -24,6 +24,8 @@ public static class JobSummaries
         ["metricsUnchanged"] = s.MetricsUnchanged,
         ["customersPatched"] = s.CustomersPatched,
         ["actionsAdded"] = s.ActionsAdded,
+        ["transitionsCounted"] = s.TransitionsCounted,
+        ["journeySeconds"] = Math.Round(s.JourneySeconds, 3),
         ["clvFitSeconds"] = Math.Round(s.ClvFitSeconds, 3),
         ["clvScoreSeconds"] = Math.Round(s.ClvScoreSeconds, 3),
         ["totalSeconds"] = Math.Round(s.TotalSeconds, 3),

@@ -32,7 +32,7 @@ public sealed class DailyJobTests
         {
             var clock = new FakeTimeProvider(Day(4, 1, hour: 2));
             var actions = new DailyActions(Actions, new ActionRules(new ActionRulesOptions(), new JourneyRulesOptions()), clock, NullLogger<DailyActions>.Instance, capture: true);
-            return new(Customers, Metrics, Predictions, new JourneyRulesOptions(), options ?? new DailyJobOptions(), clock, NullLogger<DailyJob>.Instance, actions);
+            return new(Customers, Customers, Metrics, Predictions, new JourneyRulesOptions(), options ?? new DailyJobOptions(), clock, NullLogger<DailyJob>.Instance, actions);
         }
 
         public async Task AddAsync(params CustomerDocument[] docs)
@@ -90,9 +90,9 @@ public sealed class DailyJobTests
         var second = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
 
         Assert.Equal((6L, 4L, 0L), (first.CustomersScanned, first.CustomersCounted, first.ApproximateCustomers));
-        Assert.Equal((7, 0, 4L), (first.MetricsWritten, first.MetricsUnchanged, first.CustomersPatched)); // the 3 buyers' predictions and statuses, the visitor's status
-        Assert.Equal((0, 7, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.CustomersPatched));
-        Assert.Equal(7, s.Metrics.Upserts);
+        Assert.Equal((8, 0, 4L), (first.MetricsWritten, first.MetricsUnchanged, first.CustomersPatched)); // the 3 buyers' predictions and statuses, the visitor's status
+        Assert.Equal((0, 8, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.CustomersPatched));
+        Assert.Equal(8, s.Metrics.Upserts);
         Assert.Equal(MetricKinds.All, (await s.Metrics.ListAsync("2026-03-31", CancellationToken.None)).Select(d => d.Kind));
     }
 
@@ -130,8 +130,8 @@ public sealed class DailyJobTests
         var first = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
         var second = await s.Job(options).RunAsync(AsOf, null, CancellationToken.None);
 
-        Assert.Equal((7, 300L), (first.MetricsWritten, first.CustomersPatched));
-        Assert.Equal((0, 7, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.CustomersPatched));
+        Assert.Equal((8, 300L), (first.MetricsWritten, first.CustomersPatched));
+        Assert.Equal((0, 8, 0L), (second.MetricsWritten, second.MetricsUnchanged, second.CustomersPatched));
         var clv = await s.DataAsync(MetricKinds.Clv, AsOf);
         Assert.Equal("fitted", clv.GetProperty("status").GetString());
         var model = clv.GetProperty("model");
@@ -193,7 +193,7 @@ public sealed class DailyJobTests
 
         var earlier = await s.Job().RunAsync(new DateOnly(2026, 2, 28), null, CancellationToken.None);
 
-        Assert.Equal((7, 1L, 1L), (earlier.MetricsWritten, earlier.CustomersCounted, earlier.CustomersPatched));
+        Assert.Equal((8, 1L, 1L), (earlier.MetricsWritten, earlier.CustomersCounted, earlier.CustomersPatched));
         var rates = await s.DataAsync(MetricKinds.Rates, new DateOnly(2026, 2, 28));
         Assert.Equal((2, 140), (rates.GetProperty("orders").GetInt32(), rates.GetProperty("revenue").GetDecimal()));
         Assert.Equal("2026-02-28", (await s.PredictionsAsync("x"))!.AsOf);
@@ -246,7 +246,7 @@ public sealed class DailyJobTests
 
         await s.Job(new DailyJobOptions { ProgressInterval = 2 }).RunAsync(AsOf, new SynchronousProgress(p => phases.Add(p.Phase)), CancellationToken.None);
 
-        Assert.Equal(["scan", "scan", "scan", "metrics", "predictions", "done"], phases);
+        Assert.Equal(["scan", "scan", "scan", "journey", "metrics", "predictions", "done"], phases);
     }
 
     /// <summary>Three visitors last active 11, 106 and 242 days before 31 March, and a repeat buyer.</summary>
@@ -386,7 +386,7 @@ public sealed class DailyJobTests
         var h = new ProcessorHarness();
         await h.SendAsync(Testing.Events.Page("/", "a1", at: Testing.Events.T0));
         var predictions = new InMemoryPredictionStore(h.Store);
-        var job = new DailyJob(h.Store, new InMemoryMetricsStore(), predictions, h.Options, new DailyJobOptions(), h.Clock, NullLogger<DailyJob>.Instance);
+        var job = new DailyJob(h.Store, h.Store, new InMemoryMetricsStore(), predictions, h.Options, new DailyJobOptions(), h.Clock, NullLogger<DailyJob>.Instance);
         await job.RunAsync(DateOnly.FromDateTime(Testing.Events.T0.UtcDateTime.AddDays(200)), null, CancellationToken.None);
         Assert.Equal("lapsed", (await h.CustomerAsync("a1")).Lifecycle.Status);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Journey.Functions.Tests.Support;
 
@@ -5,29 +6,39 @@ namespace Journey.Functions.Tests.Browser;
 
 /// <summary>
 /// The dashboard after <c>--demo</c>, in headless Chromium at desktop and phone width: every panel has
-/// rows, no console error, no failed request, and the page no wider than the screen (wide tables scroll
-/// inside themselves). Screenshots go to artifacts/screenshots.
+/// data, no console error, no failed request, the page no wider than the screen (wide tables scroll
+/// inside themselves), and a customer picked from the CLV table is looked up with their stage history
+/// and sessions. Screenshots go to artifacts/screenshots.
 /// </summary>
 public sealed class DashboardBrowserTests
 {
-    [Theory]
-    [InlineData(1200, "dashboard-desktop.png")]
-    [InlineData(390, "dashboard-phone.png")]
-    public async Task TheDashboard_AfterTheDemo_FillsEveryPanel_WithoutErrors(int width, string screenshot)
+    private static readonly int[] Widths = [1200, 390];
+
+    [Fact]
+    public async Task TheDashboard_AfterTheDemo_FillsEveryPanel_WithoutErrors_AtDesktopAndPhoneWidth()
     {
         await using var app = await TestApp.StartAsync("--demo", "--Actions:RunInBackground=true", "--Actions:DispatchInterval=00:00:01");
         await WaitForMetricsAsync(app);
         var folder = Path.Combine(RepoPaths.Root, "artifacts", "screenshots");
         Directory.CreateDirectory(folder);
 
-        var output = await NodeScript.RunAsync("browser-dashboard.mjs", app.BaseAddress.ToString(), Path.Combine(folder, screenshot), width.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var output = await NodeScript.RunAsync("browser-dashboard.mjs", app.BaseAddress.ToString(), folder, string.Join(',', Widths));
 
         var result = JsonDocument.Parse(output).RootElement;
         Assert.Empty(result.GetProperty("errors").EnumerateArray());
-        foreach (var table in result.GetProperty("rows").EnumerateObject())
-            Assert.True(table.Value.GetInt32() > 0, $"the {table.Name} panel is empty");
-        Assert.True(result.GetProperty("pageWidth").GetInt32() <= width, $"the page is {result.GetProperty("pageWidth").GetInt32()} px wide at a {width} px viewport");
-        Assert.True(File.Exists(Path.Combine(folder, screenshot)));
+        foreach (var panel in result.GetProperty("panels").EnumerateObject())
+            Assert.True(panel.Value.GetBoolean(), $"the {panel.Name} panel shows no data");
+        foreach (var width in Widths)
+        {
+            var pageWidth = result.GetProperty("pageWidth").GetProperty(width.ToString(CultureInfo.InvariantCulture)).GetInt32();
+            Assert.True(pageWidth <= width, $"the page is {pageWidth} px wide at a {width} px viewport");
+            Assert.True(File.Exists(Path.Combine(folder, $"dashboard-{width}.png")));
+        }
+        var lookup = result.GetProperty("lookup");
+        Assert.Equal(JsonValueKind.Object, lookup.ValueKind);
+        Assert.Equal(lookup.GetProperty("id").GetString(), lookup.GetProperty("facts").GetProperty("customer").GetString());
+        Assert.True(lookup.GetProperty("transitions").GetInt32() >= 3, "a top customer has at least three stage transitions (to Conversion)");
+        Assert.True(lookup.GetProperty("sessions").GetInt32() >= 1);
     }
 
     private static async Task WaitForMetricsAsync(TestApp app)

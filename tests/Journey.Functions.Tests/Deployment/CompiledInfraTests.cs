@@ -229,6 +229,22 @@ public sealed partial class CompiledInfraTests
     }
 
     [Fact]
+    public async Task EntraSignIn_IsOptional_AndLeavesTheCollectorsRoutesOpen()
+    {
+        var main = await CompiledInfra.MainAsync();
+        Assert.Equal("", (string?)main.Parameter("dashboardSignInClientId")["defaultValue"]);
+        Assert.Equal(ArmTemplate.ParameterReference("dashboardSignInClientId"), main.ModuleParameter("api", "signInClientId"));
+
+        var auth = main.Module("api").ResourcesOfType("Microsoft.Web/sites/config").Single(r => ((string?)r["name"])!.Contains("authsettingsV2", StringComparison.Ordinal));
+        Assert.Equal("[not(empty(parameters('signInClientId')))]", (string?)auth["condition"]);
+        var validation = auth["properties"]!["globalValidation"]!;
+        Assert.True((bool)validation["requireAuthentication"]!);
+        // Every public route of the collector (function.json routes with authLevel anonymous) stays open.
+        Assert.Equal(["/health", "/i", "/journey.js", "/unsubscribe", "/v1"], validation["excludedPaths"]!.AsArray().Select(p => (string)p!).Order(StringComparer.Ordinal));
+        Assert.Equal("[parameters('signInClientId')]", (string?)auth["properties"]!["identityProviders"]!["azureActiveDirectory"]!["registration"]!["clientId"]);
+    }
+
+    [Fact]
     public async Task RoleAssignments_GiveTheAppsIdentity_ItsDataRoles()
     {
         var grants = Grants((await CompiledInfra.MainAsync()).Module("rbac"));

@@ -24,6 +24,8 @@ public sealed class PublishLayoutTests(PublishedApp app)
         { "Health", "anonymous", ["get"], "health" },
         { "Tracker", "anonymous", ["get"], "journey.js" },
         { "Admin", "function", ["get", "post", "delete"], "api/{*path}" },
+        { "Dashboard", "function", ["get"], "dashboard" },
+        { "Unsubscribe", "anonymous", ["get", "post"], "unsubscribe" },
     };
 
     public static TheoryData<string, string> Timers => new()
@@ -33,7 +35,7 @@ public sealed class PublishLayoutTests(PublishedApp app)
         { "Actions", "%ActionsSchedule%" },
     };
 
-    private static readonly string[] AllFunctions = ["Actions", "Admin", "DailyMetrics", "Health", "PainPoints", "Pixel", "ProcessEvents", "SegmentApi", "Tracker"];
+    private static readonly string[] AllFunctions = ["Actions", "Admin", "DailyMetrics", "Dashboard", "Health", "PainPoints", "Pixel", "ProcessEvents", "SegmentApi", "Tracker", "Unsubscribe"];
 
     private static string? Text(JsonNode? node, string property) => node?[property]?.GetValue<string>();
 

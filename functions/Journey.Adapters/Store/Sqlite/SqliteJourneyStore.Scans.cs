@@ -11,8 +11,9 @@ using Microsoft.Data.Sqlite;
 namespace Journey.Adapters.Store.Sqlite;
 
 /// <summary>
-/// Whole-table reads for exports: keyset pages by id (the primary key), each page one short read, so
-/// no read transaction spans the scan and memory holds one page. The time filter is on the column the
+/// Whole-table reads for exports and the daily job's journey map: keyset pages by id (the primary key),
+/// each page one short read, so no read transaction spans the scan; a page is parsed (in parallel) while
+/// the next is read and the caller works through the one before, so memory holds three pages. The time filter is on the column the
 /// table keeps its time in (UTC text, so text order is time order).
 /// </summary>
 public sealed partial class SqliteJourneyStore : IDocumentScans
@@ -40,20 +41,8 @@ public sealed partial class SqliteJourneyStore : IDocumentScans
     public IAsyncEnumerable<ActionDocument> ScanActionsAsync(DateTimeOffset? since, CancellationToken cancellationToken) =>
         ScanTable<ActionDocument>(ScanActionsSql, since is { } s ? SortableUtc(s) : null, cancellationToken);
 
-    private async IAsyncEnumerable<T> ScanTable<T>(string sql, string? since, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        EnsureOpen();
-        var after = "";
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = ReadScanPage(sql, after, since);
-            foreach (var (_, doc) in page) yield return JourneyJson.Deserialize<T>(doc);
-            if (page.Count < ExportPageSize) yield break;
-            after = page[^1].Id;
-        }
-    }
+    private IAsyncEnumerable<T> ScanTable<T>(string sql, string? since, CancellationToken cancellationToken) =>
+        PipelinedScan(after => ReadScanPage(sql, after, since), static row => row.Id, static row => JourneyJson.Deserialize<T>(row.Doc), ExportPageSize, cancellationToken);
 
     private List<(string Id, byte[] Doc)> ReadScanPage(string sql, string after, string? since) =>
         Read(reader =>

@@ -207,19 +207,23 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
 
     private readonly record struct CustomerRow(string Id, byte[] Doc, byte[]? Predictions, byte[]? Lifecycle);
 
+    private IAsyncEnumerable<CustomerDocument> Scan(Func<CustomerRow, CustomerDocument> parse, CancellationToken cancellationToken) =>
+        PipelinedScan(ReadPage, static row => row.Id, parse, ScanPageSize, cancellationToken);
+
     /// <summary>
     /// Keyset paging by id in three overlapping stages: while the caller works through page N, page
     /// N + 1 is parsed (in parallel: parsing, not reading, is what a scan of large documents spends
     /// its time on) and page N + 2 is read. Documents come out in id order; memory holds three pages.
     /// A caller that stops early leaves at most one read and one parse to finish on their own.
     /// </summary>
-    private async IAsyncEnumerable<CustomerDocument> Scan(Func<CustomerRow, CustomerDocument> parse, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<T> PipelinedScan<TRow, T>(
+        Func<string, List<TRow>> readPage, Func<TRow, string> idOf, Func<TRow, T> parse, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
         EnsureOpen();
-        var rows = ReadPage(after: "");
-        var more = rows.Count == ScanPageSize;
-        var reading = more ? ReadPageAsync(rows[^1].Id, cancellationToken) : null;
+        var rows = readPage("");
+        var more = rows.Count == pageSize;
+        var reading = more ? ReadPageAsync(readPage, idOf(rows[^1]), cancellationToken) : null;
         var parsing = ParsePageAsync(rows, parse, cancellationToken);
         while (true)
         {
@@ -227,7 +231,7 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
             if (reading is not null)
             {
                 var next = await reading;
-                reading = next.Count == ScanPageSize ? ReadPageAsync(next[^1].Id, cancellationToken) : null;
+                reading = next.Count == pageSize ? ReadPageAsync(readPage, idOf(next[^1]), cancellationToken) : null;
                 parsing = ParsePageAsync(next, parse, cancellationToken);
             }
             else
@@ -239,13 +243,13 @@ public sealed partial class SqliteJourneyStore : ICustomerStore, ITransitionStor
         }
     }
 
-    private Task<List<CustomerRow>> ReadPageAsync(string after, CancellationToken cancellationToken) =>
-        Task.Run(() => ReadPage(after), cancellationToken);
+    private static Task<List<TRow>> ReadPageAsync<TRow>(Func<string, List<TRow>> readPage, string after, CancellationToken cancellationToken) =>
+        Task.Run(() => readPage(after), cancellationToken);
 
-    private static Task<CustomerDocument[]> ParsePageAsync(List<CustomerRow> page, Func<CustomerRow, CustomerDocument> parse, CancellationToken cancellationToken) =>
+    private static Task<T[]> ParsePageAsync<TRow, T>(List<TRow> page, Func<TRow, T> parse, CancellationToken cancellationToken) =>
         Task.Run(() =>
         {
-            var documents = new CustomerDocument[page.Count];
+            var documents = new T[page.Count];
             Parallel.For(0, page.Count, i => documents[i] = parse(page[i]));
             return documents;
         }, cancellationToken);

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Journey.Adapters.Store.Sqlite;
 using Journey.Testing.Store;
 using Journey.Domain.Customers;
+using Journey.Domain.Metrics;
 using Journey.Domain.Serialization;
 using Microsoft.Data.Sqlite;
 using static Journey.Adapters.Tests.Store.Sqlite.SqliteJourneyStoreTests;
@@ -33,12 +34,17 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
             await store.PatchPredictionsAsync(
                 [new("c-4", new Predictions { ProbabilityAlive = 0.75, PredictedClv = 210.5, RfmSegment = "champions", AsOf = "2026-03-01" })], Ct);
 
-            await store.UpsertAsync(
+            TransitionDocument[] transitions =
             [
                 StoreTestData.Transition("c-1", Stage.None, Stage.Awareness, T0, rule: "first_touch", channel: "paid_search"),
                 StoreTestData.Transition("c-1", Stage.Awareness, Stage.Conversion, T0.AddDays(1), rule: "first_order"),
                 StoreTestData.Transition("c-2", Stage.None, Stage.Awareness, T0.AddDays(40), rule: "first_touch"),
-            ], Ct);
+            ];
+            await store.UpsertAsync(transitions, Ct);
+            // The daily job's journey map of these transitions, as of a date after them all.
+            var journey = new JourneyMapAccumulator(new DateOnly(2026, 4, 30));
+            foreach (var t in transitions) journey.Add(t);
+            await store.UpsertAsync(MetricsStoreContract.Document(MetricKinds.Journey, "2026-04-30", JsonSerializer.Serialize(journey.Result(), JourneyJson.Options)), Ct);
             await store.UpsertAsync(MetricsStoreContract.Document("rates", "2026-03-01", """{"conversionRate":50,"averageOrderValue":42.5}"""), Ct);
             // Two weeks of cumulative counts: the second week has 60 sessions, 15 bounces, 20 new customers and 5 new buyers, 8 orders.
             await store.UpsertAsync(MetricsStoreContract.Document("rates", "2026-03-08", """
@@ -224,8 +230,22 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
         Assert.InRange(queries.Count, 20, 60);
         foreach (var sql in queries) Query(sql, ("id", "c-1")); // every one prepares and runs on the current schema
 
-        var sankey = Query(queries[0]);
+        var sankey = Query(queries.Single(q => q.StartsWith("SELECT from_stage, to_stage, count(*)", StringComparison.Ordinal)));
         Assert.Equal([("None", "Awareness", 2L), ("Awareness", "Conversion", 1L)], sankey.Select(r => ((string)r["from_stage"]!, (string)r["to_stage"]!, (long)r["customers"]!)));
+        var links = Query(queries.Single(q => q.Contains("'$.links'", StringComparison.Ordinal)));
+        Assert.Equal([("Awareness", "Conversion", 1L, 0L)], links.Select(r => ((string)r["from_stage"]!, (string)r["to_stage"]!, (long)r["customers"]!, (long)r["median_days"]!)));
+        var stages = Query(queries.Single(q => q.Contains("'$.stages'", StringComparison.Ordinal) && q.Contains("'journey'", StringComparison.Ordinal)));
+        Assert.Equal(
+            [("Awareness", 2L, 1L, 1L), ("Consideration", 0L, 0L, 0L), ("Conversion", 1L, 0L, 1L), ("Retention", 0L, 0L, 0L), ("Advocacy", 0L, 0L, 0L)],
+            stages.Select(r => ((string)r["stage"]!, (long)r["reached"]!, (long)r["advanced"]!, (long)r["stopped"]!)));
+        var before = Query(queries.Single(q => q.Contains("'$.transitions'", StringComparison.Ordinal)));
+        Assert.Equal(
+            [("Conversion", "channels", "email", 1L), ("Conversion", "microConversions", "Product Added", 1L), ("Conversion", "microConversions", "Product Viewed", 1L), ("Conversion", "triggers", "Order Completed", 1L)],
+            before.Select(r => ((string)r["to_stage"]!, (string)r["list"]!, (string)r["name"]!, (long)r["customers"]!)));
+        Assert.Equal(2L, before[2]["mean"]);
+        var path = Assert.Single(Query(queries.Single(q => q.Contains("'$.pathsToFirstOrder.paths'", StringComparison.Ordinal))));
+        Assert.Equal((1L, "Awareness (paid_search) > Conversion (email)", 1L, 100L, 1.5, 3L),
+            ((long)path["rank"]!, (string)path["path"]!, (long)path["customers"]!, (long)path["share_pct"]!, (double)path["median_days"]!, (long)path["median_sessions"]!));
         var lookup = Query(queries.Single(q => q.StartsWith("SELECT * FROM customers_v", StringComparison.Ordinal)), ("id", "u-1"));
         Assert.Equal("c-1", Assert.Single(lookup)["id"]);
         var rates = Query(queries.Single(q => q.Contains("$.bounceRate", StringComparison.Ordinal)))[0];
