@@ -51,4 +51,7 @@ internal static partial class FunctionsLog
 
     [LoggerMessage(500, LogLevel.Information, "Demo shop sent {Events} events for {Visitors} visitors through {Address}")]
     public static partial void DemoShopSent(this ILogger logger, int events, int visitors, string address);
+
+    [LoggerMessage(501, LogLevel.Information, "Demo shop: the daily job ran for {Dates} dates (yesterday in full, then the weekly history) in {Seconds:0.0} s")]
+    public static partial void DemoShopHistory(this ILogger logger, int dates, double seconds);
 }

@@ -31,6 +31,12 @@ public sealed class InMemoryMetricsStore : IMetricsStore
 
     public Task<string?> LatestDateAsync(CancellationToken cancellationToken) =>
         Task.FromResult(_documents.Values.Select(JourneyJson.Deserialize<MetricsDocument>).Select(d => d.Date).Order(StringComparer.Ordinal).LastOrDefault());
+
+    public Task<IReadOnlyList<MetricsDocument>> ListSeriesAsync(string kind, string since, string until, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<MetricsDocument>>(
+        [.. _documents.Values.Select(JourneyJson.Deserialize<MetricsDocument>)
+            .Where(d => d.Kind == kind && string.CompareOrdinal(d.Date, since) >= 0 && string.CompareOrdinal(d.Date, until) <= 0)
+            .OrderBy(d => d.Date, StringComparer.Ordinal)]);
 }
 
 /// <summary>Patches predictions and lifecycle statuses onto the documents of an <see cref="InMemoryJourneyStore"/>, recording every patch.</summary>

@@ -55,7 +55,15 @@ public sealed class DailyJob
     /// <summary>The date the scheduled run computes: yesterday (UTC), the last complete day.</summary>
     public static DateOnly DefaultAsOf(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
 
-    public async Task<DailyJobSummary> RunAsync(DateOnly asOf, IProgress<DailyJobProgress>? progress, CancellationToken cancellationToken)
+    public Task<DailyJobSummary> RunAsync(DateOnly asOf, IProgress<DailyJobProgress>? progress, CancellationToken cancellationToken) =>
+        RunAsync(asOf, metricsOnly: false, progress, cancellationToken);
+
+    /// <summary>
+    /// Runs the job as of <paramref name="asOf"/>; with <paramref name="metricsOnly"/> it writes only the
+    /// metrics documents (a backfill of past dates: the customers' predictions and statuses and the
+    /// model-based follow-ups stay those of the latest full run).
+    /// </summary>
+    public async Task<DailyJobSummary> RunAsync(DateOnly asOf, bool metricsOnly, IProgress<DailyJobProgress>? progress, CancellationToken cancellationToken)
     {
         var started = _clock.GetTimestamp();
         var when = new AsOf(asOf);
@@ -85,7 +93,7 @@ public sealed class DailyJob
             counted++;
             if (facts.Approximate) approximate++;
             actionMetrics?.Add(facts);
-            if (metrics.Add(facts) is { } update) await patches.AddAsync(update, cancellationToken);
+            if (metrics.Add(facts) is { } update && !metricsOnly) await patches.AddAsync(update, cancellationToken);
         }
         _logger.DailyJobScanned(when.Text, scanned, reread, counted, approximate, metrics.Buyers);
 
@@ -128,11 +136,14 @@ public sealed class DailyJob
 
         // 5. The buyers' predictions, patched where they changed.
         progress?.Report(new DailyJobProgress("predictions", scanned, counted));
-        foreach (var update in metrics.ChangedCustomers()) await patches.AddAsync(update, cancellationToken);
+        if (!metricsOnly)
+        {
+            foreach (var update in metrics.ChangedCustomers()) await patches.AddAsync(update, cancellationToken);
+        }
         await patches.FlushAsync(cancellationToken);
 
         // 6. The model-based follow-ups on each buyer's standing as of D.
-        var actionsAdded = _actions is null ? 0 : await _actions.CaptureAsync(metrics.Standings(), asOf, cancellationToken);
+        var actionsAdded = _actions is null || metricsOnly ? 0 : await _actions.CaptureAsync(metrics.Standings(), asOf, cancellationToken);
 
         var summary = new DailyJobSummary(
             asOf, scanned, counted, approximate, written, unchanged, patches.Patched,

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Journey.Domain.Actions;
 using Journey.Domain.Customers;
 using Journey.Domain.Feedback;
+using Journey.Domain.Metrics;
 using Journey.Domain.PainPoints;
 using Journey.Domain.Ports;
 using Journey.Domain.Privacy;
@@ -33,7 +34,8 @@ public sealed record PersonalData(
 /// <param name="Predictions">1 when the daily job had set predictions or a lifecycle status on the profile (they went with it).</param>
 /// <param name="PainPointQuotes">Quotes of the person's feedback taken out of pain-point documents.</param>
 /// <param name="Suppressions">Suppression entries added (one per distinct id and email).</param>
-public sealed record ErasureCounts(int Customers, int Transitions, int Feedback, int Actions, int Predictions, int DeadLetters, int PainPointQuotes, int Suppressions);
+/// <param name="ClvTopEntries">Entries of the person taken out of the <c>clv</c> metrics documents' top-customer lists.</param>
+public sealed record ErasureCounts(int Customers, int Transitions, int Feedback, int Actions, int Predictions, int DeadLetters, int PainPointQuotes, int Suppressions, int ClvTopEntries = 0);
 
 /// <summary>
 /// Erasure and export of one person (<c>DELETE /api/customers/{id}</c>, <c>GET /api/customers/{id}/export</c>):
@@ -50,6 +52,7 @@ public sealed class CustomerErasure(
     ITransitionStore transitions,
     IActionStore actions,
     IPersonalDataStore personal,
+    IMetricsStore metrics,
     SuppressionList suppressions,
     TimeProvider clock,
     ILogger<CustomerErasure> logger)
@@ -126,6 +129,8 @@ public sealed class CustomerErasure(
             quotes += theirs.Count;
         }
 
+        var topEntries = await ScrubClvTopListsAsync(data.Ids, cancellationToken);
+
         var deleted = 0;
         foreach (var redirect in data.Redirects)
         {
@@ -134,9 +139,27 @@ public sealed class CustomerErasure(
         if (await customers.DeleteAsync(data.Profile.Id, cancellationToken)) deleted++;
 
         var predictions = data.Profile.Predictions is not null || data.Profile.Lifecycle.Status is not null ? 1 : 0;
-        var counts = new ErasureCounts(deleted, data.Transitions.Count, feedback, data.Actions.Count, predictions, letters, quotes, entries.Count);
+        var counts = new ErasureCounts(deleted, data.Transitions.Count, feedback, data.Actions.Count, predictions, letters, quotes, entries.Count, topEntries);
         logger.Erased(counts.Customers, counts.Transitions, counts.Feedback, counts.Actions, counts.Predictions, counts.DeadLetters, counts.PainPointQuotes, counts.Suppressions);
         return counts;
+    }
+
+    /// <summary>
+    /// Takes the person out of the top-customer lists of every <c>clv</c> metrics document (one partition in
+    /// Cosmos DB: a document per as-of date); the aggregates beside them stay as they were computed.
+    /// </summary>
+    private async Task<int> ScrubClvTopListsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var set = new HashSet<string>(ids, StringComparer.Ordinal);
+        var removed = 0;
+        foreach (var document in await metrics.ListSeriesAsync(MetricKinds.Clv, "0001-01-01", "9999-12-31", cancellationToken))
+        {
+            if (ClvTopList.Without(document.Data, set) is not { } scrubbed) continue;
+            document.Data = scrubbed.Data;
+            await metrics.UpsertAsync(document, cancellationToken);
+            removed += scrubbed.Removed;
+        }
+        return removed;
     }
 
     /// <summary>Everything held about the person as one JSON document, or null when no customer has the id.</summary>

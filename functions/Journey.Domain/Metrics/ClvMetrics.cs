@@ -10,6 +10,8 @@ namespace Journey.Domain.Metrics;
 /// <c>notConverged</c> when a fit failed (then only the historical CLV is given).
 /// <see cref="RepeatPurchases"/> is Σx, the repeat purchases (distinct days) the BG/NBD model saw:
 /// the log-likelihood in another time unit is ln L + Σx · ln(unit in days), e.g. + Σx · ln 7 in weeks.
+/// <see cref="Histogram"/> and <see cref="Top"/> rank the customers by <see cref="HistogramOf"/>:
+/// <c>predictedClv</c> (12 months) when the model is fitted, else <c>historicalClv</c>.
 /// </summary>
 public sealed record ClvMetrics(
     string Status,
@@ -22,7 +24,10 @@ public sealed record ClvMetrics(
     double? MeanProbabilityAlive,
     double? ExpectedPurchases30,
     double? ExpectedPurchases90,
-    double? ExpectedPurchases365);
+    double? ExpectedPurchases365,
+    string HistogramOf,
+    IReadOnlyList<ClvBin> Histogram,
+    IReadOnlyList<ClvTopCustomer> Top);
 
 /// <summary>
 /// The fitted models (BG/NBD parameters per <see cref="TimeUnit"/>). Without a Gamma-Gamma model
@@ -70,7 +75,7 @@ internal static class ClvStep
         }
         var historical = Totals(rows);
         if (rows.Length == 0 || repeatCustomers < Math.Max(1, options.MinimumRepeatCustomers))
-            return Unfitted("insufficientData", rows.Length, repeatCustomers, repeatPurchases, historical);
+            return Unfitted("insufficientData", rows, repeatCustomers, repeatPurchases, historical);
 
         var customers = new ClvCustomer[rows.Length];
         for (var i = 0; i < rows.Length; i++) customers[i] = new ClvCustomer(rows[i].Repeat, rows[i].RepeatMonetary);
@@ -82,7 +87,7 @@ internal static class ClvStep
         catch (InvalidOperationException e)
         {
             logger.ClvNotConverged(e, rows.Length, repeatCustomers);
-            return Unfitted("notConverged", rows.Length, repeatCustomers, repeatPurchases, historical);
+            return Unfitted("notConverged", rows, repeatCustomers, repeatPurchases, historical);
         }
 
         var clock = Stopwatch.StartNew();
@@ -122,12 +127,14 @@ internal static class ClvStep
         var n = rows.Length;
         var metrics = new ClvMetrics(
             "fitted", n, repeatCustomers, repeatPurchases, figures, Distribution(rows), historical,
-            Figures.Round(sumAlive / n, 4), Figures.Round(sum30, 2), Figures.Round(sum90, 2), Figures.Round(sum365, 2));
+            Figures.Round(sumAlive / n, 4), Figures.Round(sum30, 2), Figures.Round(sum90, 2), Figures.Round(sum365, 2),
+            ClvRanking.PredictedMeasure, ClvRanking.Histogram(rows), ClvRanking.Top(rows));
         return new Outcome(metrics, model.FitTime, scoreTime);
     }
 
-    private static Outcome Unfitted(string status, long customers, long repeatCustomers, long repeatPurchases, ClvTotals historical) =>
-        new(new ClvMetrics(status, customers, repeatCustomers, repeatPurchases, null, null, historical, null, null, null, null), TimeSpan.Zero, TimeSpan.Zero);
+    private static Outcome Unfitted(string status, ReadOnlySpan<BuyerRow> rows, long repeatCustomers, long repeatPurchases, ClvTotals historical) =>
+        new(new ClvMetrics(status, rows.Length, repeatCustomers, repeatPurchases, null, null, historical, null, null, null, null,
+            ClvRanking.HistoricalMeasure, ClvRanking.Histogram(rows), ClvRanking.Top(rows)), TimeSpan.Zero, TimeSpan.Zero);
 
     /// <summary>JSON has no NaN: a standard error that does not exist is left out.</summary>
     private static double? OrNull(double value) => double.IsFinite(value) ? value : null;

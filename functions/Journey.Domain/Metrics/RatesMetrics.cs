@@ -5,8 +5,10 @@ namespace Journey.Domain.Metrics;
 /// bounce = bounced sessions / sessions; conversion = customers with an order / customers;
 /// cart abandonment = abandoned carts / carts created; repeat purchase = customers with orders on
 /// two or more days / customers with an order; cancel and return = cancelled and refunded orders /
-/// orders; CSAT = feedback rated 4-5 / feedback responses; email click-to-open = clicks / opens;
-/// email engagement = customers who opened or clicked / customers.
+/// orders; CSAT = feedback rated 4-5 (<c>csatSatisfied</c>) / feedback responses; email click-to-open = clicks / opens;
+/// email engagement = customers who opened or clicked / customers. The counts are cumulative up to
+/// the end of D, so the figures of a period come from the difference of two dates' documents
+/// (<see cref="RatesPeriods"/>).
 /// </summary>
 public sealed record RatesMetrics(
     long Customers,
@@ -28,6 +30,7 @@ public sealed record RatesMetrics(
     long Returns,
     double? ReturnRate,
     long CsatResponses,
+    long CsatSatisfied,
     double? Csat,
     EmailRates Email);
 
@@ -96,6 +99,7 @@ public sealed class RatesAccumulator
         _returns,
         Figures.Percent(_returns, _orders),
         _csatResponses,
+        _csatSatisfied,
         Figures.Percent(_csatSatisfied, _csatResponses),
         new EmailRates(
             _opens,

@@ -103,6 +103,12 @@ public interface IMetricsStore
 
     /// <summary>The latest as-of date with any document, or null when the job never ran.</summary>
     Task<string?> LatestDateAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The documents of one kind whose as-of date (yyyy-MM-dd) lies from <paramref name="since"/> to
+    /// <paramref name="until"/>, both included, ordered by date: a series over time (one partition in Cosmos DB).
+    /// </summary>
+    Task<IReadOnlyList<MetricsDocument>> ListSeriesAsync(string kind, string since, string until, CancellationToken cancellationToken);
 }
 
 /// <summary>What the daily job sets on one customer as of its date: new <see cref="Predictions"/>, a new lifecycle status, or both (null: unchanged).</summary>

@@ -30,6 +30,8 @@ namespace Journey.Domain.Serialization;
 [JsonSerializable(typeof(JourneyMapMetrics))]
 [JsonSerializable(typeof(RatesMetrics))]
 [JsonSerializable(typeof(ClvMetrics))]
+[JsonSerializable(typeof(RatesPeriod))]
+[JsonSerializable(typeof(RatesPeriodSeries))]
 [JsonSerializable(typeof(BestCustomersMetrics))]
 [JsonSerializable(typeof(ActionsMetrics))]
 [JsonSerializable(typeof(FeedbackItem))]

@@ -32,6 +32,8 @@ public static class AdminEndpoints
         admin.MapGet("/customers/{id}/actions", GetCustomerActionsAsync);
         admin.MapGet("/actions", ListActionsAsync);
         admin.MapGet("/metrics/latest", GetLatestMetricsAsync);
+        admin.MapGet("/metrics/series", GetMetricsSeriesAsync);
+        admin.MapGet("/rates/periods", GetRatesPeriodsAsync);
         admin.MapGet("/metrics/{date}", GetMetricsAsync);
         admin.MapPost("/jobs/daily", RunDailyJobAsync);
         admin.MapPost("/jobs/painpoints", RunPainPointsAsync);
@@ -105,6 +107,55 @@ public static class AdminEndpoints
         if (!AsOf.TryParse(date, out _))
             return Results.Json(new ErrorBody($"'{date}' is not a date: use yyyy-MM-dd (or 'latest').", "date"), statusCode: StatusCodes.Status400BadRequest);
         return await MetricsOfAsync(date, kind, metrics, ct);
+    }
+
+    /// <summary>The longest range a series may span: ten years of daily documents.</summary>
+    private const int MaxSeriesDays = 3660;
+
+    /// <summary>
+    /// <c>GET /api/metrics/series?kind=&amp;since=yyyy-MM-dd&amp;until=yyyy-MM-dd</c>: the documents of one kind
+    /// whose date lies in the range (both included; default the 365 days up to today, UTC), oldest first, as a JSON array.
+    /// </summary>
+    private static async Task<IResult> GetMetricsSeriesAsync(string? kind, string? since, string? until, IMetricsStore metrics, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(kind))
+            return Results.Json(new ErrorBody($"?kind= is required: one of {string.Join(", ", MetricKinds.All)}.", "kind"), statusCode: StatusCodes.Status400BadRequest);
+        if (!MetricKinds.All.Contains(kind, StringComparer.Ordinal))
+            return Results.Json(new ErrorBody($"'{kind}' is not a metrics kind: use one of {string.Join(", ", MetricKinds.All)}.", "kind"), statusCode: StatusCodes.Status400BadRequest);
+        var range = SeriesRange(since, until, clock);
+        if (range.Error is not null) return range.Error;
+        var documents = await metrics.ListSeriesAsync(kind, range.Since!, range.Until!, ct);
+        return Results.Text(JourneyJson.Serialize(documents.ToList()), "application/json", Encoding.UTF8);
+    }
+
+    /// <summary>
+    /// <c>GET /api/rates/periods?since=&amp;until=</c>: the figures of each period between consecutive <c>rates</c>
+    /// documents in the range (see <see cref="RatesPeriods"/>), as <c>{"points": [...]}</c>, oldest first.
+    /// </summary>
+    private static async Task<IResult> GetRatesPeriodsAsync(string? since, string? until, IMetricsStore metrics, TimeProvider clock, CancellationToken ct)
+    {
+        var range = SeriesRange(since, until, clock);
+        if (range.Error is not null) return range.Error;
+        var documents = await metrics.ListSeriesAsync(MetricKinds.Rates, range.Since!, range.Until!, ct);
+        return Results.Text(JourneyJson.Serialize(new RatesPeriodSeries(RatesPeriods.Of(documents))), "application/json", Encoding.UTF8);
+    }
+
+    /// <summary>The <c>?since=&amp;until=</c> of a series as yyyy-MM-dd texts, or the 400 that names what is wrong.</summary>
+    private static (string? Since, string? Until, IResult? Error) SeriesRange(string? since, string? until, TimeProvider clock)
+    {
+        static (string?, string?, IResult?) Bad(string message, string field) =>
+            (null, null, Results.Json(new ErrorBody(message, field), statusCode: StatusCodes.Status400BadRequest));
+        var end = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (until is not null && !AsOf.TryParse(until, out end))
+            return Bad($"'{until}' is not a date: use ?until=yyyy-MM-dd.", "until");
+        var start = end.AddDays(-364); // the 365 days up to until
+        if (since is not null && !AsOf.TryParse(since, out start))
+            return Bad($"'{since}' is not a date: use ?since=yyyy-MM-dd.", "since");
+        if (start > end)
+            return Bad($"since {new AsOf(start).Text} is after until {new AsOf(end).Text}.", "since");
+        if (end.DayNumber - start.DayNumber > MaxSeriesDays)
+            return Bad($"the range {new AsOf(start).Text} to {new AsOf(end).Text} is longer than {MaxSeriesDays} days.", "since");
+        return (new AsOf(start).Text, new AsOf(end).Text, null);
     }
 
     /// <summary>The documents of one as-of date (optionally one kind), as a JSON array.</summary>

@@ -14,15 +14,25 @@ namespace Journey.Functions.Demo;
 /// <see cref="DemoShopParameters"/>, a fixed seed) by sending its visitors' events through the real HTTP
 /// collector as a real site would: the first visit through the pixel (with the referrer and UTM
 /// parameters of its channel), the rest as Segment batches. Then, once the processor has applied them,
-/// it runs the daily job, so yesterday's metrics, the CLV models and the model-based actions are there.
+/// it runs the daily job in full for yesterday (the CLV models, predictions and model-based actions: the
+/// dashboard's latest documents), then for every 7th day back from yesterday across the simulated period
+/// (metrics only: the weekly series the rates-over-time panels read), then the pain-point summarizer over
+/// the last <see cref="PainPointDays"/> days.
 /// The demo records actions without a destination (<c>Actions:RecordWithoutDestination</c>), so every
 /// rule's actions appear.
 /// </summary>
 public sealed class DemoShop(
-    IServer server, IHostApplicationLifetime lifetime, DailyJobRunner dailyJob, TimeProvider clock, ILogger<DemoShop> logger, EmbeddedStreamDispatcher? stream = null) : BackgroundService
+    IServer server, IHostApplicationLifetime lifetime, DailyJobRunner dailyJob, PainPointRunner painPoints, TimeProvider clock, ILogger<DemoShop> logger,
+    EmbeddedStreamDispatcher? stream = null) : BackgroundService
 {
     private const string WriteKey = Collector.CollectorOptions.LocalWriteKey;
     private const int MaxParallelVisitors = 8;
+
+    /// <summary>The days between the history's as-of dates: weekly points over a year are 53 runs of a few hundred ms.</summary>
+    public const int HistoryEveryDays = 7;
+
+    /// <summary>The pain points' period: the simulated texts are spread over the year, a quarter holds enough of them to cluster.</summary>
+    public const int PainPointDays = 90;
 
     public DemoShopParameters Parameters { get; init; } = new();
 
@@ -45,7 +55,15 @@ public sealed class DemoShop(
         // Yesterday's metrics and the model-based actions over the whole shop, once it is all applied (the
         // local schedule's catch-up may have run on an empty store before the shop was sent).
         if (stream is not null) await stream.WaitUntilDrainedAsync(stoppingToken);
-        while (await dailyJob.TryRunAsync(DailyJob.DefaultAsOf(clock), "demo", progress: null, stoppingToken) is null)
+        var yesterday = DailyJob.DefaultAsOf(clock);
+        var history = DailyJobRunner.HistoryDates(yesterday.AddDays(-Parameters.Days), yesterday, HistoryEveryDays);
+        var historyStarted = clock.GetTimestamp();
+        while (await dailyJob.TryRunHistoryAsync(history, "demo", done: null, stoppingToken) is null)
+            await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
+        logger.DemoShopHistory(history.Count, clock.GetElapsedTime(historyStarted).TotalSeconds);
+
+        var window = new Domain.PainPoints.PeriodWindow(yesterday.AddDays(1 - PainPointDays), yesterday);
+        while (await painPoints.TryRunAsync(window, "demo", stoppingToken) is null)
             await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
     }
 

@@ -41,6 +41,9 @@ public sealed record DemoShopParameters
     public double CancelRate { get; init; } = 0.05;
     public double ReturnRate { get; init; } = 0.08;
     public double ReviewRate { get; init; } = 0.3;
+
+    /// <summary>Of the orders, those followed by a CSAT survey answer (score 1-5) two days later.</summary>
+    public double SurveyRate { get; init; } = 0.2;
     public double CartAbandonRate { get; init; } = 0.5;
 
     /// <summary>The channels, best last: email brings the most loyal customers, paid social the least.</summary>
@@ -110,16 +113,17 @@ public static class ShopSimulator
             var firstVisit = recent
                 ? now.AddMinutes(-random.Next(60, 60 * 47))
                 : now.AddDays(-parameters.Days).AddMinutes(random.Next(0, 60 * 24 * (parameters.Days - 2)));
-            visitors.Add(Visitor(parameters, random, i, firstVisit, now, recent));
+            visitors.Add(Visitor(parameters, random, new Random(parameters.Seed + 1 + i), i, firstVisit, now, recent));
         }
         return visitors;
     }
 
-    private static DemoVisitor Visitor(DemoShopParameters p, Random random, int index, DateTimeOffset firstVisit, DateTimeOffset now, bool recent)
+    /// <param name="surveys">The survey answers' own draws, so that they leave the shop's other draws as they were.</param>
+    private static DemoVisitor Visitor(DemoShopParameters p, Random random, Random surveys, int index, DateTimeOffset firstVisit, DateTimeOffset now, bool recent)
     {
         var channel = Pick(random, p.Channels, c => c.Share);
         var device = Pick(random, p.Devices, d => d.Share);
-        var person = new Person(p, random, $"demo-user-{index:D4}", channel, firstVisit);
+        var person = new Person(p, random, surveys, $"demo-user-{index:D4}", channel, firstVisit);
         var visitor = new DemoVisitor($"demo-anon-{index:D4}", person.UserId, FirstNames[index % FirstNames.Length], channel, device, firstVisit, person.Events);
         if (random.NextDouble() < channel.BounceRate) return visitor; // the pixel's page view and nothing more
 
@@ -146,7 +150,7 @@ public static class ShopSimulator
     }
 
     /// <summary>One simulated person's events as they are made, with the clock of their journey.</summary>
-    private sealed class Person(DemoShopParameters p, Random random, string userId, DemoChannel channel, DateTimeOffset firstVisit)
+    private sealed class Person(DemoShopParameters p, Random random, Random surveys, string userId, DemoChannel channel, DateTimeOffset firstVisit)
     {
         private DateTimeOffset _t = firstVisit;
         private int _orders;
@@ -180,6 +184,12 @@ public static class ShopSimulator
                 // Loyal channels write kinder reviews.
                 var review = Reviews[random.NextDouble() < channel.PurchaseRate / 6 ? random.Next(0, 3) : random.Next(Reviews.Length)];
                 Add("track", "Product Reviewed", new { product_id = product.Id, rating = review.Rating, review_body = review.Text }, identified: true, minutes: 60 * 24 * 4);
+            }
+            if (surveys.NextDouble() < p.SurveyRate)
+            {
+                // Answered two days after the order (the journey's clock stays where it is); most are satisfied.
+                var score = surveys.NextDouble() < 0.75 ? surveys.Next(4, 6) : surveys.Next(1, 4);
+                Events.Add(new DemoEvent("track", "Feedback Submitted", new { order_id = orderId, score, survey = "csat" }, _t.AddDays(2), Identified: true));
             }
         }
 

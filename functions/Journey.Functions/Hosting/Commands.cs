@@ -161,7 +161,20 @@ public static class Commands
     {
         if (await ParseJobArgumentsAsync("daily", commandLine, allowKind: false) is not { } arguments) return BadInput;
         var clock = host.Services.GetRequiredService<TimeProvider>();
-        var asOf = arguments.Date ?? DailyJob.DefaultAsOf(clock);
+        var asOf = arguments.Date ?? arguments.Until ?? DailyJob.DefaultAsOf(clock);
+        if (arguments.Since is { } since)
+        {
+            if (since > asOf)
+            {
+                await Console.Error.WriteLineAsync($"journey daily: --since {new AsOf(since).Text} is after --until {new AsOf(asOf).Text}");
+                return BadInput;
+            }
+            if (asOf.DayNumber - since.DayNumber > JobArguments.MaxBackfillDays)
+            {
+                await Console.Error.WriteLineAsync($"journey daily: --since {new AsOf(since).Text} to {new AsOf(asOf).Text} is longer than {JobArguments.MaxBackfillDays} days");
+                return BadInput;
+            }
+        }
 
         await host.StartAsync(ct);
         try
@@ -171,6 +184,8 @@ public static class Commands
                 Console.WriteLine("Applying the events still in the local stream...");
                 await dispatcher.WaitUntilDrainedAsync(ct);
             }
+            if (arguments.Since is { } first)
+                return await BackfillAsync(host.Services.GetRequiredService<DailyJobRunner>(), DailyJobRunner.HistoryDates(first, asOf, arguments.Every), ct);
             Console.WriteLine($"Daily job as of {new AsOf(asOf).Text} (events up to {new AsOf(asOf).Text} 23:59:59 UTC count)");
             var summary = await host.Services.GetRequiredService<DailyJobRunner>().TryRunAsync(asOf, "daily command", new ConsoleProgress(), ct);
             if (summary is null)
@@ -191,6 +206,22 @@ public static class Commands
         {
             await host.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>The daily job for each date of a backfill (the last in full, first; the others' metrics only), a line per date.</summary>
+    private static async Task<int> BackfillAsync(DailyJobRunner runner, IReadOnlyList<DateOnly> dates, CancellationToken ct)
+    {
+        Console.WriteLine($"Daily job for {dates.Count} dates from {new AsOf(dates[0]).Text} to {new AsOf(dates[^1]).Text}: {new AsOf(dates[^1]).Text} first in full (predictions, statuses, follow-ups), then the others' metrics only");
+        var summaries = await runner.TryRunHistoryAsync(dates, "daily command", s =>
+            Console.WriteLine($"  {new AsOf(s.AsOf).Text}: {s.CustomersCounted} customers, {s.MetricsWritten} documents written, {s.MetricsUnchanged} unchanged, {s.TotalSeconds:0.00} s"), ct);
+        if (summaries is null)
+        {
+            await Console.Error.WriteLineAsync("journey daily: a run is already in progress in this process.");
+            return Failure;
+        }
+        Console.WriteLine(JobSummaries.ToText(summaries[0]));
+        Console.WriteLine($"The series: journey metrics --date <date> --kind rates, or GET /api/metrics/series?kind=rates&since={new AsOf(dates[0]).Text}&until={new AsOf(dates[^1]).Text}");
+        return Success;
     }
 
     /// <summary>

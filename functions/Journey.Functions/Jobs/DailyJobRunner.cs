@@ -39,5 +39,56 @@ public sealed class DailyJobRunner(DailyJob job, ILogger<DailyJobRunner> logger)
         }
     }
 
+    /// <summary>
+    /// A backfill: the job for each of <paramref name="dates"/> (oldest first), in one hold of the gate. The
+    /// last date runs first and in full (predictions, statuses and follow-ups as of it), so the latest
+    /// documents are there at once and stay the latest; then the earlier dates, oldest first, write only
+    /// their metrics documents. Null at once when a run is in progress; else the summaries in the order run.
+    /// </summary>
+    public async Task<IReadOnlyList<DailyJobSummary>?> TryRunHistoryAsync(
+        IReadOnlyList<DateOnly> dates, string trigger, Action<DailyJobSummary>? done, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dates);
+        if (dates.Count == 0) return [];
+        if (!await _gate.WaitAsync(0, cancellationToken))
+        {
+            logger.DailyJobAlreadyRunning(new AsOf(dates[^1]).Text, trigger);
+            return null;
+        }
+        try
+        {
+            var summaries = new List<DailyJobSummary>(dates.Count);
+            for (var i = -1; i < dates.Count - 1; i++)
+            {
+                var full = i < 0;
+                var asOf = full ? dates[^1] : dates[i];
+                logger.DailyJobTriggered(new AsOf(asOf).Text, trigger);
+                var summary = await job.RunAsync(asOf, metricsOnly: !full, progress: null, cancellationToken);
+                if (full) LastRun = summary;
+                summaries.Add(summary);
+                done?.Invoke(summary);
+            }
+            return summaries;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The dates of a backfill from <paramref name="since"/> to <paramref name="until"/>: every
+    /// <paramref name="every"/> days counted back from <paramref name="until"/> (so the last period ends on it), oldest first.
+    /// </summary>
+    public static IReadOnlyList<DateOnly> HistoryDates(DateOnly since, DateOnly until, int every)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(every);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(since, until);
+        var dates = new List<DateOnly>();
+        for (var d = until; d >= since; d = d.AddDays(-every)) dates.Add(d);
+        dates.Reverse();
+        return dates;
+    }
+
     public void Dispose() => _gate.Dispose();
 }

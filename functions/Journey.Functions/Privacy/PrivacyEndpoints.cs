@@ -41,6 +41,7 @@ public static class PrivacyEndpoints
                 predictions = counts.Predictions,
                 deadletter = counts.DeadLetters,
                 painpointQuotes = counts.PainPointQuotes,
+                clvTopEntries = counts.ClvTopEntries,
             },
             suppressions = counts.Suppressions,
         };

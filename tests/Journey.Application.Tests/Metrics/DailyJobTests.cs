@@ -110,6 +110,13 @@ public sealed class DailyJobTests
         Assert.Equal(("2026-03-31", 180.0), (a.AsOf, a.HistoricalClv!.Value));
         Assert.NotNull(a.RfmSegment);
         Assert.Null(a.PredictedClv);
+        Assert.Equal("historicalClv", clv.GetProperty("histogramOf").GetString());
+        Assert.Equal(3, clv.GetProperty("histogram").EnumerateArray().Sum(b => b.GetProperty("customers").GetInt64()));
+        var top = clv.GetProperty("top").EnumerateArray().ToList();
+        Assert.Equal(["a", "b", "c"], top.Select(t => t.GetProperty("id").GetString()));
+        Assert.Equal((2, 180.0, "organic"), (top[0].GetProperty("orders").GetInt32(), top[0].GetProperty("historicalClv").GetDouble(), top[0].GetProperty("channel").GetString()));
+        Assert.False(top[0].TryGetProperty("predictedClv", out _)); // null: not fitted
+        Assert.NotNull(top[0].GetProperty("rfmSegment").GetString());
         Assert.Null(await s.PredictionsAsync("v"));
         Assert.Null(await s.PredictionsAsync("later"));
     }
@@ -135,6 +142,15 @@ public sealed class DailyJobTests
         Assert.True(model.GetProperty("bgNbd").GetProperty("logLikelihood").GetDouble() < 0);
         Assert.True(model.TryGetProperty("fitSeconds", out _));
         Assert.Equal(10, clv.GetProperty("predicted").GetProperty("deciles").GetArrayLength());
+        Assert.Equal("predictedClv", clv.GetProperty("histogramOf").GetString());
+        var bins = clv.GetProperty("histogram").EnumerateArray().ToList();
+        Assert.InRange(bins.Count, 13, 19);
+        Assert.Equal(300, bins.Sum(b => b.GetProperty("customers").GetInt64()));
+        Assert.False(bins[^1].TryGetProperty("to", out _)); // open-ended
+        var top = clv.GetProperty("top").EnumerateArray().Select(t => (Id: t.GetProperty("id").GetString()!, Clv: t.GetProperty("predictedClv").GetDouble())).ToList();
+        var expected = s.Predictions.Patched.Select(u => (Id: u.CustomerId, Clv: u.Predictions!.PredictedClv!.Value))
+            .OrderByDescending(p => p.Clv).ThenBy(p => p.Id, StringComparer.Ordinal).Take(20).ToList();
+        Assert.Equal(expected, top);
         foreach (var update in s.Predictions.Patched)
         {
             var p = update.Predictions!;
@@ -262,6 +278,26 @@ public sealed class DailyJobTests
         Assert.Equal(("at_risk", "2026-03-31"), await LifecycleAsync(s, "quiet"));
         Assert.Equal(("lapsed", "2026-03-31"), await LifecycleAsync(s, "gone"));
         Assert.Equal(("active", "2026-03-31"), await LifecycleAsync(s, "buyer")); // too few repeat buyers for a model: days decide
+    }
+
+    [Fact]
+    public async Task RunAsync_MetricsOnly_WritesTheDocuments_ButNoPredictionStatusOrAction()
+    {
+        var s = await QuietAndActiveCustomersAsync();
+        await s.AddAsync(new CustomerBuilder("lapsed-buyer", Day(7, 1, year: 2025)).Order(Day(8, 1, year: 2025), 80m).Build());
+
+        var backfill = await s.Job().RunAsync(AsOf.AddDays(-7), metricsOnly: true, null, CancellationToken.None);
+
+        Assert.Equal((MetricKinds.All.Count, 0L, 0), (backfill.MetricsWritten, backfill.CustomersPatched, backfill.ActionsAdded));
+        Assert.Empty(s.Predictions.Patched);
+        Assert.Empty(await s.Actions.ListAsync(null, null, null, 100, CancellationToken.None));
+        Assert.Equal((null, null), await LifecycleAsync(s, "quiet"));
+        Assert.NotNull(await s.Metrics.GetAsync(MetricKinds.Rates, "2026-03-24", CancellationToken.None));
+
+        var full = await s.Job().RunAsync(AsOf, null, CancellationToken.None);
+
+        Assert.True(full.CustomersPatched > 0 && full.ActionsAdded > 0);
+        Assert.Equal(("at_risk", "2026-03-31"), await LifecycleAsync(s, "quiet"));
     }
 
     [Fact]

@@ -64,10 +64,11 @@ public sealed class InMemoryErasureTests : ErasureContract
     private readonly InMemoryPainPointStore _painPoints = new();
     private readonly InMemoryActionStore _actions = new();
     private readonly InMemorySuppressionStore _suppressions = new();
+    private readonly InMemoryMetricsStore _metrics = new();
 
     protected override Task<Stores> CreateStoresAsync() => Task.FromResult(new Stores(
         _journey, _journey, _journey, _feedback, _painPoints, _actions, new InMemoryPredictionStore(_journey),
-        new InMemoryPersonalDataStore(_journey, _feedback, _painPoints), _suppressions));
+        new InMemoryPersonalDataStore(_journey, _feedback, _painPoints), _suppressions, _metrics));
 
     protected override async Task<IReadOnlyList<(string Container, string Text)>> ScanAsync()
     {
@@ -80,6 +81,7 @@ public sealed class InMemoryErasureTests : ErasureContract
         items.AddRange(_painPoints.All().Select(p => ("painpoints", Journey.Domain.Serialization.JourneyJson.Serialize(p))));
         items.AddRange((await _actions.ListAsync(null, null, null, int.MaxValue, CancellationToken.None)).Select(a => ("actions", Journey.Domain.Serialization.JourneyJson.Serialize(a))));
         items.AddRange(_suppressions.Entries.Select(e => ("suppressions", $"{e.Hash} {e.Kind} {e.At:O}")));
+        items.AddRange((await _metrics.ListSeriesAsync(Journey.Domain.Metrics.MetricKinds.Clv, "0001-01-01", "9999-12-31", CancellationToken.None)).Select(m => ("metrics", Journey.Domain.Serialization.JourneyJson.Serialize(m))));
         return items;
     }
 }

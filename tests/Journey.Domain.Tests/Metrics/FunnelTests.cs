@@ -39,8 +39,8 @@ public sealed class FunnelTests
         Assert.Equal(
         [
             new FunnelStage("Awareness", 4, null, 0),
-            new FunnelStage("Consideration", 3, 75, 2),
-            new FunnelStage("Conversion", 3, 100, 4),
+            new FunnelStage("Consideration", 3, 75, 2, 2), // A 2, B 1 (skipped: its order's day), D 3 days after first seen
+            new FunnelStage("Conversion", 3, 100, 4, 2),   // from Consideration: A 2, B 0, D 3
             new FunnelStage("Retention", 0, 0, null),
             new FunnelStage("Advocacy", 0, null, null),
         ], m.Stages);
@@ -59,5 +59,36 @@ public sealed class FunnelTests
         Assert.Equal([2L, 2L, 2L, 0L, 0L], m.ByFirstDevice[0].Stages.Select(s => s.Customers));
         Assert.Equal([2L, 1L, 1L, 0L, 0L], m.ByFirstDevice[1].Stages.Select(s => s.Customers));
         Assert.Equal(2, m.ByFirstDevice[1].Customers);
+    }
+
+    [Fact]
+    public void Segments_HaveTheMedianDaysFromFirstSeenAndFromThePreviousStage()
+    {
+        var m = Compute();
+
+        var organic = m.ByChannel[0].Stages; // A and B
+        Assert.Equal([0.0, 1.5, 2.5, null, null], organic.Select(s => s.MedianDaysFromFirstSeen));
+        Assert.Equal([null, 1.5, 1.0, null, null], organic.Select(s => s.MedianDaysFromPrevious));
+        var paid = m.ByChannel[1].Stages; // C (Awareness only) and D
+        Assert.Equal([0.0, 3.0, 6.0, null, null], paid.Select(s => s.MedianDaysFromFirstSeen));
+        Assert.Equal([null, 3.0, 3.0, null, null], paid.Select(s => s.MedianDaysFromPrevious));
+        var desktop = m.ByFirstDevice[0].Stages; // B and D
+        Assert.Equal([null, 2.0, 1.5, null, null], desktop.Select(s => s.MedianDaysFromPrevious));
+    }
+
+    [Fact]
+    public void MedianDaysFromPrevious_CountsOnlyTheCustomersWhoReachedTheStage_AndIsNullWithoutAny()
+    {
+        var start = Day(3, 1);
+        var funnel = new FunnelAccumulator();
+        funnel.Add(MetricsTestData.Facts(new CustomerBuilder("A", start, "email", "mobile").Reached(Stage.Consideration, start.AddHours(12)).Build(), AsOf));
+        funnel.Add(MetricsTestData.Facts(new CustomerBuilder("B", start, "email", "mobile").Build(), AsOf));
+
+        var stages = funnel.Result().Stages;
+
+        Assert.Null(stages[0].MedianDaysFromPrevious);
+        Assert.Equal(0.5, stages[1].MedianDaysFromPrevious);
+        Assert.Null(stages[2].MedianDaysFromPrevious);
+        Assert.Null(stages[2].MedianDaysFromFirstSeen);
     }
 }

@@ -57,7 +57,7 @@ public sealed class RatesTests
         Assert.Equal((1L, 50.0), (m.RepeatBuyers, m.RepeatPurchaseRate!.Value)); // B's two orders are on one day
         Assert.Equal((1L, 25.0), (m.Cancels, m.CancelRate!.Value));
         Assert.Equal((1L, 25.0), (m.Returns, m.ReturnRate!.Value));
-        Assert.Equal((3L, 66.67), (m.CsatResponses, m.Csat!.Value));
+        Assert.Equal((3L, 2L, 66.67), (m.CsatResponses, m.CsatSatisfied, m.Csat!.Value));
         Assert.Equal(new EmailRates(4, 1, 2, 1, 25.0, 66.67, 1, 1), m.Email);
     }
 

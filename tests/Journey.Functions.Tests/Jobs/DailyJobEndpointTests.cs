@@ -103,6 +103,13 @@ public sealed class DailyJobEndpointTests : IAsyncLifetime
     [InlineData("daily", "--date", "2026-02-30")]
     [InlineData("daily", "--kind", "rates")]
     [InlineData("daily", "--bogus")]
+    [InlineData("daily", "--since", "2026-02-30")]
+    [InlineData("daily", "--since", "2026-03-10", "--until", "2026-03-01")]
+    [InlineData("daily", "--since", "2026-03-01", "--every", "0")]
+    [InlineData("daily", "--since", "2026-03-01", "--every", "week")]
+    [InlineData("daily", "--until", "2026-03-01")]
+    [InlineData("daily", "--date", "2026-03-01", "--since", "2026-02-01")]
+    [InlineData("daily", "--since", "2000-01-01", "--until", "2026-03-01")]
     [InlineData("metrics", "--kind", "rfm", "--matrix")]
     [InlineData("metrics", "--date")]
     public async Task Bad_command_arguments_exit_2(params string[] args)

@@ -33,7 +33,8 @@ public abstract class ErasureContract : IAsyncLifetime
         IActionStore Actions,
         IPredictionStore Predictions,
         IPersonalDataStore Personal,
-        ISuppressionStore Suppressions);
+        ISuppressionStore Suppressions,
+        IMetricsStore Metrics);
 
     private Stores? _stores;
 
@@ -71,7 +72,7 @@ public abstract class ErasureContract : IAsyncLifetime
     private SuppressionList NewSuppressionList() => new(Store.Suppressions, _clock, NullLogger<SuppressionList>.Instance);
 
     private CustomerErasure NewErasure(SuppressionList suppressions) =>
-        new(Store.Customers, Store.Transitions, Store.Actions, Store.Personal, suppressions, _clock, NullLogger<CustomerErasure>.Instance);
+        new(Store.Customers, Store.Transitions, Store.Actions, Store.Personal, Store.Metrics, suppressions, _clock, NullLogger<CustomerErasure>.Instance);
 
     private Application.Processing.JourneyProcessor NewProcessor(SuppressionList suppressions) =>
         Processors.Create(Store.Customers, Store.Transitions, Store.DeadLetters, new JourneyRulesOptions(), _clock, Store.Feedback, suppressions: suppressions);
@@ -118,6 +119,12 @@ public abstract class ErasureContract : IAsyncLifetime
         var theirs = (await Store.Personal.ListFeedbackByCustomersAsync([profile.Id], Ct)).Single(f => f.Kind == "review");
         var others = (await Store.Personal.ListFeedbackByCustomersAsync([OtherUserId], Ct)).Single();
         await Store.PainPoints.ReplacePeriodAsync(Period, [PainPoint([theirs.Text, others.Text])], Ct);
+        // Two daily runs' clv documents name both among the top customers.
+        foreach (var date in new[] { "2026-03-01", "2026-03-02" })
+            await Store.Metrics.UpsertAsync(MetricsStoreContract.Document(Domain.Metrics.MetricKinds.Clv, date, $$"""
+                {"histogramOf":"historicalClv","histogram":[{"from":0,"to":50,"customers":1},{"from":50,"customers":1}],
+                 "top":[{"id":"{{OtherUserId}}","orders":1,"historicalClv":70},{"id":"{{profile.Id}}","orders":1,"historicalClv":40}]}
+                """), Ct);
         return profile.Id;
     }
 
@@ -255,7 +262,11 @@ public abstract class ErasureContract : IAsyncLifetime
         Assert.Equal(3, counts.DeadLetters);
         Assert.Equal(1, counts.PainPointQuotes);
         Assert.Equal(4, counts.Suppressions);
+        Assert.Equal(2, counts.ClvTopEntries);
         Assert.Empty(await FindPersonAsync(Needles));
+        var clv = await Store.Metrics.GetAsync(Domain.Metrics.MetricKinds.Clv, "2026-03-02", Ct);
+        Assert.Equal([OtherUserId], clv!.Data.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+        Assert.Equal(2, clv.Data.GetProperty("histogram").GetArrayLength());
         Assert.Equal(other, await OtherCustomerAsync(erasure));
         Assert.Contains("Lovely fabric", Assert.Single(Assert.Single(await Store.PainPoints.ListAsync(Period, Ct)).Quotes), StringComparison.Ordinal);
         foreach (var id in new[] { UserId, Anonymous1, Anonymous2 })

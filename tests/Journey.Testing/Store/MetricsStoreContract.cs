@@ -96,4 +96,22 @@ public abstract class MetricsStoreContract : IAsyncLifetime
         // Other tests sharing the store write earlier dates only.
         Assert.Equal("9998-01-02", latest);
     }
+
+    [Fact]
+    public async Task ListSeries_returns_one_kinds_documents_in_the_range_ordered_by_date()
+    {
+        var kind = StoreTestData.NewId("k");
+        var other = StoreTestData.NewId("k");
+        foreach (var date in new[] { "2026-03-09", "2026-03-01", "2026-02-28", "2026-03-05", "2026-03-10" })
+            await Store.UpsertAsync(Document(kind, date, $$"""{"day":"{{date}}"}"""), Ct);
+        await Store.UpsertAsync(Document(other, "2026-03-05"), Ct);
+
+        var series = await Store.ListSeriesAsync(kind, "2026-03-01", "2026-03-09", Ct);
+
+        Assert.Equal(["2026-03-01", "2026-03-05", "2026-03-09"], series.Select(d => d.Date));
+        Assert.All(series, d => Assert.Equal(kind, d.Kind));
+        Assert.Equal("2026-03-05", series[1].Data.GetProperty("day").GetString());
+        Assert.Empty(await Store.ListSeriesAsync(kind, "2026-03-11", "2026-12-31", Ct));
+        Assert.Empty(await Store.ListSeriesAsync(StoreTestData.NewId("k"), "2026-01-01", "2026-12-31", Ct));
+    }
 }

@@ -72,6 +72,24 @@ public sealed partial class CosmosJourneyStore : IMetricsStore, IPredictionStore
     }
 
     /// <summary>
+    /// One kind's documents in a date range: a query in the kind's partition on the indexed <c>date</c>
+    /// (one document per day, so a year is 365 small documents), ordered here by date (an ORDER BY
+    /// would need a query plan).
+    /// </summary>
+    public async Task<IReadOnlyList<MetricsDocument>> ListSeriesAsync(string kind, string since, string until, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentException.ThrowIfNullOrEmpty(since);
+        ArgumentException.ThrowIfNullOrEmpty(until);
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind AND c.date >= @since AND c.date <= @until")
+            .WithParameter("@kind", kind).WithParameter("@since", since).WithParameter("@until", until);
+        var documents = await QueryPartitionAsync<MetricsDocument>(MetricsContainer, query, kind, "ListMetricsSeries", cancellationToken);
+        documents.Sort(static (a, b) => string.CompareOrdinal(a.Date, b.Date));
+        return documents;
+    }
+
+    /// <summary>
     /// One Patch per customer (<c>set /predictions</c>, <c>set /lifecycle/status</c> and <c>/lifecycle/since</c>,
     /// each only when given), a bounded number at a time: the patch does not carry the document, so a
     /// concurrent replace by the processor and this write never undo each other (the processor's next

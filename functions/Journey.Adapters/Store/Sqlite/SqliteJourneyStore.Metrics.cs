@@ -75,6 +75,36 @@ public sealed partial class SqliteJourneyStore : IMetricsStore, IPredictionStore
         }
     }
 
+    public Task<IReadOnlyList<MetricsDocument>> ListSeriesAsync(string kind, string since, string until, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentException.ThrowIfNullOrEmpty(kind);
+            ArgumentException.ThrowIfNullOrEmpty(since);
+            ArgumentException.ThrowIfNullOrEmpty(until);
+            EnsureOpen();
+            var docs = Read(reader =>
+            {
+                var command = reader.ListMetricsSeries;
+                var p = command.Parameters;
+                p[0].Value = kind;
+                p[1].Value = since;
+                p[2].Value = until;
+                var list = new List<byte[]>();
+                using var rows = command.ExecuteReader();
+                while (rows.Read()) list.Add(rows.GetUtf8(0));
+                return list;
+            });
+            IReadOnlyList<MetricsDocument> series = [.. docs.Select(d => JourneyJson.Deserialize<MetricsDocument>(d))];
+            return Task.FromResult(series);
+        }
+        catch (Exception ex)
+        {
+            return Failed<IReadOnlyList<MetricsDocument>>(ex);
+        }
+    }
+
     /// <summary>All the updates in one queued write (one transaction unless the writer splits the group); ids that do not exist are skipped.</summary>
     public Task PatchPredictionsAsync(IReadOnlyCollection<PredictionUpdate> updates, CancellationToken cancellationToken)
     {

@@ -65,6 +65,7 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
     private SqliteCommand? _getMetrics;
     private SqliteCommand? _listMetrics;
     private SqliteCommand? _latestMetricsDate;
+    private SqliteCommand? _listMetricsSeries;
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection => connection;
@@ -91,6 +92,10 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
 
     public SqliteCommand ListMetrics => _listMetrics ??=
         SqliteConnections.Prepare(connection, "SELECT doc FROM metrics WHERE date = $date ORDER BY kind", "$date");
+
+    /// <summary>One kind's documents in a date range, served by the (kind, date) index.</summary>
+    public SqliteCommand ListMetricsSeries => _listMetricsSeries ??=
+        SqliteConnections.Prepare(connection, "SELECT doc FROM metrics WHERE kind = $kind AND date >= $since AND date <= $until ORDER BY date", "$kind", "$since", "$until");
 
     public SqliteCommand LatestMetricsDate => _latestMetricsDate ??=
         SqliteConnections.Prepare(connection, "SELECT max(date) FROM metrics");
@@ -130,6 +135,7 @@ internal sealed class SqliteReader(SqliteConnection connection) : IDisposable
         _getMetrics?.Dispose();
         _listMetrics?.Dispose();
         _latestMetricsDate?.Dispose();
+        _listMetricsSeries?.Dispose();
         foreach (var command in _statements.Values) command.Dispose();
         connection.Dispose();
     }

@@ -16,7 +16,7 @@ public sealed class CosmosErasureTests(CosmosTestServer server) : ErasureContrac
         var store = server.CreateStore(server.Options("erasure-" + Guid.NewGuid().ToString("N")));
         await store.InitializeAsync(CancellationToken.None);
         _store = store;
-        return new Stores(store, store, store, store, store, store, store, store, store);
+        return new Stores(store, store, store, store, store, store, store, store, store, store);
     }
 
     protected override async Task<IReadOnlyList<(string Container, string Text)>> ScanAsync()

@@ -46,6 +46,19 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
             foreach (var t in transitions) journey.Add(t);
             await store.UpsertAsync(MetricsStoreContract.Document(MetricKinds.Journey, "2026-04-30", JsonSerializer.Serialize(journey.Result(), JourneyJson.Options)), Ct);
             await store.UpsertAsync(MetricsStoreContract.Document("rates", "2026-03-01", """{"conversionRate":50,"averageOrderValue":42.5}"""), Ct);
+            // Two weeks of cumulative counts: the second week has 60 sessions, 15 bounces, 20 new customers and 5 new buyers, 8 orders.
+            await store.UpsertAsync(MetricsStoreContract.Document("rates", "2026-03-08", """
+                {"customers":10,"sessions":40,"bounces":10,"buyers":2,"cartsCreated":8,"cartsAbandoned":4,"orders":3,"revenue":300,
+                 "cancels":0,"returns":0,"csatResponses":2,"csatSatisfied":1}
+                """), Ct);
+            await store.UpsertAsync(MetricsStoreContract.Document("rates", "2026-03-15", """
+                {"customers":30,"sessions":100,"bounces":25,"buyers":7,"cartsCreated":18,"cartsAbandoned":10,"orders":11,"revenue":700,
+                 "cancels":1,"returns":2,"csatResponses":6,"csatSatisfied":4}
+                """), Ct);
+            await store.UpsertAsync(MetricsStoreContract.Document("rates", "2026-03-22", """
+                {"customers":29,"sessions":100,"bounces":25,"buyers":7,"cartsCreated":18,"cartsAbandoned":10,"orders":11,"revenue":700,
+                 "cancels":1,"returns":2,"csatResponses":6,"csatSatisfied":4}
+                """), Ct);
             await store.AddAsync(StoreTestData.DeadLetter("3", 1041, "2026-03-02"), Ct);
             await store.AddAsync(StoreTestData.DeadLetter("3", 1042, "2026-03-02", reason: "could not be applied: InvalidOperationException: boom"), Ct);
         }
@@ -235,8 +248,15 @@ public sealed partial class SqliteBiViewTests : IAsyncLifetime
             ((long)path["rank"]!, (string)path["path"]!, (long)path["customers"]!, (long)path["share_pct"]!, (double)path["median_days"]!, (long)path["median_sessions"]!));
         var lookup = Query(queries.Single(q => q.StartsWith("SELECT * FROM customers_v", StringComparison.Ordinal)), ("id", "u-1"));
         Assert.Equal("c-1", Assert.Single(lookup)["id"]);
-        var rates = Assert.Single(Query(queries.Single(q => q.Contains("$.bounceRate", StringComparison.Ordinal))));
+        var rates = Query(queries.Single(q => q.Contains("$.bounceRate", StringComparison.Ordinal)))[0];
         Assert.Equal(("2026-03-01", 50L), ((string)rates["date"]!, (long)rates["conversion_rate_pct"]!));
+        var periods = Query(queries.Single(q => q.Contains("LAG(", StringComparison.Ordinal))).ToDictionary(r => (string)r["period_until"]!);
+        var week = periods["2026-03-15"];
+        Assert.Equal(("2026-03-08", 0L, 60L, 20L, 5L, 8L), ((string)week["period_from"]!, (long)week["restated"]!, (long)week["sessions"]!, (long)week["new_customers"]!, (long)week["new_buyers"]!, (long)week["orders"]!));
+        Assert.Equal((25.0, 25.0, 60.0, 50.0, 12.5, 25.0, 75.0), ((double)week["bounce_rate_pct"]!, (double)week["conversion_rate_pct"]!, (double)week["cart_abandonment_rate_pct"]!,
+            Convert.ToDouble(week["average_order_value"], System.Globalization.CultureInfo.InvariantCulture), (double)week["cancel_rate_pct"]!, (double)week["return_rate_pct"]!, (double)week["csat_pct"]!));
+        var erased = periods["2026-03-22"]; // a customer fewer: restated, no rates
+        Assert.Equal((1L, null, null), ((long)erased["restated"]!, erased["bounce_rate_pct"], erased["conversion_rate_pct"]));
     }
 
     private List<string> Columns(string view) =>

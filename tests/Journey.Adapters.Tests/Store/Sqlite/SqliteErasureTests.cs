@@ -10,7 +10,7 @@ public sealed class SqliteErasureTests : ErasureContract
     protected override Task<Stores> CreateStoresAsync()
     {
         var store = _database.Open();
-        return Task.FromResult(new Stores(store, store, store, store, store, store, store, store, store));
+        return Task.FromResult(new Stores(store, store, store, store, store, store, store, store, store, store));
     }
 
     protected override Task<IReadOnlyList<(string Container, string Text)>> ScanAsync()
