@@ -75,7 +75,7 @@ const Charts = (() => {
    * the first and last labels, and a tooltip per point.
    */
   function line(points, format) {
-    const W = 320, H = 120, left = 36, right = 8, top = 8, bottom = 20;
+    const W = 320, H = 120, left = 50, right = 8, top = 8, bottom = 20; // left: room for a label such as "100 %" or "12,345"
     const values = points.map(p => p.value).filter(v => v != null && Number.isFinite(v));
     const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img' });
     if (values.length === 0) { svg.append(s('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', fill: '#667085' }, 'no data in these periods')); return svg; }
