@@ -163,6 +163,7 @@ public static class ExportDatasets
             .WholeNumber("returns", r => r.Rates.Returns)
             .Real("return_rate", r => r.Rates.ReturnRate)
             .WholeNumber("csat_responses", r => r.Rates.CsatResponses)
+            .WholeNumber("csat_satisfied", r => r.Rates.CsatSatisfied)
             .Real("csat", r => r.Rates.Csat)
             .WholeNumber("email_opens", r => r.Rates.Email.Opens)
             .WholeNumber("email_clicks", r => r.Rates.Email.Clicks)
