@@ -44,6 +44,9 @@ public sealed record DemoShopParameters
 
     /// <summary>Of the orders, those followed by a CSAT survey answer (score 1-5) two days later.</summary>
     public double SurveyRate { get; init; } = 0.2;
+
+    /// <summary>Of the orders, those whose product the customer shares (<c>Product Shared</c>) a day later.</summary>
+    public double ShareRate { get; init; } = 0.05;
     public double CartAbandonRate { get; init; } = 0.5;
 
     /// <summary>The channels, best last: email brings the most loyal customers, paid social the least.</summary>
@@ -92,6 +95,8 @@ public static class ShopSimulator
         ("p07", "Down vest", "outerwear", 99), ("p08", "Wool socks (3 pairs)", "accessories", 19.9), ("p09", "Leather belt", "accessories", 35),
         ("p10", "Sun hat", "accessories", 25),
     ];
+    private static readonly string[] ShareVia = ["whatsapp", "facebook", "email", "link"];
+
     private static readonly string[] CancelReasons = ["Found it cheaper elsewhere", "Delivery date too late", "Ordered the wrong size", "Changed my mind"];
     private static readonly string[] ReturnReasons = ["Runs small, had to send it back", "Colour was different from the photos", "Arrived damaged", "Too big"];
     private static readonly (int Rating, string Text)[] Reviews =
@@ -118,12 +123,12 @@ public static class ShopSimulator
         return visitors;
     }
 
-    /// <param name="surveys">The survey answers' own draws, so that they leave the shop's other draws as they were.</param>
-    private static DemoVisitor Visitor(DemoShopParameters p, Random random, Random surveys, int index, DateTimeOffset firstVisit, DateTimeOffset now, bool recent)
+    /// <param name="extras">The draws of the survey answers and shares, apart from the shop's own, so that adding them left the other draws as they were.</param>
+    private static DemoVisitor Visitor(DemoShopParameters p, Random random, Random extras, int index, DateTimeOffset firstVisit, DateTimeOffset now, bool recent)
     {
         var channel = Pick(random, p.Channels, c => c.Share);
         var device = Pick(random, p.Devices, d => d.Share);
-        var person = new Person(p, random, surveys, $"demo-user-{index:D4}", channel, firstVisit);
+        var person = new Person(p, random, extras, $"demo-user-{index:D4}", channel, firstVisit);
         var visitor = new DemoVisitor($"demo-anon-{index:D4}", person.UserId, FirstNames[index % FirstNames.Length], channel, device, firstVisit, person.Events);
         if (random.NextDouble() < channel.BounceRate) return visitor; // the pixel's page view and nothing more
 
@@ -150,7 +155,7 @@ public static class ShopSimulator
     }
 
     /// <summary>One simulated person's events as they are made, with the clock of their journey.</summary>
-    private sealed class Person(DemoShopParameters p, Random random, Random surveys, string userId, DemoChannel channel, DateTimeOffset firstVisit)
+    private sealed class Person(DemoShopParameters p, Random random, Random extras, string userId, DemoChannel channel, DateTimeOffset firstVisit)
     {
         private DateTimeOffset _t = firstVisit;
         private int _orders;
@@ -185,11 +190,15 @@ public static class ShopSimulator
                 var review = Reviews[random.NextDouble() < channel.PurchaseRate / 6 ? random.Next(0, 3) : random.Next(Reviews.Length)];
                 Add("track", "Product Reviewed", new { product_id = product.Id, rating = review.Rating, review_body = review.Text }, identified: true, minutes: 60 * 24 * 4);
             }
-            if (surveys.NextDouble() < p.SurveyRate)
+            // The survey answers and shares come later than the order; the journey's clock stays where it is.
+            if (extras.NextDouble() < p.SurveyRate)
             {
-                // Answered two days after the order (the journey's clock stays where it is); most are satisfied.
-                var score = surveys.NextDouble() < 0.75 ? surveys.Next(4, 6) : surveys.Next(1, 4);
+                var score = extras.NextDouble() < 0.75 ? extras.Next(4, 6) : extras.Next(1, 4); // most are satisfied
                 Events.Add(new DemoEvent("track", "Feedback Submitted", new { order_id = orderId, score, survey = "csat" }, _t.AddDays(2), Identified: true));
+            }
+            if (extras.NextDouble() < p.ShareRate)
+            {
+                Events.Add(new DemoEvent("track", "Product Shared", new { product_id = product.Id, name = product.Name, share_via = ShareVia[extras.Next(ShareVia.Length)] }, _t.AddDays(1), Identified: true));
             }
         }
 
