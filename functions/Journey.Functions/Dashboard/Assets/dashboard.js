@@ -121,7 +121,7 @@ function drawJourney() {
     const list = (title, rows, extra) => rows?.length ? [h('div', { class: 'muted' }, title), h('table', {}, h('tbody', {}, rows.slice(0, 6).map(r =>
       h('tr', {}, td(r.name), td(pct(r.share), true), extra ? td(extra(r), true) : null))))] : [];
     return h('div', {}, h('h3', {}, `Into ${t.to} `, h('span', { class: 'muted' }, `(${num(t.customers, 0)} customers)`)),
-      ...list('micro-conversions done in the stage before (share of them; mean times)', t.microConversions, r => '×' + num(r.mean, 1)),
+      ...list('micro-conversions in the stage before, up to the step itself (share of them; mean times)', t.microConversions, r => '×' + num(r.mean, 1)),
       ...list('the event that moved them', t.triggers),
       ...list('in a visit from', t.channels));
   }));
@@ -220,10 +220,17 @@ function drawClv() {
 const RATE_CHARTS = [['bounceRate', 'bounce rate', pct], ['conversionRate', 'new-customer conversion', pct], ['cartAbandonmentRate', 'cart abandonment', pct],
   ['averageOrderValue', 'average order value', money], ['cancelRate', 'cancel rate', pct], ['returnRate', 'return rate', pct], ['csat', 'CSAT', pct], ['orders', 'orders', n => num(n, 0)]];
 async function loadRates() {
-  const since = new Date(Date.now() - 400 * 86400000).toISOString().slice(0, 10);
-  const series = await api('/api/rates/periods?since=' + since);
+  // The 400 days up to the latest daily documents (an imported history may end long before today).
+  const until = latest.rates?.date ?? new Date().toISOString().slice(0, 10);
+  const since = new Date(Date.parse(until) - 400 * 86400000).toISOString().slice(0, 10);
+  const series = await api(`/api/rates/periods?since=${since}&until=${until}`);
   const points = (series?.points ?? []).filter(p => !p.restated);
-  if (points.length === 0) { empty('rates-empty', 'No periods yet: rates over time need daily documents of at least two dates.'); byId('rate-charts').replaceChildren(); return; }
+  if (points.length === 0) {
+    empty('rates-empty', `No periods between ${since} and ${until}: rates over time compare the daily documents of two or more dates. ` +
+      'They come one a day; after an import, backfill them with the daily command: daily --since <first day> --every 7.');
+    byId('rate-charts').replaceChildren();
+    return;
+  }
   empty('rates-empty');
   byId('rates-note').textContent = `(${points.length} periods, ${points[0].from} to ${points[points.length - 1].until})`;
   byId('rate-charts').replaceChildren(...RATE_CHARTS.map(([field, label, format]) => {
@@ -349,8 +356,7 @@ async function loadKeptOut() {
 }
 
 every(10, 'overview', loadOverview);
-every(60, 'daily metrics', loadLatest);
+every(60, 'daily metrics', async () => { await loadLatest(); await loadRates(); });
 every(20, 'actions', loadActions);
-every(120, 'rates over time', loadRates);
 every(120, 'pain points', loadPainPoints);
 every(30, 'kept out', loadKeptOut);
