@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace Journey.Domain.Metrics;
 
 /// <summary>Small statistics and the rounding every metrics figure goes through (so reruns compare equal).</summary>
@@ -14,12 +17,15 @@ public static class Figures
     public static double Round(double value, int digits = 2) => double.IsFinite(value) ? Math.Round(value, digits) : 0;
 
     /// <summary>The median of the values (sorts them in place), or null when there are none.</summary>
-    public static double? Median(List<double> values)
+    public static double? Median<T>(List<T> values)
+        where T : INumber<T>
     {
+        ArgumentNullException.ThrowIfNull(values);
         if (values.Count == 0) return null;
-        values.Sort();
-        var mid = values.Count / 2;
-        return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+        var sorted = CollectionsMarshal.AsSpan(values);
+        sorted.Sort();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? double.CreateChecked(sorted[mid]) : (double.CreateChecked(sorted[mid - 1]) + double.CreateChecked(sorted[mid])) / 2;
     }
 
     /// <summary>The median of sorted values.</summary>

@@ -63,8 +63,8 @@ public sealed class FunnelAccumulator
     private sealed class StageFigures
     {
         private readonly long[] _counts = new long[Stages.Length];
-        private readonly FloatList[] _fromFirstSeen = [.. Stages.Select(_ => new FloatList())];
-        private readonly FloatList[] _fromPrevious = [.. Stages.Select(_ => new FloatList())];
+        private readonly List<float>[] _fromFirstSeen = [.. Stages.Select(_ => new List<float>())];
+        private readonly List<float>[] _fromPrevious = [.. Stages.Select(_ => new List<float>())];
 
         public long Customers { get; private set; }
 
@@ -88,30 +88,7 @@ public sealed class FunnelAccumulator
                 stage.ToString(),
                 _counts[i],
                 i == 0 ? null : Figures.Percent(_counts[i], _counts[i - 1]),
-                _fromFirstSeen[i].Median() is { } first ? Figures.Round(first, 2) : null,
-                i > 0 && _fromPrevious[i].Median() is { } previous ? Figures.Round(previous, 2) : null))];
-    }
-
-    /// <summary>A growable array of floats (a list of doubles would take twice the memory).</summary>
-    private sealed class FloatList
-    {
-        private float[] _items = [];
-        private int _count;
-
-        public void Add(float value)
-        {
-            if (_count == _items.Length) Array.Resize(ref _items, Math.Max(16, _items.Length * 2));
-            _items[_count++] = value;
-        }
-
-        /// <summary>The median (sorts the values in place), or null when there are none.</summary>
-        public double? Median()
-        {
-            if (_count == 0) return null;
-            var values = _items.AsSpan(0, _count);
-            values.Sort();
-            var mid = _count / 2;
-            return _count % 2 == 1 ? values[mid] : ((double)values[mid - 1] + values[mid]) / 2;
-        }
+                Figures.Median(_fromFirstSeen[i]) is { } first ? Figures.Round(first, 2) : null,
+                i > 0 && Figures.Median(_fromPrevious[i]) is { } previous ? Figures.Round(previous, 2) : null))];
     }
 }

@@ -161,19 +161,12 @@ public static class Commands
     {
         if (await ParseJobArgumentsAsync("daily", commandLine, allowKind: false) is not { } arguments) return BadInput;
         var clock = host.Services.GetRequiredService<TimeProvider>();
-        var asOf = arguments.Date ?? arguments.Until ?? DailyJob.DefaultAsOf(clock);
-        if (arguments.Since is { } since)
+        var asOf = arguments.Date ?? DailyJob.DefaultAsOf(clock);
+        IReadOnlyList<DateOnly>? backfill = null;
+        if (arguments.Since is not null)
         {
-            if (since > asOf)
-            {
-                await Console.Error.WriteLineAsync($"journey daily: --since {new AsOf(since).Text} is after --until {new AsOf(asOf).Text}");
-                return BadInput;
-            }
-            if (asOf.DayNumber - since.DayNumber > JobArguments.MaxBackfillDays)
-            {
-                await Console.Error.WriteLineAsync($"journey daily: --since {new AsOf(since).Text} to {new AsOf(asOf).Text} is longer than {JobArguments.MaxBackfillDays} days");
-                return BadInput;
-            }
+            backfill = await TryParseAsync("daily", () => arguments.BackfillDates(asOf));
+            if (backfill is null) return BadInput;
         }
 
         await host.StartAsync(ct);
@@ -184,8 +177,7 @@ public static class Commands
                 Console.WriteLine("Applying the events still in the local stream...");
                 await dispatcher.WaitUntilDrainedAsync(ct);
             }
-            if (arguments.Since is { } first)
-                return await BackfillAsync(host.Services.GetRequiredService<DailyJobRunner>(), DailyJobRunner.HistoryDates(first, asOf, arguments.Every), ct);
+            if (backfill is not null) return await BackfillAsync(host.Services.GetRequiredService<DailyJobRunner>(), backfill, ct);
             Console.WriteLine($"Daily job as of {new AsOf(asOf).Text} (events up to {new AsOf(asOf).Text} 23:59:59 UTC count)");
             var summary = await host.Services.GetRequiredService<DailyJobRunner>().TryRunAsync(asOf, "daily command", new ConsoleProgress(), ct);
             if (summary is null)

@@ -19,25 +19,8 @@ public sealed class DailyJobRunner(DailyJob job, ILogger<DailyJobRunner> logger)
     public bool IsRunning => _gate.CurrentCount == 0;
 
     /// <summary>Runs the job as of <paramref name="asOf"/>, or returns null at once when a run is in progress.</summary>
-    public async Task<DailyJobSummary?> TryRunAsync(DateOnly asOf, string trigger, IProgress<DailyJobProgress>? progress, CancellationToken cancellationToken)
-    {
-        if (!await _gate.WaitAsync(0, cancellationToken))
-        {
-            logger.DailyJobAlreadyRunning(new AsOf(asOf).Text, trigger);
-            return null;
-        }
-        try
-        {
-            logger.DailyJobTriggered(new AsOf(asOf).Text, trigger);
-            var summary = await job.RunAsync(asOf, progress, cancellationToken);
-            LastRun = summary;
-            return summary;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task<DailyJobSummary?> TryRunAsync(DateOnly asOf, string trigger, IProgress<DailyJobProgress>? progress, CancellationToken cancellationToken) =>
+        WhenFreeAsync(asOf, trigger, () => RunAsync(asOf, metricsOnly: false, trigger, progress, cancellationToken), cancellationToken);
 
     /// <summary>
     /// A backfill: the job for each of <paramref name="dates"/> (oldest first), in one hold of the gate. The
@@ -50,25 +33,42 @@ public sealed class DailyJobRunner(DailyJob job, ILogger<DailyJobRunner> logger)
     {
         ArgumentNullException.ThrowIfNull(dates);
         if (dates.Count == 0) return [];
+        return await WhenFreeAsync(dates[^1], trigger, async () =>
+        {
+            var summaries = new List<DailyJobSummary>(dates.Count);
+            for (var i = 0; i < dates.Count; i++)
+            {
+                // The last date first and in full, then the earlier ones oldest first.
+                var full = i == 0;
+                var summary = await RunAsync(full ? dates[^1] : dates[i - 1], metricsOnly: !full, trigger, progress: null, cancellationToken);
+                summaries.Add(summary);
+                done?.Invoke(summary);
+            }
+            return (IReadOnlyList<DailyJobSummary>)summaries;
+        }, cancellationToken);
+    }
+
+    /// <summary>One run of the job; a full run becomes <see cref="LastRun"/>.</summary>
+    private async Task<DailyJobSummary> RunAsync(DateOnly asOf, bool metricsOnly, string trigger, IProgress<DailyJobProgress>? progress, CancellationToken cancellationToken)
+    {
+        logger.DailyJobTriggered(new AsOf(asOf).Text, trigger);
+        var summary = await job.RunAsync(asOf, metricsOnly, progress, cancellationToken);
+        if (!metricsOnly) LastRun = summary;
+        return summary;
+    }
+
+    /// <summary><paramref name="run"/> while holding the gate, or null at once when another run holds it.</summary>
+    private async Task<T?> WhenFreeAsync<T>(DateOnly asOf, string trigger, Func<Task<T>> run, CancellationToken cancellationToken)
+        where T : class
+    {
         if (!await _gate.WaitAsync(0, cancellationToken))
         {
-            logger.DailyJobAlreadyRunning(new AsOf(dates[^1]).Text, trigger);
+            logger.DailyJobAlreadyRunning(new AsOf(asOf).Text, trigger);
             return null;
         }
         try
         {
-            var summaries = new List<DailyJobSummary>(dates.Count);
-            for (var i = -1; i < dates.Count - 1; i++)
-            {
-                var full = i < 0;
-                var asOf = full ? dates[^1] : dates[i];
-                logger.DailyJobTriggered(new AsOf(asOf).Text, trigger);
-                var summary = await job.RunAsync(asOf, metricsOnly: !full, progress: null, cancellationToken);
-                if (full) LastRun = summary;
-                summaries.Add(summary);
-                done?.Invoke(summary);
-            }
-            return summaries;
+            return await run();
         }
         finally
         {

@@ -67,10 +67,6 @@ public sealed record JobArguments(DateOnly? Date, string? Kind, bool Matrix = fa
             throw new JobArgumentException("--date runs one date; --since, --until and --every a backfill: give one or the other");
         if (since is null && (until is not null || every is not null))
             throw new JobArgumentException("--until and --every go with --since: --since yyyy-MM-dd [--until yyyy-MM-dd] [--every N]");
-        if (since is { } s && until is { } u && s > u)
-            throw new JobArgumentException($"--since {new AsOf(s).Text} is after --until {new AsOf(u).Text}");
-        if (since is { } s2 && until is { } u2 && u2.DayNumber - s2.DayNumber > MaxBackfillDays)
-            throw new JobArgumentException($"--since {new AsOf(s2).Text} to --until {new AsOf(u2).Text} is longer than {MaxBackfillDays} days");
         if ((matrix || percentages) && kind is not null && kind != MetricKinds.Retention)
             throw new JobArgumentException($"--matrix and --percent print the retention cohorts; they do not apply to --kind {kind}");
         return new JobArguments(date, matrix || percentages ? MetricKinds.Retention : kind, matrix || percentages, percentages)
@@ -79,6 +75,21 @@ public sealed record JobArguments(DateOnly? Date, string? Kind, bool Matrix = fa
             Until = until,
             Every = every ?? 1,
         };
+    }
+
+    /// <summary>
+    /// The dates of the backfill, oldest first: every <see cref="Every"/> days back from <see cref="Until"/>
+    /// (<paramref name="defaultUntil"/> when not given) down to <see cref="Since"/>.
+    /// </summary>
+    public IReadOnlyList<DateOnly> BackfillDates(DateOnly defaultUntil)
+    {
+        if (Since is not { } since) throw new InvalidOperationException("Not a backfill: --since was not given.");
+        var until = Until ?? defaultUntil;
+        if (since > until)
+            throw new JobArgumentException($"--since {new AsOf(since).Text} is after --until {new AsOf(until).Text}");
+        if (until.DayNumber - since.DayNumber > MaxBackfillDays)
+            throw new JobArgumentException($"--since {new AsOf(since).Text} to --until {new AsOf(until).Text} is longer than {MaxBackfillDays} days");
+        return DailyJobRunner.HistoryDates(since, until, Every);
     }
 
     private static DateOnly ParseDate(string option, string? value)
