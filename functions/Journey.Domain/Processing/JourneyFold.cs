@@ -43,7 +43,7 @@ public sealed class JourneyFold
     {
         var t = e.T;
         var late = s.LastEventAt is { } last && t < last;
-        var isIdentity = e.N is EventNames.Identified or EventNames.Aliased or EventNames.Grouped;
+        var isIdentity = IsIdentityCall(e.N);
 
         if (late) s.LateBeyondHorizon++;
         else if (!isIdentity) ApplySession(s, e);
@@ -80,7 +80,7 @@ public sealed class JourneyFold
         var isPage = e.N is EventNames.PageViewed or EventNames.ScreenViewed;
         var isOtherView = e.N is EventNames.ProductViewed or EventNames.ProductListViewed or EventNames.ContentViewed or EventNames.PromotionViewed;
 
-        if (s.LastEventAt is null || t - s.LastEventAt.Value > _options.SessionTimeout)
+        if (StartsSession(s.LastEventAt, t, _options.SessionTimeout))
         {
             CloseSession(s);
             s.Sessions.Count++;
@@ -93,9 +93,9 @@ public sealed class JourneyFold
             if (s.Sessions.Count > 1) CountMicroConversion(s, RepeatVisit);
             if (s.Orders.Count > 0) s.PostPurchaseEngaged = true;
         }
-        else
+        else if (s.LastEventAt is { } last)
         {
-            s.Sessions.TotalSeconds += (t - s.LastEventAt.Value).TotalSeconds;
+            s.Sessions.TotalSeconds += (t - last).TotalSeconds;
         }
 
         if (isPage)
@@ -118,6 +118,15 @@ public sealed class JourneyFold
             s.LastPageViewAt = t;
         }
     }
+
+    /// <summary>Identify, alias and group calls: they say who someone is, they are not a visit (no session, no active day).</summary>
+    public static bool IsIdentityCall(string name) => name is EventNames.Identified or EventNames.Aliased or EventNames.Grouped;
+
+    /// <summary>
+    /// The session rule: a visit event starts a new session when nothing came before it or more than
+    /// <paramref name="timeout"/> passed since the customer's last event (of any kind, identity calls included).
+    /// </summary>
+    public static bool StartsSession(DateTimeOffset? lastEventAt, DateTimeOffset t, TimeSpan timeout) => lastEventAt is null || t - lastEventAt.Value > timeout;
 
     /// <summary>Counts the session that just ended as a bounce if it had one page view and nothing else.</summary>
     private static void CloseSession(FoldState s)

@@ -1,5 +1,4 @@
 using Journey.Domain.Customers;
-using Journey.Domain.Events;
 
 namespace Journey.Domain.Processing;
 
@@ -7,8 +6,9 @@ namespace Journey.Domain.Processing;
 public sealed record TimelineSession(DateTimeOffset Start, DateTimeOffset End, string Channel, string? Device, IReadOnlyList<TimelineEntry> Events);
 
 /// <summary>
-/// Splits a customer's timeline into sessions by the fold's rule: a gap longer than the session timeout
-/// starts a new one, and identity calls (identify, alias, group) neither start nor extend a session.
+/// Splits a customer's timeline into the sessions the fold counts (<see cref="JourneyFold.StartsSession"/>):
+/// a visit event more than the session timeout after the previous event starts a new one; identity calls
+/// never start one (they are listed with the visit they fall in, or the next one when they come first).
 /// </summary>
 public static class TimelineSessions
 {
@@ -17,29 +17,30 @@ public static class TimelineSessions
     {
         ArgumentNullException.ThrowIfNull(timeline);
         var sessions = new List<TimelineSession>();
-        List<TimelineEntry>? current = null;
-        DateTimeOffset? last = null; // the last visit event of the current session
+        var current = new List<TimelineEntry>();
+        var visited = false; // the current list holds a visit event (not only identity calls)
+        DateTimeOffset? last = null;
         foreach (var e in timeline.Order(TimelineOrder.Instance))
         {
-            var identity = IsIdentity(e);
-            if (current is null || (!identity && last is { } previous && e.T - previous > timeout))
+            if (!JourneyFold.IsIdentityCall(e.N))
             {
-                if (current is not null) sessions.Add(Close(current));
-                current = [];
-                last = null;
+                if (visited && JourneyFold.StartsSession(last, e.T, timeout))
+                {
+                    sessions.Add(Close(current));
+                    current = [];
+                }
+                visited = true;
             }
             current.Add(e);
-            if (!identity) last = e.T;
+            last = e.T;
         }
-        if (current is not null) sessions.Add(Close(current));
+        if (current.Count > 0) sessions.Add(Close(current));
         return sessions;
     }
 
     private static TimelineSession Close(List<TimelineEntry> events)
     {
-        var first = events.Find(e => !IsIdentity(e)) ?? events[0];
+        var first = events.Find(e => !JourneyFold.IsIdentityCall(e.N)) ?? events[0];
         return new TimelineSession(events[0].T, events[^1].T, first.Ch ?? "direct", first.Dev, events);
     }
-
-    private static bool IsIdentity(TimelineEntry e) => e.N is EventNames.Identified or EventNames.Aliased or EventNames.Grouped;
 }

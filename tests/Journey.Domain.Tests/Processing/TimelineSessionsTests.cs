@@ -1,6 +1,7 @@
 using Journey.Domain.Customers;
 using Journey.Domain.Events;
 using Journey.Domain.Processing;
+using Journey.Domain.Stages;
 
 namespace Journey.Domain.Tests.Processing;
 
@@ -30,17 +31,19 @@ public sealed class TimelineSessionsTests
     }
 
     [Fact]
-    public void IdentityCalls_NeitherStartNorExtendAVisit()
+    public void IdentityCalls_NeverStartAVisit_ButKeepItOpen_AsTheFoldCounts()
     {
-        // An identify 25 minutes after the last page view does not keep the visit open for the view 50 minutes after it.
-        var sessions = TimelineSessions.Of([At(0), At(25, EventNames.Identified), At(50)], Timeout);
-        Assert.Equal(2, sessions.Count);
-        Assert.Equal([EventNames.PageViewed, EventNames.Identified], sessions[0].Events.Select(e => e.N));
+        // An identify 25 minutes after a page view keeps the visit open for a view 25 minutes after it, as the fold has it.
+        var entries = new[] { At(0), At(25, EventNames.Identified), At(50) };
+        var session = Assert.Single(TimelineSessions.Of(entries, Timeout));
+        Assert.Equal(3, session.Events.Count);
+        Assert.Equal(1, new JourneyFold(new JourneyRulesOptions()).Fold(null, entries).Sessions.Count);
 
         // An identify first, then a visit an hour later: one session, whose channel is the visit's.
         var leading = TimelineSessions.Of([At(0, EventNames.Identified), At(60, channel: "referral")], Timeout);
         var only = Assert.Single(leading);
         Assert.Equal("referral", only.Channel);
+        Assert.Equal(2, only.Events.Count);
     }
 
     [Fact]
